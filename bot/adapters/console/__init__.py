@@ -1,0 +1,1 @@
+"""The console front end: ``factbot ask`` and ``factbot chat``."""

@@ -1,0 +1,142 @@
+"""The ``factbot`` command line (``python -m bot`` is the same program)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot import __version__
+
+log = logging.getLogger("bot")
+
+
+def _knowledge_dir(args: argparse.Namespace) -> Path:
+    if getattr(args, "knowledge", None):
+        return Path(args.knowledge).expanduser().resolve()
+    from bot.settings import KnowledgeSettings
+
+    return KnowledgeSettings().knowledge_dir
+
+
+def _load_bot(args: argparse.Namespace):
+    from bot.core.service import FactBot
+
+    return FactBot(_knowledge_dir(args))
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from bot.adapters.console.render import render_answer
+
+    bot = _load_bot(args)
+    if args.question == "-":
+        for line in sys.stdin:
+            answer = bot.answer(line.rstrip("\r\n"))
+            sys.stdout.write((json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_answer(answer)) + "\n")
+            sys.stdout.flush()
+        return 0
+    answer = bot.answer(args.question)
+    print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_answer(answer))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from bot.core.knowledge import KnowledgeError, load_knowledge
+
+    directory = Path(args.path).expanduser().resolve() if args.path else _knowledge_dir(args)
+    try:
+        kb = load_knowledge(directory)
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    questions = sum(len(f.questions) for f in kb.facts)
+    print(f"OK: {len(kb.facts)} facts, {questions} phrasings, {len(kb.topics)} topics, "
+          f"{len(kb.synonyms.groups)} synonym groups in {directory}")
+    return 0
+
+
+def _cmd_facts(args: argparse.Namespace) -> int:
+    bot = _load_bot(args)
+    facts = bot.knowledge.facts
+    if args.topic:
+        facts = tuple(f for f in facts if f.topic.casefold() == args.topic.casefold())
+    for fact in facts:
+        hidden = " (hidden)" if fact.hidden else ""
+        print(f"{fact.id:40} {fact.title}{hidden}")
+    return 0
+
+
+def _cmd_topics(args: argparse.Namespace) -> int:
+    bot = _load_bot(args)
+    for topic, facts in bot.topics().items():
+        print(f"{topic} ({len(facts)})")
+        for fact in facts:
+            print(f"  {fact.id:38} {fact.title}")
+    return 0
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from bot.adapters.console.chat import run_chat
+
+    return run_chat(_knowledge_dir(args))
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    return _cmd_chat(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factbot",
+        description="A cited Q&A bot: answers questions from a curated knowledge base, "
+        "and says so when it does not know.",
+    )
+    parser.add_argument("--version", action="version", version=f"factbot {__version__}")
+    parser.add_argument(
+        "--knowledge",
+        metavar="DIR",
+        help="knowledge directory (default: $FACTBOT_KNOWLEDGE_DIR, else the shipped knowledge/)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help, description=help)
+        command.set_defaults(handler=handler)
+        return command
+
+    ask = add("ask", _cmd_ask, "answer one question (or one per line of stdin with '-')")
+    ask.add_argument("question", help="the question, or '-' to read one question per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    add("chat", _cmd_chat, "interactive console chat on the knowledge base")
+    add("run", _cmd_run, "run the bot: Discord/Slack when their tokens are set, else the console chat")
+    validate = add("validate", _cmd_validate, "validate knowledge files; list every problem with file:line")
+    validate.add_argument("path", nargs="?", help="knowledge directory (default: the configured one)")
+    facts = add("facts", _cmd_facts, "list the facts of the knowledge base")
+    facts.add_argument("--topic", help="only the facts of this topic")
+    add("topics", _cmd_topics, "list topics and their facts")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else os.environ.get("FACTBOT_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+    from bot.core.knowledge import KnowledgeError
+
+    try:
+        return args.handler(args)
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

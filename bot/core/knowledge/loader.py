@@ -1,0 +1,252 @@
+"""Read and validate a knowledge directory.
+
+Every problem of a run is collected, with the file, the line and the fact it belongs to, and
+reported at once in a :class:`KnowledgeError`; nothing is loaded from a directory that has errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.core.knowledge.model import KnowledgeBase, SynonymTable
+from bot.core.knowledge.schema import Fact
+
+SYNONYMS_FILE = "synonyms.yaml"
+_FILE_KEYS = {"facts"}
+_SYNONYM_KEYS = {"synonyms"}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the knowledge base, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    message: str
+    fact_id: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        fact = f" [fact {self.fact_id}]" if self.fact_id else ""
+        return f"{where}:{fact} {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge base has problems; ``problems`` lists all of them."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the knowledge base:\n{lines}")
+
+
+class _Node(dict):
+    """A mapping that remembers the line of each of its keys (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _List(list):
+    line: int = 0
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings and sequences carry line numbers."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
+    loader.flatten_mapping(node)
+    result = _Node()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> _List:
+    result = _List(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(label, None, f"cannot read file: {exc.strerror or exc}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(label, line, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"))
+        return None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        detail = " ".join(part for part in (exc.context, exc.problem) if part)
+        problems.append(Problem(label, line, f"YAML syntax error: {detail}"))
+        return None
+    except yaml.YAMLError as exc:
+        problems.append(Problem(label, None, f"YAML error: {exc}"))
+        return None
+
+
+def _line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the deepest node on the path ``loc`` that the parsed YAML can locate."""
+    line = getattr(data, "line", None)
+    node = data
+    for part in loc:
+        if isinstance(node, _Node) and part in node.key_lines:
+            line, node = node.key_lines[part], node[part]
+        elif isinstance(node, _List) and isinstance(part, int) and 0 <= part < len(node):
+            line, node = node.item_lines[part], node[part]
+        else:
+            break
+    return line
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    loc = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = f" (allowed: {', '.join(Fact.model_fields)})" if len(error["loc"]) == 1 else ""
+        return f"unknown key {loc!r}{allowed}"
+    if kind == "missing":
+        return f"missing required field {loc!r}"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{loc}: {message}" if loc else message
+
+
+def validate_fact(data: Any, file: str, problems: list[Problem]) -> Fact | None:
+    """Validate one fact mapping; append located problems and return ``None`` when it is invalid."""
+    fact_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    base_line = getattr(data, "line", None)
+    if not isinstance(data, dict):
+        problems.append(Problem(file, base_line, "a fact must be a mapping of keys to values"))
+        return None
+    try:
+        return Fact.model_validate(dict(data))
+    except ValidationError as exc:
+        for error in exc.errors():
+            line = _line_of(data, tuple(error["loc"])) or base_line
+            problems.append(Problem(file, line, _describe(error), fact_id))
+        return None
+
+
+def _load_synonyms(path: Path, label: str, problems: list[Problem]) -> list[list[str]]:
+    data = _read_yaml(path, label, problems)
+    if data is None:
+        return []
+    if not isinstance(data, dict) or "synonyms" not in data:
+        problems.append(Problem(label, getattr(data, "line", 1), "expected a mapping with a 'synonyms' list"))
+        return []
+    for key in set(data) - _SYNONYM_KEYS:
+        problems.append(Problem(label, data.key_lines.get(key), f"unknown key {key!r} (allowed: synonyms)"))
+    groups = data["synonyms"]
+    if not isinstance(groups, list):
+        problems.append(Problem(label, data.key_lines.get("synonyms"), "'synonyms' must be a list of lists"))
+        return []
+    result: list[list[str]] = []
+    owner: dict[str, int] = {}
+    for index, group in enumerate(groups):
+        line = groups.item_lines[index] if isinstance(groups, _List) else None
+        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(t, str) and t.strip() for t in group):
+            problems.append(Problem(label, line, "each synonym group must be a list of at least two non-empty terms"))
+            continue
+        for term in group:
+            key = term.strip().casefold()
+            if key in owner and owner[key] != index:
+                problems.append(Problem(label, line, f"term {term!r} is already in another synonym group"))
+            owner[key] = index
+        result.append([t.strip() for t in group])
+    return result
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    """The fact files of a knowledge directory (every ``*.yaml``/``*.yml`` below it but the synonyms)."""
+    files = [p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()]
+    return sorted(p for p in files if p.name != SYNONYMS_FILE)
+
+
+def load_knowledge(directory: Path | str) -> KnowledgeBase:
+    """Load and validate a knowledge directory; raise :class:`KnowledgeError` listing every problem."""
+    directory = Path(directory)
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        raise KnowledgeError([Problem(str(directory), None, "knowledge directory does not exist")])
+
+    facts: list[Fact] = []
+    first_seen: dict[str, tuple[str, int | None]] = {}
+    related_refs: list[tuple[str, int | None, str, str]] = []
+    files = knowledge_files(directory)
+    if not files:
+        problems.append(Problem(str(directory), None, "no knowledge files (*.yaml) found"))
+
+    for path in files:
+        label = path.relative_to(directory.parent).as_posix()
+        data = _read_yaml(path, label, problems)
+        if data is None:
+            continue
+        if not isinstance(data, dict) or "facts" not in data:
+            problems.append(Problem(label, getattr(data, "line", 1), "expected a mapping with a 'facts' list"))
+            continue
+        for key in set(data) - _FILE_KEYS:
+            problems.append(Problem(label, data.key_lines.get(key), f"unknown top-level key {key!r} (allowed: facts)"))
+        entries = data["facts"]
+        if not isinstance(entries, list) or not entries:
+            problems.append(Problem(label, data.key_lines.get("facts"), "'facts' must be a non-empty list"))
+            continue
+        for entry in entries:
+            fact = validate_fact(entry, label, problems)
+            if fact is None:
+                continue
+            line = entry.key_lines.get("id", entry.line) if isinstance(entry, _Node) else None
+            if fact.id in first_seen:
+                other_file, other_line = first_seen[fact.id]
+                problems.append(
+                    Problem(label, line, f"duplicate id (first defined at {other_file}:{other_line})", fact.id)
+                )
+                continue
+            first_seen[fact.id] = (label, line)
+            rel_line = entry.key_lines.get("related", line) if isinstance(entry, _Node) else line
+            related_refs.extend((label, rel_line, fact.id, rid) for rid in fact.related)
+            facts.append(fact)
+
+    for label, line, fact_id, rid in related_refs:
+        if rid not in first_seen:
+            problems.append(Problem(label, line, f"related id {rid!r} does not exist", fact_id))
+
+    synonyms: list[list[str]] = []
+    synonyms_path = directory / SYNONYMS_FILE
+    if synonyms_path.exists():
+        synonyms = _load_synonyms(synonyms_path, synonyms_path.relative_to(directory.parent).as_posix(), problems)
+
+    if problems:
+        raise KnowledgeError(problems)
+    return KnowledgeBase(facts=tuple(facts), synonyms=SynonymTable(synonyms), source=str(directory))

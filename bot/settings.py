@@ -1,0 +1,132 @@
+"""Typed settings, one section per concern, read from the environment and an optional ``.env``.
+
+Settings are built by :func:`load_settings` when a command needs them, never at import time, so
+importing the package needs no token. Secrets are ``SecretStr``: they print as ``**********``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+#: The project root of a source checkout (where ``knowledge/`` and ``data/`` live).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+IdList = Annotated[list[int], NoDecode]
+StrList = Annotated[list[str], NoDecode]
+
+
+def _split(value: object) -> object:
+    """Lists in the environment are comma- or space-separated: ``FACTBOT_DISCORD_MOD_ROLES=1,2``."""
+    if isinstance(value, str):
+        return [part for part in value.replace(",", " ").split() if part]
+    return value
+
+
+class _Section(BaseSettings):
+    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore")
+
+
+class KnowledgeSettings(_Section):
+    model_config = SettingsConfigDict(env_prefix="FACTBOT_")
+
+    knowledge_dir: Path = Field(DEFAULT_KNOWLEDGE_DIR, description="Directory of knowledge YAML files.")
+
+    @field_validator("knowledge_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+
+class LogSettings(_Section):
+    model_config = SettingsConfigDict(env_prefix="FACTBOT_LOG_")
+
+    level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
+    format: str = Field("text", pattern="^(text|json)$", description="'text' for people, 'json' for collectors.")
+
+
+class DatabaseSettings(_Section):
+    """Where questions, feedback, runtime edits and the audit log are stored."""
+
+    model_config = SettingsConfigDict(env_prefix="")
+
+    database_url: SecretStr | None = Field(
+        None,
+        description="SQLAlchemy async URL, e.g. postgresql+asyncpg://user:pass@host/db. "
+        "Unset: a SQLite file in FACTBOT_DATA_DIR.",
+    )
+    factbot_data_dir: Path = Field(DEFAULT_DATA_DIR, description="Directory of the SQLite file and history.")
+    factbot_retention_days: int = Field(90, ge=1, description="Logged questions older than this are purged.")
+    factbot_user_hash_key: SecretStr | None = Field(
+        None, description="Key of the user-id hash; unset: a random key kept in the data directory."
+    )
+    factbot_log_buffer: int = Field(10_000, ge=100, description="Question logs kept in memory during an outage.")
+
+
+class MetricsSettings(_Section):
+    model_config = SettingsConfigDict(env_prefix="FACTBOT_METRICS_")
+
+    host: str = Field("127.0.0.1", description="Address of the metrics and health endpoint.")
+    port: int | None = Field(None, ge=0, le=65535, description="Port of /metrics and /healthz; unset: off.")
+
+
+class DiscordSettings(_Section):
+    model_config = SettingsConfigDict(env_prefix="")
+
+    discord_token: SecretStr | None = Field(None, description="Bot token; set to run on Discord.")
+    factbot_discord_api_base: str = Field(
+        "https://discord.com/api/v10", description="Discord REST base URL (a REST proxy, or the test emulator)."
+    )
+    factbot_discord_mod_roles: IdList = Field(default_factory=list, description="Role ids allowed /kb.")
+    factbot_discord_auto_channels: IdList = Field(
+        default_factory=list, description="Channels where questions are answered without a command."
+    )
+    factbot_discord_auto_threshold: float = Field(85.0, ge=0, le=100)
+    factbot_discord_auto_cooldown: float = Field(60.0, ge=0, description="Seconds between auto-answers per channel.")
+    factbot_discord_ask_cooldown: float = Field(5.0, ge=0, description="Seconds between /ask per member.")
+    factbot_discord_shard_count: int | None = Field(None, ge=1)
+    factbot_discord_shard_ids: IdList = Field(default_factory=list, description="Shards this process runs.")
+    factbot_discord_dev_guild: int | None = Field(None, description="Guild that `discord sync` targets by default.")
+
+    _split_lists = field_validator(
+        "factbot_discord_mod_roles", "factbot_discord_auto_channels", "factbot_discord_shard_ids", mode="before"
+    )(_split)
+
+
+class SlackSettings(_Section):
+    model_config = SettingsConfigDict(env_prefix="")
+
+    slack_bot_token: SecretStr | None = Field(None, description="Bot token (xoxb-…); set to run on Slack.")
+    slack_signing_secret: SecretStr | None = Field(None, description="Verifies HTTP requests from Slack.")
+    slack_app_token: SecretStr | None = Field(None, description="App token (xapp-…): Socket Mode when set.")
+    factbot_slack_api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL.")
+    factbot_slack_host: str = Field("0.0.0.0", description="HTTP mode listen address.")
+    factbot_slack_port: int = Field(3000, ge=0, le=65535, description="HTTP mode listen port.")
+    factbot_slack_mod_users: StrList = Field(default_factory=list, description="User ids allowed /kb.")
+
+    _split_lists = field_validator("factbot_slack_mod_users", mode="before")(_split)
+
+
+class Settings:
+    """All sections, built once per process by :func:`load_settings`."""
+
+    def __init__(self, env_file: Path | None = None) -> None:
+        kwargs = {"_env_file": env_file} if env_file is not None else {}
+        self.knowledge = KnowledgeSettings(**kwargs)
+        self.log = LogSettings(**kwargs)
+        self.database = DatabaseSettings(**kwargs)
+        self.metrics = MetricsSettings(**kwargs)
+        self.discord = DiscordSettings(**kwargs)
+        self.slack = SlackSettings(**kwargs)
+
+
+def load_settings(env_file: Path | None = None) -> Settings:
+    return Settings(env_file)
+
+
+__all__ = ["IdList", "SecretStr", "Settings", "StrList", "load_settings"]
