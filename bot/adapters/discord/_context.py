@@ -1,0 +1,51 @@
+"""From Discord objects to the core's neutral request objects (ask context, actor, rights)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+import discord
+
+from bot.core.service import AskContext
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import FactBotClient
+
+PLATFORM = "discord"
+
+
+def client_of(interaction: discord.Interaction) -> FactBotClient:
+    """The bot that received ``interaction`` (components and modals reach the core through it)."""
+    return cast("FactBotClient", interaction.client)
+
+
+def ask_context(*, guild_id: int | None, channel_id: int | None, user_id: int) -> AskContext:
+    return AskContext(
+        platform=PLATFORM,
+        community=str(guild_id) if guild_id is not None else None,
+        channel=str(channel_id) if channel_id is not None else None,
+        user=str(user_id),
+    )
+
+
+def interaction_context(interaction: discord.Interaction) -> AskContext:
+    return ask_context(guild_id=interaction.guild_id, channel_id=interaction.channel_id, user_id=interaction.user.id)
+
+
+def message_context(message: discord.Message) -> AskContext:
+    guild_id = message.guild.id if message.guild is not None else None
+    return ask_context(guild_id=guild_id, channel_id=message.channel.id, user_id=message.author.id)
+
+
+def is_moderator(interaction: discord.Interaction, moderator_roles: frozenset[int]) -> bool:
+    """Manage Server (or Administrator) in this server, or one of the configured moderator roles.
+
+    This is checked on every moderator interaction: a command's default permissions only hide it
+    in Discord's client, and server admins can change them.
+    """
+    if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
+        return False
+    permissions = interaction.permissions
+    if permissions.manage_guild or permissions.administrator:
+        return True
+    return any(role.id in moderator_roles for role in interaction.user.roles)

@@ -1,0 +1,134 @@
+"""The Discord client: an ``AutoShardedBot`` that loads one cog per feature and talks to the core.
+
+Sharding: with ``FACTBOT_DISCORD_SHARD_COUNT`` and ``FACTBOT_DISCORD_SHARD_IDS`` a large bot runs
+some of its shards in each process, all sharing one database; without them discord.py asks Discord
+how many shards to run. Commands are never synced here on start, except to the dev guild when one
+is configured (``factbot discord sync`` is the way to publish them).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.adapters.discord import _render
+from bot.adapters.discord._components import DYNAMIC_ITEMS
+from bot.adapters.discord.ask import Ask
+from bot.adapters.discord.errors import ReportingTree
+from bot.adapters.discord.feedback import FeedbackButton
+from bot.adapters.discord.moderation import KnowledgeAdmin
+from bot.adapters.discord.topics import Topics, TopicSelect
+from bot.core.service import FactBot
+from bot.settings import DiscordSettings
+
+log = logging.getLogger(__name__)
+
+DISCORD_API_BASE = "https://discord.com/api/v10"
+
+
+class DiscordSetupError(Exception):
+    """The Discord settings cannot work together."""
+
+
+def use_api_base(base_url: str) -> None:
+    """Send discord.py's REST calls (interaction callbacks and webhooks included) to ``base_url``.
+
+    This is how bots behind a REST proxy point discord.py elsewhere: every ``Route`` is built
+    from ``Route.BASE``. The gateway address then comes from ``GET /gateway/bot`` of that API.
+    """
+    discord.http.Route.BASE = base_url.rstrip("/")
+
+
+def intents_for(settings: DiscordSettings) -> discord.Intents:
+    """The least the bot needs. Message content, a privileged intent, only for auto-answer channels:
+    mentions and DMs carry their content without it."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = bool(settings.factbot_discord_auto_channels)
+    return intents
+
+
+class FactBotClient(commands.AutoShardedBot):
+    """The bot: holds the core service and the settings the feature cogs read."""
+
+    def __init__(
+        self, factbot: FactBot, settings: DiscordSettings, *, sync_dev_guild: bool = True, **options: Any
+    ) -> None:
+        shard_ids = list(settings.factbot_discord_shard_ids) or None
+        if shard_ids is not None and settings.factbot_discord_shard_count is None:
+            raise DiscordSetupError("FACTBOT_DISCORD_SHARD_IDS needs FACTBOT_DISCORD_SHARD_COUNT (the bot's total).")
+        if shard_ids and settings.factbot_discord_shard_count is not None:
+            wrong = [i for i in shard_ids if i >= settings.factbot_discord_shard_count]
+            if wrong:
+                raise DiscordSetupError(f"Shard ids {wrong} are not below the shard count.")
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # unused: there are no prefix commands
+            help_command=None,
+            tree_cls=ReportingTree,
+            intents=intents_for(settings),
+            allowed_mentions=_render.NO_PINGS,
+            shard_count=settings.factbot_discord_shard_count,
+            shard_ids=shard_ids,
+            **options,
+        )
+        self.factbot = factbot
+        self.settings = settings
+        self.moderator_roles = frozenset(settings.factbot_discord_mod_roles)
+        self.sync_dev_guild = sync_dev_guild
+        self._gateway: yarl.URL | None = None
+
+    async def setup_hook(self) -> None:
+        for cog in (Ask(self), Topics(self), KnowledgeAdmin(self)):
+            await self.add_cog(cog)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, FeedbackButton, TopicSelect)
+        if self.shard_count is not None:
+            # discord.py asks /gateway/bot only when it picks the shard count itself; a process that
+            # runs some shards of a fixed count asks too, so a REST proxy (or emulator) names the gateway.
+            _, url, _ = await self.http.get_bot_gateway()
+            self._gateway = yarl.URL(url)
+        dev_guild = self.settings.factbot_discord_dev_guild
+        if self.sync_dev_guild and dev_guild is not None:
+            synced = await sync_commands(self, dev_guild)
+            log.info("Synced %d commands to the dev guild %s", len(synced), dev_guild)
+
+    async def launch_shard(self, gateway: yarl.URL, shard_id: int, *, initial: bool = False) -> None:
+        await super().launch_shard(self._gateway or gateway, shard_id, initial=initial)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: questions by mention and DM are handled by the ``Ask`` cog."""
+
+    async def on_ready(self) -> None:
+        log.info(
+            "Connected to Discord as %s (shards %s of %s, %d guilds)",
+            self.user, self.shard_ids or "all", self.shard_count, len(self.guilds),
+        )
+
+
+def create_client(factbot: FactBot, settings: DiscordSettings, **options: Any) -> FactBotClient:
+    """The client for ``settings``; ``options`` go to discord.py (tests shorten its timeouts)."""
+    use_api_base(settings.factbot_discord_api_base)
+    return FactBotClient(factbot, settings, **options)
+
+
+async def sync_commands(client: FactBotClient, guild_id: int | None) -> list[discord.app_commands.AppCommand]:
+    """Publish the commands to one guild (instant, for development) or globally (``guild_id=None``)."""
+    if guild_id is None:
+        return await client.tree.sync()
+    guild = discord.Object(id=guild_id)
+    client.tree.copy_global_to(guild=guild)
+    return await client.tree.sync(guild=guild)
+
+
+async def run_discord(factbot: FactBot, settings: DiscordSettings) -> None:
+    """Connect and answer until cancelled or disconnected for good."""
+    if settings.discord_token is None:
+        raise DiscordSetupError("DISCORD_TOKEN is not set.")
+    client = create_client(factbot, settings)
+    async with client:
+        await client.start(settings.discord_token.get_secret_value())
