@@ -1,0 +1,77 @@
+"""The Slack app: one bolt ``AsyncApp`` wired to one :class:`~bot.core.service.FactBot`.
+
+:func:`build_app` is the only place that knows every feature; the runners in ``server.py`` serve
+the app over HTTP or Socket Mode without knowing what it does.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack._blocks import notice
+from bot.adapters.slack._reply import Target, is_direct_message, post_to_response_url, retry_handlers
+from bot.adapters.slack.ask import AskFeature
+from bot.adapters.slack.moderation import Moderators, ModerationFeature
+from bot.core.service import FactBot
+from bot.settings import SlackSettings
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on my side and I couldn't answer. Please try again in a minute."
+
+
+class SlackConfigError(Exception):
+    """The Slack settings cannot run the bot; the message says which setting to fix."""
+
+
+def web_client(settings: SlackSettings) -> AsyncWebClient:
+    """The Web API client: the bot token, the configured API URL, retries on 429 and connection errors."""
+    if settings.slack_bot_token is None:
+        raise SlackConfigError("SLACK_BOT_TOKEN is not set: it is needed to run on Slack.")
+    base_url = settings.factbot_slack_api_url
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        retry_handlers=retry_handlers(),
+        logger=logging.getLogger("bot.adapters.slack.web"),
+    )
+
+
+async def _on_error(error: Exception, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    """Every unexpected failure of a handler: the traceback to the log, an apology to the person."""
+    log.error("Slack request failed (%s)", body.get("type") or body.get("command"), exc_info=error)
+    try:
+        if context.response_url:
+            await post_to_response_url(context.response_url, {**notice(SORRY), "response_type": "ephemeral"})
+            return
+        event = body.get("event") or {}
+        channel, user = event.get("channel"), event.get("user")
+        if channel and user and context.client is not None:
+            thread = event.get("thread_ts") or (None if is_direct_message(channel) else event.get("ts"))
+            await Target(context.client, user, channel, thread, private=not is_direct_message(channel)).send(notice(SORRY))
+    except Exception:  # the apology is best effort; the original error is already logged
+        log.exception("could not tell the user about the failure")
+
+
+def build_app(bot: FactBot, settings: SlackSettings, *, client: AsyncWebClient | None = None) -> AsyncApp:
+    """The bolt app with every feature registered.
+
+    HTTP requests are verified with ``SLACK_SIGNING_SECRET``; Socket Mode requests need no secret.
+    ``client`` replaces the client built from ``settings`` (the Socket Mode runner shares it).
+    """
+    client = client or web_client(settings)
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    app = AsyncApp(
+        client=client,
+        signing_secret=secret,
+        name="factbot",
+        logger=logging.getLogger("bot.adapters.slack.bolt"),
+    )
+    app.error(_on_error)
+    AskFeature(bot).register(app)
+    ModerationFeature(bot, Moderators(settings.factbot_slack_mod_users)).register(app)
+    return app

@@ -1,0 +1,119 @@
+"""Running the Slack app: Socket Mode (no public URL) or HTTP behind a load balancer.
+
+* Socket Mode, when ``SLACK_APP_TOKEN`` is set: the bot opens a websocket to Slack; nothing listens
+  on the network. The easy start.
+* HTTP mode otherwise: ``POST /slack/events`` on ``FACTBOT_SLACK_HOST:FACTBOT_SLACK_PORT``, every
+  request verified with ``SLACK_SIGNING_SECRET``; ``GET /healthz`` answers the load balancer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from bot.adapters.slack.app import SlackConfigError, build_app, web_client
+from bot.core.service import FactBot
+from bot.settings import SlackSettings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+class SlackRunner(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class SlackHttpServer:
+    """The app served by aiohttp on ``host:port`` (port 0 picks a free port; see :attr:`port`)."""
+
+    def __init__(self, app: AsyncApp, host: str, port: int, path: str = EVENTS_PATH) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self.path = path
+        self._runner: web.AppRunner | None = None
+
+    def web_app(self) -> web.Application:
+        web_app = web.Application()
+        web_app.router.add_post(self.path, self._events)
+        web_app.router.add_get(HEALTH_PATH, self._health)
+        return web_app
+
+    async def _events(self, request: web.Request) -> web.Response:
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def _health(self, request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}{self.path}"
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.web_app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        sockets = self._runner.addresses
+        if sockets:
+            self.port = sockets[0][1]
+        log.info("Slack HTTP mode: listening on %s", self.url)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+
+class SlackSocketMode:
+    """The app connected to Slack over a Socket Mode websocket."""
+
+    def __init__(self, app: AsyncApp, app_token: str) -> None:
+        self.app = app
+        self.app_token = app_token
+        self.handler: AsyncSocketModeHandler | None = None
+
+    async def start(self) -> None:
+        # The handler's aiohttp session needs the running loop, so it is made here, not in __init__.
+        self.handler = AsyncSocketModeHandler(self.app, self.app_token)
+        await self.handler.connect_async()
+        log.info("Slack Socket Mode: connected")
+
+    async def stop(self) -> None:
+        if self.handler is not None:
+            await self.handler.close_async()
+            self.handler = None
+
+
+def slack_runner(bot: FactBot, settings: SlackSettings) -> SlackRunner:
+    """Socket Mode when an app token is set, else HTTP mode (which needs the signing secret)."""
+    client = web_client(settings)
+    app = build_app(bot, settings, client=client)
+    if settings.slack_app_token is not None:
+        return SlackSocketMode(app, settings.slack_app_token.get_secret_value())
+    if settings.slack_signing_secret is None:
+        raise SlackConfigError(
+            "Set SLACK_APP_TOKEN to use Socket Mode, or SLACK_SIGNING_SECRET to receive Slack's requests over HTTP."
+        )
+    return SlackHttpServer(app, settings.factbot_slack_host, settings.factbot_slack_port)
+
+
+async def run_slack(bot: FactBot, settings: SlackSettings) -> None:
+    """Serve Slack until cancelled."""
+    runner = slack_runner(bot, settings)
+    await runner.start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.stop()

@@ -1,0 +1,77 @@
+"""Fixtures of the Slack tests: a loopback Slack, the real app served on 127.0.0.1, signed requests."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.adapters.slack.app import build_app
+from bot.adapters.slack.server import SlackHttpServer
+from bot.core.service import FactBot
+from bot.settings import SlackSettings
+from mock_slack import BOT_TOKEN, MockSlack
+from signed_requests import SIGNING_SECRET, SlackSender
+
+KNOWLEDGE = Path(__file__).parent / "knowledge"
+MODERATOR = "UMOD"
+
+
+@pytest.fixture(autouse=True)
+def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bolt reads tokens and secrets from the environment; the tests give them explicitly."""
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[MockSlack]:
+    mock = MockSlack()
+    await mock.start()
+    yield mock
+    await mock.stop()
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, directory)
+    return directory
+
+
+@pytest.fixture
+async def factbot(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[FactBot]:
+    bot = FactBot(knowledge_dir)
+    yield bot
+
+
+def slack_settings(slack: MockSlack, **overrides: object) -> SlackSettings:
+    values: dict[str, object] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_app_token": None,
+        "factbot_slack_api_url": slack.api_url,
+        "factbot_slack_host": "127.0.0.1",
+        "factbot_slack_port": 0,
+        "factbot_slack_mod_users": [MODERATOR],
+    }
+    values.update(overrides)
+    return SlackSettings(_env_file=None, **values)
+
+
+@pytest.fixture
+async def server(slack: MockSlack, factbot: FactBot) -> AsyncIterator[SlackHttpServer]:
+    settings = slack_settings(slack)
+    http = SlackHttpServer(build_app(factbot, settings), settings.factbot_slack_host, settings.factbot_slack_port)
+    await http.start()
+    yield http
+    await http.stop()
+
+
+@pytest.fixture
+async def sender(server: SlackHttpServer, slack: MockSlack) -> AsyncIterator[SlackSender]:
+    async with aiohttp.ClientSession() as session:
+        yield SlackSender(server.url, slack, session)

@@ -1,0 +1,139 @@
+"""Members' questions end to end: the real bolt app over HTTP on 127.0.0.1, signed like Slack signs.
+
+Every assertion is on what the person would see: the calls the app made to the loopback Slack.
+"""
+
+from __future__ import annotations
+
+import time
+
+from bot.adapters.slack._blocks import ACTION_SHARE, ACTION_SHOW_FACT, FEEDBACK_DOWN, FEEDBACK_UP
+from mock_slack import BOT_USER, MockSlack
+from signed_requests import SlackSender
+
+
+def _no_pings(text: str) -> None:
+    assert "<!channel>" not in text and "<!here>" not in text and "<!everyone>" not in text
+    assert "<@" not in text
+
+
+async def test_ask_is_acknowledged_at_once_and_answered_privately(sender: SlackSender, slack: MockSlack) -> None:
+    reply, response_url = await sender.command("/ask", "When is the library open?")
+    assert reply.status == 200
+    assert reply.body == ""  # an empty acknowledgement: nothing is posted in the channel
+    assert reply.seconds < 3.0
+
+    [answer] = await slack.wait_for("response_url", lambda c: c.path.endswith(response_url.rsplit("/", 1)[1]))
+    assert answer["response_type"] == "ephemeral"
+    blocks = answer.blocks
+    assert blocks[0]["type"] == "context" and "When is the library open?" in blocks[0]["elements"][0]["text"]
+    assert blocks[1] == {"type": "header", "text": {"type": "plain_text", "emoji": True,
+                                                   "text": "The library is open 9:00–18:00, Monday to Saturday"}}
+    assert "closed on Sundays" in blocks[2]["text"]["text"]
+    source, confidence = blocks[3]["elements"]
+    assert source["text"] == "*Source:* Town Library, “Visitor guide”, Opening hours"
+    assert confidence["text"] == "Confidence: 100/100"
+    related = [b["text"]["text"] for b in answer.buttons() if b["action_id"].startswith(ACTION_SHOW_FACT)]
+    assert related == ["A library card is free for residents", "Reading room rules (R&D <quiet> zone)"]
+    assert answer.button(ACTION_SHARE)["style"] == "primary"
+
+
+async def test_mention_is_answered_in_a_thread(sender: SlackSender, slack: MockSlack) -> None:
+    reply = await sender.event({"type": "app_mention", "user": "UMEMBER", "channel": "CGENERAL",
+                                "text": f"<@{BOT_USER}> can I eat in the reading room?", "ts": "1700000100.000100"})
+    assert reply.status == 200
+    [post] = await slack.wait_for("chat.postMessage")
+    assert post["channel"] == "CGENERAL"
+    assert post["thread_ts"] == "1700000100.000100"
+    assert "Reading room rules" in post.text()
+    assert not [b for b in post.buttons() if b["action_id"] == ACTION_SHARE]  # already public
+
+
+async def test_direct_message_is_answered_in_the_conversation(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.event({"type": "message", "channel_type": "im", "user": "UMEMBER", "channel": "DMEMBER",
+                        "text": "how much does a library card cost?", "ts": "1700000200.000100"})
+    [post] = await slack.wait_for("chat.postMessage")
+    assert post["channel"] == "DMEMBER"
+    assert "thread_ts" not in post.params
+    assert "A library card is free for residents" in post.text()
+
+
+async def test_own_messages_and_other_messages_are_ignored(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.event({"type": "message", "channel_type": "im", "user": BOT_USER, "channel": "DMEMBER",
+                        "text": "When is the library open?", "ts": "1700000300.000100"})
+    await sender.event({"type": "message", "channel_type": "channel", "user": "UMEMBER", "channel": "CGENERAL",
+                        "text": "When is the library open?", "ts": "1700000300.000200"})
+    await sender.event({"type": "message", "subtype": "message_changed", "channel_type": "im", "channel": "DMEMBER",
+                        "ts": "1700000300.000300"})
+    # A last, real question: once it is answered, the earlier events have been handled too.
+    await sender.event({"type": "message", "channel_type": "im", "user": "UMEMBER", "channel": "DMEMBER",
+                        "text": "reading room rules", "ts": "1700000300.000400"})
+    await slack.wait_for("chat.postMessage")
+    posts = slack.called("chat.postMessage")
+    assert len(posts) == 1 and "Reading room rules" in posts[0].text()
+
+
+async def test_echoed_text_and_knowledge_text_cannot_ping(sender: SlackSender, slack: MockSlack) -> None:
+    # Slack sends what the person typed with &, < and > escaped, and mentions as <...> tokens.
+    typed = "<!channel> <!here> <@U999|bob> &amp; &lt;b&gt;what&lt;/b&gt; is R&amp;D? what are the reading room rules"
+    await sender.command("/ask", typed)
+    [answer] = await slack.wait_for("response_url")
+    text = answer.text()
+    _no_pings(text)
+    assert "R&amp;D &lt;quiet&gt; zone" in text  # the knowledge text, escaped
+    assert "&lt;!channel&gt;" in text  # the fact's own "<!channel>" is shown, never sent as markup
+    assert "“channel here bob &amp; &lt;b&gt;what&lt;/b&gt; is R&amp;D?" in text  # the question, as the person sees it
+
+
+async def test_abstention_says_what_the_bot_knows(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.command("/ask", "what is the capital of france?")
+    [reply] = await slack.wait_for("response_url")
+    text = reply.text()
+    assert "I don't know the answer to “what is the capital of france?”" in text
+    assert "I can answer questions about:* Visiting, Borrowing." in text
+    assert not reply.buttons()
+
+
+async def test_help_lists_usage_and_topics(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.command("/ask", "")
+    await sender.command("/ask", "help")
+    replies = await slack.wait_for("response_url", count=2)
+    for reply in replies:
+        text = reply.text()
+        assert "/ask When is the library open?" in text
+        assert "*Visiting* (2)" in text and "*Borrowing* (2)" in text
+        assert "• Books from other libraries arrive in about a week" in text
+
+
+async def test_did_you_mean_button_shows_the_other_fact(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.command("/ask", "how do i borrow a book")
+    [answer] = await slack.wait_for("response_url")
+    suggestion = answer.button(ACTION_SHOW_FACT)
+    assert suggestion["value"] == "library-card"
+    reply, url = await sender.press(suggestion)
+    assert reply.status == 200
+    [shown] = await slack.wait_for("response_url", lambda c: c.path.endswith(url.rsplit("/", 1)[1]))
+    assert shown["response_type"] == "ephemeral" and shown["replace_original"] is False
+    assert "A library card is free for residents" in shown.text()
+
+
+async def test_share_posts_the_answer_in_the_channel(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.command("/ask", "When is the library open?", user="UASKER")
+    [answer] = await slack.wait_for("response_url")
+    _, url = await sender.press(answer.button(ACTION_SHARE), user="UASKER")
+    name = url.rsplit("/", 1)[1]
+    shared, deleted = await slack.wait_for("response_url", lambda c: c.path.endswith(name), count=2)
+    assert shared["response_type"] == "in_channel"
+    assert "<@UASKER> shared an answer to “When is the library open?”" in shared.text()
+    assert "closed on Sundays" in shared.text()
+    assert not [b for b in shared.buttons() if b["action_id"] == ACTION_SHARE]
+    assert deleted.params == {"delete_original": True}
+
+
+async def test_bad_signature_and_stale_timestamp_are_refused(sender: SlackSender, slack: MockSlack) -> None:
+    body = "command=%2Fask&text=hours&user_id=UMEMBER&team_id=T0LIBRARY&response_url=x&trigger_id=t"
+    forged = await sender.post(body, "application/x-www-form-urlencoded", signature="v0=" + "0" * 64)
+    stale_ts = int(time.time()) - 6 * 60
+    stale = await sender.post(body, "application/x-www-form-urlencoded", timestamp=stale_ts)
+    assert (forged.status, stale.status) == (401, 401)
+    assert slack.calls == []  # nothing reached the bot, not even auth.test
