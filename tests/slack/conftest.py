@@ -12,12 +12,11 @@ import pytest
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.server import SlackHttpServer
 from bot.core.service import FactBot
-from bot.settings import SlackSettings
-from mock_slack import BOT_TOKEN, MockSlack
-from signed_requests import SIGNING_SECRET, SlackSender
+from block_kit import check_message, check_view
+from mock_slack import MockSlack
+from signed_requests import SlackSender, slack_settings
 
 KNOWLEDGE = Path(__file__).parent / "knowledge"
-MODERATOR = "UMOD"
 
 
 @pytest.fixture(autouse=True)
@@ -29,10 +28,16 @@ def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def slack() -> AsyncIterator[MockSlack]:
+    """The loopback Slack; afterwards, every message and modal the app sent is checked against Block Kit's limits."""
     mock = MockSlack()
     await mock.start()
     yield mock
     await mock.stop()
+    for call in mock.calls:
+        if call.method == "views.open":
+            check_view(call["view"])
+        elif "blocks" in call.params:
+            check_message(call.blocks)
 
 
 @pytest.fixture
@@ -46,20 +51,6 @@ def knowledge_dir(tmp_path: Path) -> Path:
 async def factbot(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[FactBot]:
     bot = FactBot(knowledge_dir)
     yield bot
-
-
-def slack_settings(slack: MockSlack, **overrides: object) -> SlackSettings:
-    values: dict[str, object] = {
-        "slack_bot_token": BOT_TOKEN,
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_app_token": None,
-        "factbot_slack_api_url": slack.api_url,
-        "factbot_slack_host": "127.0.0.1",
-        "factbot_slack_port": 0,
-        "factbot_slack_mod_users": [MODERATOR],
-    }
-    values.update(overrides)
-    return SlackSettings(_env_file=None, **values)
 
 
 @pytest.fixture

@@ -89,7 +89,7 @@ class MockSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
-        #: method -> how many more times to answer 429 (``Retry-After: 0``) before answering.
+        #: method (or "response_url") -> how many more times to answer 429 (``Retry-After: 0``).
         self.rate_limited: dict[str, int] = {}
         self.rate_limit_hits: list[str] = []
         self.socket_acks: list[dict[str, Any]] = []
@@ -199,6 +199,10 @@ class MockSlack:
 
     async def _respond(self, request: web.Request) -> web.Response:
         params = json.loads(await request.text())
+        if self.rate_limited.get("response_url", 0) > 0:
+            self.rate_limited["response_url"] -= 1
+            self.rate_limit_hits.append("response_url")
+            return web.Response(status=429, text="rate_limited", headers={"Retry-After": "0"})
         await self._record(Call("response_url", params, request.path, None, time.perf_counter()))
         return web.Response(text="ok")
 

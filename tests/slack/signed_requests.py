@@ -12,10 +12,27 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from mock_slack import TEAM, MockSlack
+from bot.settings import SlackSettings
+from mock_slack import BOT_TOKEN, TEAM, MockSlack
 
 SIGNING_SECRET = "test-signing-secret"
+MODERATOR = "UMOD"
 _ids = itertools.count(1)
+
+
+def slack_settings(slack: MockSlack, **overrides: object) -> SlackSettings:
+    """Settings of an app that talks to the loopback Slack; nothing is read from the environment or .env."""
+    values: dict[str, object] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_app_token": None,
+        "factbot_slack_api_url": slack.api_url,
+        "factbot_slack_host": "127.0.0.1",
+        "factbot_slack_port": 0,
+        "factbot_slack_mod_users": [MODERATOR],
+    }
+    values.update(overrides)
+    return SlackSettings(_env_file=None, **values)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -137,3 +137,46 @@ async def test_bad_signature_and_stale_timestamp_are_refused(sender: SlackSender
     stale = await sender.post(body, "application/x-www-form-urlencoded", timestamp=stale_ts)
     assert (forged.status, stale.status) == (401, 401)
     assert slack.calls == []  # nothing reached the bot, not even auth.test
+
+
+async def test_buttons_under_a_public_answer_reply_privately_in_the_thread(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.event({"type": "app_mention", "user": "UMEMBER", "channel": "CGENERAL",
+                        "text": f"<@{BOT_USER}> reading room rules", "ts": "1700000500.000100"})
+    [answer] = await slack.wait_for("chat.postMessage")
+    related = answer.button(ACTION_SHOW_FACT)
+    await sender.press(related, user="UOTHER", ephemeral=False, thread_ts="1700000500.000100",
+                       message_ts="1700000500.000200")
+    [shown] = await slack.wait_for("chat.postEphemeral")
+    assert (shown["channel"], shown["user"], shown["thread_ts"]) == ("CGENERAL", "UOTHER", "1700000500.000100")
+    assert "The library is open 9:00–18:00" in shown.text()
+    assert shown.button(ACTION_SHARE)  # private again, so it can be shared
+    assert len(slack.called("chat.postMessage")) == 1  # the public answer was left alone
+
+
+async def test_buttons_in_a_direct_message_answer_in_the_conversation(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.event({"type": "message", "channel_type": "im", "user": "UMEMBER", "channel": "DMEMBER",
+                        "text": "opening hours", "ts": "1700000600.000100"})
+    [answer] = await slack.wait_for("chat.postMessage")
+    await sender.press(answer.button(ACTION_SHOW_FACT), channel="DMEMBER", ephemeral=False)
+    _, shown = await slack.wait_for("chat.postMessage", count=2)
+    assert shown["channel"] == "DMEMBER"
+    assert "A library card is free for residents" in shown.text()
+    assert not [b for b in shown.buttons() if b["action_id"] == ACTION_SHARE]
+
+
+async def test_rate_limited_calls_are_retried(sender: SlackSender, slack: MockSlack) -> None:
+    slack.rate_limited.update({"chat.postMessage": 1, "response_url": 1})
+    await sender.event({"type": "app_mention", "user": "UMEMBER", "channel": "CGENERAL",
+                        "text": f"<@{BOT_USER}> opening hours", "ts": "1700000700.000100"})
+    await sender.command("/ask", "opening hours")
+    [post] = await slack.wait_for("chat.postMessage")
+    [reply] = await slack.wait_for("response_url")
+    assert sorted(slack.rate_limit_hits) == ["chat.postMessage", "response_url"]
+    assert "The library is open" in post.text() and "The library is open" in reply.text()
+
+
+async def test_a_fact_hidden_since_the_answer_is_not_shown(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.press({"action_id": f"{ACTION_SHOW_FACT}:0", "text": {"type": "plain_text", "text": "x"},
+                        "value": "no-such-fact"})
+    [reply] = await slack.wait_for("response_url")
+    assert "That fact is no longer in the knowledge base" in reply.text()

@@ -33,7 +33,9 @@ ERROR_MAX = 150
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LIST_SPLIT = re.compile(r"[,\n]")
 _ID_SPLIT = re.compile(r"[\s,]+")
-_FIELD_AT_START = re.compile(r"^(?:'|\")?([a-z_]+)\b")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+#: ``runtime edit of 'x': [fact x] `` before a problem: where, which the moderator already knows.
+_LOCATION = re.compile(r"^[^\[\n]*\[fact [^\]]*\]\s*")
 
 #: ``(field, label, multiline, required, hint)`` in the order of the form.
 _FIELDS: tuple[tuple[str, str, bool, bool, str], ...] = (
@@ -197,16 +199,13 @@ def form_errors(data: Mapping[str, Any], *, blocks: Sequence[str] = FORM_FIELDS)
 def problem_errors(problems: Iterable[str], *, blocks: Sequence[str] = FORM_FIELDS) -> dict[str, str]:
     """Problems reported by the core (duplicate id, unknown related id…), placed under their field.
 
-    A problem that names no field of the form goes under the first one.
+    A problem goes under the field it names first (quoted values, such as ids, are not read as
+    names); one that names no field of the form goes under the first field.
     """
     errors: dict[str, str] = {}
     for problem in problems:
-        text = str(problem)
-        words = set(re.findall(r"[a-z_]+", text.casefold()))
-        start = _FIELD_AT_START.match(text.casefold())
-        if start and start.group(1) in blocks:
-            block = start.group(1)
-        else:
-            block = next((field for field in blocks if field in words), blocks[0])
-        _add(errors, block, text)
+        text = _LOCATION.sub("", str(problem))
+        words = _QUOTED.sub(" ", text.casefold())
+        found = [(m.start(), m.group(0)) for m in re.finditer(r"[a-z_]+", words) if m.group(0) in blocks]
+        _add(errors, min(found)[1] if found else blocks[0], text)
     return errors

@@ -1,0 +1,99 @@
+"""Block Kit rendering of neutral core results, at and beyond Slack's limits."""
+
+from __future__ import annotations
+
+from bot.adapters.slack._blocks import (
+    ACTION_SHARE,
+    ACTION_SHOW_FACT,
+    FEEDBACK_DOWN,
+    FEEDBACK_UP,
+    abstain_message,
+    answer_message,
+    decode_share,
+    encode_share,
+    help_message,
+    preformatted,
+)
+from bot.core.answers import Answer, Outcome, Suggestion
+from bot.core.knowledge.schema import Fact
+from block_kit import check_message
+
+
+def _fact(fact_id: str, *, title: str = "A title", answer: str = "An answer.", **extra: object) -> Fact:
+    data: dict[str, object] = {"id": fact_id, "title": title, "answer": answer, "questions": [f"question {fact_id}?"],
+                               "topic": "Topic", "sources": [{"publisher": "Pub", "article": "Art"}]}
+    return Fact.model_validate({**data, **extra})
+
+
+def _buttons(message: dict) -> list[dict]:
+    return [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+def test_the_longest_fact_fits_every_limit() -> None:
+    long = _fact(
+        "long",
+        title="T" * 256,
+        answer="&" * 3000,  # 15,000 characters once escaped
+        sources=[{"publisher": "P" * 900, "article": "A" * 900, "section": "S" * 900} for _ in range(3)],
+    )
+    suggestions = tuple(Suggestion(f"s{i}", "x" * 256, 70.0) for i in range(3))
+    related = tuple(_fact(f"r{i}", title="r" * 256) for i in range(12))
+    answer = Answer("q" * 512, Outcome.SUGGESTED, 88.4, long, suggestions, related, ("Topic",), log_id="L" * 32)
+    message = answer_message(answer, private=True)
+    check_message(message["blocks"])
+    header = message["blocks"][1]["text"]["text"]
+    assert len(header) == 150 and header.endswith("…")
+    body = message["blocks"][2]["text"]["text"]
+    assert body.startswith("&amp;&amp;") and body.endswith("&amp;…")
+    assert len([b for b in _buttons(message) if b["action_id"].startswith(ACTION_SHOW_FACT)]) == 3 + 5
+    assert len(message["text"]) <= 3000
+
+
+def test_answer_controls_depend_on_where_it_is_shown() -> None:
+    fact = _fact("f")
+    answer = Answer("q?", Outcome.ANSWERED, 91.0, fact, log_id="log1")
+    private = [b["action_id"] for b in _buttons(answer_message(answer, private=True))]
+    public = [b["action_id"] for b in _buttons(answer_message(answer, private=False))]
+    assert private == [FEEDBACK_UP, FEEDBACK_DOWN, ACTION_SHARE]
+    assert public == [FEEDBACK_UP, FEEDBACK_DOWN]
+    unlogged = Answer("q?", Outcome.ANSWERED, 91.0, fact)
+    assert _buttons(answer_message(unlogged, private=False)) == []
+
+
+def test_abstention_offers_close_facts_and_topics() -> None:
+    answer = Answer("where is <!here>?", Outcome.ABSTAINED, 50.0, None,
+                    (Suggestion("a", "Fact A", 50.0), Suggestion("b", "Fact B", 47.0)), (), ("One", "Two & Three"),
+                    log_id="log2")
+    message = abstain_message(answer, quote_question=True)
+    check_message(message["blocks"])
+    text = "\n".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
+    assert "I don't know the answer to “where is &lt;!here&gt;?”" in text
+    assert "I've logged the question so the moderators can add an answer." in text
+    assert "*I can answer questions about:* One, Two &amp; Three." in text
+    assert [b["value"] for b in _buttons(message)] == ["a", "b"]
+
+
+def test_help_with_many_topics_stays_within_one_message() -> None:
+    topics = {f"Topic {t}": [_fact(f"t{t}-f{f}", title=f"Fact {f} of {t}") for f in range(20)] for t in range(80)}
+    message = help_message(topics)
+    check_message(message["blocks"])
+    assert message["blocks"][-1]["elements"][0]["text"] == "_and 35 more topics_"
+    assert "• _and 12 more_" in message["blocks"][4]["text"]["text"]
+
+
+def test_share_value_round_trip() -> None:
+    value = encode_share("fact-id", "ü" * 1000 + '"quoted"', 87, "log")
+    assert len(value) <= 2000
+    fact_id, question, score, log_id = decode_share(value)
+    assert (fact_id, score, log_id) == ("fact-id", 87.0, "log")
+    assert question is not None and len(question) == 300 and question.endswith("…")
+    assert decode_share(encode_share("f", None, None, None)) == ("f", None, None, None)
+
+
+def test_long_reports_are_split_into_sections() -> None:
+    body = "\n".join(f"{i:05d} <b>question</b> & more" for i in range(5000))
+    message = preformatted("Unanswered", body)
+    check_message(message["blocks"])
+    assert len(message["blocks"]) == 50
+    assert message["blocks"][1]["text"]["text"].startswith("```\n00000 &lt;b&gt;question&lt;/b&gt; &amp; more")
+    assert message["blocks"][-1]["elements"][0]["text"] == "_The report was cut to fit one message._"
