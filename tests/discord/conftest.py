@@ -104,7 +104,8 @@ def knowledge_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def start_bot(tmp_path: Path, knowledge_dir: Path) -> AsyncIterator[Callable[..., Awaitable[Harness]]]:
-    """Start an emulator and the bot on it; keyword arguments override the Discord settings."""
+    """Start an emulator and the bot on it; keyword arguments override the Discord settings (a
+    callable value is given the :class:`World`, for settings that name its channels)."""
     stack = contextlib.AsyncExitStack()
 
     async def start(*, shard_count: int = 1, **overrides: Any) -> Harness:
@@ -121,7 +122,7 @@ async def start_bot(tmp_path: Path, knowledge_dir: Path) -> AsyncIterator[Callab
             "factbot_discord_dev_guild": world.guild.id,
             "factbot_discord_ask_cooldown": 0,
         }
-        values.update(overrides)
+        values.update({k: v(world) if callable(v) else v for k, v in overrides.items()})
         settings = DiscordSettings(_env_file=None, **values)
         client = create_client(factbot, settings, guild_ready_timeout=0.05)
         task = asyncio.create_task(client.start(emulator.token))

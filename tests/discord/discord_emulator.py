@@ -327,6 +327,7 @@ class DiscordEmulator:
     def __init__(self, *, guilds: list[Guild], members: list[Member], shard_count: int = 1, token: str = "test-token"):
         self.token = token
         self.shard_count = shard_count
+        self.max_concurrency = 16  # a large bot's identify concurrency: shards connect together
         self.bot_user = User(snowflake(), "factbot", bot=True)
         self.application_id = self.bot_user.id
         self.guilds = {g.id: g for g in guilds}
@@ -424,7 +425,9 @@ class DiscordEmulator:
                 return _json({
                     "url": self.gateway_url,
                     "shards": self.shard_count,
-                    "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
+                    "session_start_limit": {
+                        "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": self.max_concurrency
+                    },
                 })
             case "GET", ["gateway"]:
                 return _json({"url": self.gateway_url})

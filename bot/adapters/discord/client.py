@@ -8,6 +8,7 @@ is configured (``factbot discord sync`` is the way to publish them).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -28,6 +29,8 @@ from bot.settings import DiscordSettings
 log = logging.getLogger(__name__)
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
+#: Discord accepts one IDENTIFY per rate-limit bucket every 5 seconds.
+IDENTIFY_INTERVAL = 5.0
 
 
 class DiscordSetupError(Exception):
@@ -82,15 +85,19 @@ class FactBotClient(commands.AutoShardedBot):
         self.moderator_roles = frozenset(settings.factbot_discord_mod_roles)
         self.sync_dev_guild = sync_dev_guild
         self._gateway: yarl.URL | None = None
+        self._max_concurrency = 1
+        self._identified: dict[int, float] = {}
+        self._identify_lock = asyncio.Lock()
 
     async def setup_hook(self) -> None:
         for cog in (Ask(self), Topics(self), KnowledgeAdmin(self)):
             await self.add_cog(cog)
         self.add_dynamic_items(*DYNAMIC_ITEMS, FeedbackButton, TopicSelect)
+        _, url, limits = await self.http.get_bot_gateway()
+        self._max_concurrency = max(1, int(limits.get("max_concurrency", 1)))
         if self.shard_count is not None:
             # discord.py asks /gateway/bot only when it picks the shard count itself; a process that
-            # runs some shards of a fixed count asks too, so a REST proxy (or emulator) names the gateway.
-            _, url, _ = await self.http.get_bot_gateway()
+            # runs some shards of a fixed count uses its answer too, so a REST proxy names the gateway.
             self._gateway = yarl.URL(url)
         dev_guild = self.settings.factbot_discord_dev_guild
         if self.sync_dev_guild and dev_guild is not None:
@@ -99,6 +106,17 @@ class FactBotClient(commands.AutoShardedBot):
 
     async def launch_shard(self, gateway: yarl.URL, shard_id: int, *, initial: bool = False) -> None:
         await super().launch_shard(self._gateway or gateway, shard_id, initial=initial)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Identify as fast as Discord allows: shards in different buckets (``shard_id % max_concurrency``)
+        at once, each bucket once per 5 s (discord.py's default waits 5 s before every shard)."""
+        bucket = (shard_id or 0) % self._max_concurrency
+        loop = asyncio.get_running_loop()
+        async with self._identify_lock:
+            last = self._identified.get(bucket)
+            if last is not None and (wait := IDENTIFY_INTERVAL - (loop.time() - last)) > 0:
+                await asyncio.sleep(wait)
+            self._identified[bucket] = loop.time()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: questions by mention and DM are handled by the ``Ask`` cog."""

@@ -296,7 +296,7 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb", group_description="Mode
     @app_commands.command(name="export", description="Write the knowledge, runtime edits included, as YAML files.")
     async def export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        paths = await self.client.factbot.export()
+        paths = await self.client.factbot.export(actor=actor_of(interaction))
         files = _attachments(paths, interaction.filesize_limit)
         names = "\n".join(f"• `{p.name}`" for p in paths)
         note = "" if len(files) == len(paths) else "\nSome files were too large to attach; they are on the bot's host."
