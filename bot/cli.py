@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 
@@ -86,7 +88,33 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    return _cmd_chat(args)
+    """Every platform whose token is set, side by side on one event loop; else the console chat."""
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    settings.knowledge.knowledge_dir = _knowledge_dir(args)
+    platforms: list[Callable[[Any], Awaitable[None]]] = []
+    if settings.discord.discord_token is not None:
+        from bot.adapters.discord.client import run_discord
+
+        platforms.append(lambda factbot: run_discord(factbot, settings.discord))
+    if not platforms:
+        return _cmd_chat(args)
+    return asyncio.run(_serve(settings, platforms))
+
+
+async def _serve(settings: Any, platforms: Sequence[Callable[[Any], Awaitable[None]]]) -> int:
+    from bot.app import create_bot
+
+    factbot = create_bot(settings)
+    await factbot.start()
+    try:
+        async with asyncio.TaskGroup() as group:
+            for platform in platforms:
+                group.create_task(platform(factbot))
+    finally:
+        await factbot.close()
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     facts = add("facts", _cmd_facts, "list the facts of the knowledge base")
     facts.add_argument("--topic", help="only the facts of this topic")
     add("topics", _cmd_topics, "list topics and their facts")
+    from bot.adapters.discord.sync import register as register_discord
+
+    register_discord(sub)
     return parser
 
 
