@@ -81,7 +81,10 @@ def confidence_label(score: float) -> str:
 
 
 def _fit_total(embed: discord.Embed) -> discord.Embed:
-    """Shorten the description so that the whole embed stays within Discord's 6,000 characters."""
+    """Keep the whole embed within Discord's 6,000 characters: drop trailing fields beyond the
+    first, then shorten the description."""
+    while len(embed) > EMBED_TOTAL_MAX and len(embed.fields) > 1:
+        embed.remove_field(len(embed.fields) - 1)
     excess = len(embed) - EMBED_TOTAL_MAX
     if excess > 0 and embed.description:
         embed.description = clip(embed.description, max(len(embed.description) - excess, 1))
