@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 from bot.adapters.discord.client import FactBotClient, create_client
-from bot.settings import DEFAULT_KNOWLEDGE_DIR, DiscordSettings
+from bot.app import build_bot
+from bot.core.service import FactBot
+from bot.settings import DEFAULT_KNOWLEDGE_DIR, DiscordSettings, Settings
 from discord_emulator import MANAGE_GUILD, MEMBER_PERMISSIONS, DiscordEmulator, Guild, Member, User, snowflake
 
 STARTUP_TIMEOUT = 10.0
@@ -59,7 +61,7 @@ class World:
 class Harness:
     emulator: DiscordEmulator
     client: FactBotClient
-    factbot: Any
+    factbot: FactBot
     world: World
 
     async def slash(self, command: str, options: dict[str, Any] | None = None, *, member: Member | None = None, **kw: Any):
@@ -68,31 +70,15 @@ class Harness:
         return await self.emulator.slash(command, options, member=member or self.world.member, **kw)
 
 
-async def _build_factbot(knowledge_dir: Path, data_dir: Path) -> tuple[Any, Callable[[], Awaitable[None]]]:
+async def _build_factbot(knowledge_dir: Path, data_dir: Path) -> FactBot:
     """The core service as ``factbot run`` builds it, on a SQLite file in ``data_dir``."""
-    from bot.core import service
-
-    factory = getattr(service, "create_bot", None)
-    if factory is None:
-        factbot = service.FactBot(knowledge_dir)
-    else:
-        from bot.settings import Settings
-
-        settings = Settings(env_file=Path("/nonexistent"))
-        settings.knowledge.knowledge_dir = knowledge_dir
-        settings.database.factbot_data_dir = data_dir
-        settings.database.database_url = None
-        factbot = factory(settings)
-    start = getattr(factbot, "start", None)
-    if start is not None:
-        await start()
-    close = getattr(factbot, "close", None)
-
-    async def closer() -> None:
-        if close is not None:
-            await close()
-
-    return factbot, closer
+    settings = Settings(env_file=Path("/nonexistent"))
+    settings.database.database_url = None
+    settings.database.factbot_data_dir = data_dir
+    settings.database.factbot_user_hash_key = None
+    factbot = build_bot(settings, knowledge_dir=knowledge_dir)
+    await factbot.start()
+    return factbot
 
 
 @pytest.fixture
@@ -113,8 +99,8 @@ async def start_bot(tmp_path: Path, knowledge_dir: Path) -> AsyncIterator[Callab
         emulator = DiscordEmulator(guilds=[world.guild], members=world.members, shard_count=shard_count)
         await emulator.start()
         stack.push_async_callback(emulator.close)
-        factbot, close_factbot = await _build_factbot(knowledge_dir, tmp_path / "data")
-        stack.push_async_callback(close_factbot)
+        factbot = await _build_factbot(knowledge_dir, tmp_path / "data")
+        stack.push_async_callback(factbot.close)
         values: dict[str, Any] = {
             "discord_token": emulator.token,
             "factbot_discord_api_base": emulator.api_base,

@@ -498,6 +498,8 @@ class DiscordEmulator:
                 "nsfw": command.get("nsfw", False),
                 **command,
             }
+            if full["default_member_permissions"] is not None:
+                full["default_member_permissions"] = str(full["default_member_permissions"])  # a string, as Discord has it
             if guild_id is not None:
                 full["guild_id"] = str(guild_id)
             stored.append(full)
