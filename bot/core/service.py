@@ -1,7 +1,9 @@
 """The application service: the one object every front end talks to.
 
 Front ends (console, Discord, Slack, CLI) turn their input into calls on :class:`FactBot` and render
-what comes back. The same question therefore gets the same answer everywhere.
+what comes back. The same question therefore gets the same answer everywhere. Running bots are built
+by :func:`bot.app.create_bot`, which gives the FactBot its storage; the moderation use-cases live in
+:mod:`bot.core.moderation`.
 """
 
 from __future__ import annotations
@@ -10,12 +12,21 @@ import asyncio
 import dataclasses
 import logging
 import time
+import uuid
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.core.answers import Answer, compose
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.knowledge.schema import Fact
 from bot.core.matching import Normaliser, QuestionIndex
+from bot.core.moderation import Actor, Moderation, ReloadReport, Stats, StorageUnavailable, UnansweredGroup
+from bot.core.ports import AuditEntry, Storage
+from bot.core.privacy import UserHasher
+
+if TYPE_CHECKING:
+    from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +79,36 @@ def load_state(directory: Path) -> KnowledgeState:
 class FactBot:
     """Answers questions from the current knowledge; moderation use-cases change that knowledge."""
 
-    def __init__(self, knowledge_dir: Path, state: KnowledgeState | None = None) -> None:
+    def __init__(
+        self,
+        knowledge_dir: Path,
+        state: KnowledgeState | None = None,
+        *,
+        storage: Storage | None = None,
+        metrics: Metrics | None = None,
+        hasher: UserHasher | None = None,
+        retention_days: int = 90,
+        log_capacity: int = 10_000,
+    ) -> None:
         self.knowledge_dir = Path(knowledge_dir)
         self._state = state or load_state(self.knowledge_dir)
         self._lock = asyncio.Lock()
+        self._moderation: Moderation | None = None
+        if storage is not None:
+            if metrics is None or hasher is None:
+                raise ValueError("a FactBot with storage needs metrics and a user hasher (see bot.app.create_bot)")
+            self._moderation = Moderation(
+                knowledge_dir=self.knowledge_dir,
+                base=self._state.kb,
+                current=lambda: self._state,
+                publish=self.swap,
+                storage=storage,
+                metrics=metrics,
+                hasher=hasher,
+                retention_days=retention_days,
+                log_capacity=log_capacity,
+            )
+        self.metrics = metrics
 
     @property
     def state(self) -> KnowledgeState:
@@ -95,11 +132,108 @@ class FactBot:
         return self._state.autocomplete(text, limit)
 
     async def ask(self, question: str, context: AskContext) -> Answer:
-        """Answer a member's question."""
-        return self._state.answer(question)
+        """Answer a member's question from memory, then log it without waiting for the database.
+
+        The answer's ``log_id`` names the log entry (even while it is still buffered), for feedback.
+        """
+        answer = dataclasses.replace(self._state.answer(question), log_id=uuid.uuid4().hex)
+        if self._moderation is not None:
+            self._moderation.record(answer, context)
+        return answer
 
     def swap(self, state: KnowledgeState) -> None:
         self._state = state
 
+    # -- storage-backed use-cases (see bot.core.moderation) -----------------------------------------
 
-__all__ = ["AskContext", "Choice", "FactBot", "KnowledgeError", "KnowledgeState", "load_state"]
+    @property
+    def moderation(self) -> Moderation:
+        if self._moderation is None:
+            raise StorageUnavailable("this bot has no storage configured")
+        return self._moderation
+
+    async def start(self, *, background: bool = True) -> None:
+        """Open storage (migrations), load runtime edits, start the log writer and the change watcher."""
+        if self._moderation is not None:
+            await self._moderation.start(background=background)
+
+    async def close(self) -> None:
+        if self._moderation is not None:
+            await self._moderation.close()
+
+    async def flush_logs(self) -> int:
+        """Write buffered log entries now (raises :class:`StorageUnavailable`)."""
+        return await self.moderation.log.flush()
+
+    def health(self) -> dict[str, Any]:
+        """A snapshot for the health endpoint: answers are served whatever the database does."""
+        kb = self._state.kb
+        report: dict[str, Any] = {"status": "ok", "facts": len(kb.visible), "hidden": len(kb.facts) - len(kb.visible)}
+        if self._moderation is not None:
+            up = self._moderation.storage.available and not self._moderation.log.degraded
+            report.update(
+                status="ok" if up else "degraded",
+                database="ok" if up else "unavailable",
+                log_buffered=self._moderation.log.buffered,
+                log_dropped=self._moderation.log.dropped,
+            )
+        return report
+
+    async def feedback(self, log_id: str, context: AskContext, helpful: bool) -> bool:
+        """Record helpful / not helpful; ``False`` when this user already gave feedback on that entry."""
+        return await self.moderation.feedback(log_id, context, helpful)
+
+    async def reload(self, actor: Actor) -> ReloadReport:
+        return await self.moderation.reload(actor)
+
+    async def stats(self, days: int = 7, community: str | None = None) -> Stats:
+        return await self.moderation.stats(days, community)
+
+    async def unanswered(self, days: int = 30, community: str | None = None, limit: int = 10) -> list[UnansweredGroup]:
+        return await self.moderation.unanswered(days, community, limit)
+
+    async def add_fact(self, data: Mapping[str, Any], actor: Actor) -> Fact:
+        return await self.moderation.add_fact(data, actor)
+
+    async def edit_fact(self, fact_id: str, changes: Mapping[str, Any], actor: Actor) -> Fact:
+        return await self.moderation.edit_fact(fact_id, changes, actor)
+
+    async def set_hidden(self, fact_id: str, hidden: bool, actor: Actor) -> Fact:
+        return await self.moderation.set_hidden(fact_id, hidden, actor)
+
+    async def revert_fact(self, fact_id: str, actor: Actor) -> Fact | None:
+        return await self.moderation.revert_fact(fact_id, actor)
+
+    async def export(self, directory: Path | None = None, actor: Actor | None = None) -> list[Path]:
+        return await self.moderation.export(directory, actor)
+
+    async def audit(self, limit: int = 20, fact_id: str | None = None) -> list[AuditEntry]:
+        return await self.moderation.audit(limit, fact_id)
+
+    async def purge(self, actor: Actor | None = None) -> int:
+        return await self.moderation.purge(actor)
+
+    async def forget_user(self, platform: str, user: str, actor: Actor | None = None) -> int:
+        return await self.moderation.forget_user(platform, user, actor)
+
+
+async def create_bot(settings: Any = None, *, knowledge_dir: Path | None = None, background: bool = True) -> FactBot:
+    """Build and start a FactBot with the configured storage (see :func:`bot.app.create_bot`)."""
+    from bot.app import create_bot as _create_bot
+
+    return await _create_bot(settings, knowledge_dir=knowledge_dir, background=background)
+
+
+__all__ = [
+    "Actor",
+    "AskContext",
+    "Choice",
+    "FactBot",
+    "KnowledgeError",
+    "KnowledgeState",
+    "ReloadReport",
+    "Stats",
+    "UnansweredGroup",
+    "create_bot",
+    "load_state",
+]

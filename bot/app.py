@@ -1,0 +1,85 @@
+"""Assembling a running bot from settings: storage, user hashing, metrics, the health endpoint.
+
+Every entry point builds its :class:`~bot.core.service.FactBot` here, so the console, Discord, Slack
+and the ``factbot kb`` commands share one configuration path::
+
+    async with running_bot(settings) as bot:      # opens storage, starts /metrics when configured
+        answer = await bot.ask("does china recognise kosovo?", AskContext(platform="discord", ...))
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from bot.core.privacy import UserHasher
+from bot.core.service import FactBot
+from bot.observability.logs import protect_secrets
+from bot.observability.metrics import Metrics
+from bot.observability.server import ObservabilityServer
+from bot.settings import Settings, load_settings
+from bot.storage.engine import resolve_url
+from bot.storage.keys import load_user_key
+from bot.storage.sql import SqlStorage
+
+log = logging.getLogger(__name__)
+
+
+def build_bot(settings: Settings, *, knowledge_dir: Path | None = None) -> FactBot:
+    """A FactBot wired to the configured storage; :meth:`FactBot.start` opens it."""
+    protect_secrets(settings)
+    db = settings.database
+    url_secret = db.database_url.get_secret_value() if db.database_url else None
+    url = resolve_url(url_secret, db.factbot_data_dir)
+    key_secret = db.factbot_user_hash_key.get_secret_value() if db.factbot_user_hash_key else None
+    if url.get_backend_name() == "postgresql" and key_secret is None:
+        log.warning(
+            "FACTBOT_USER_HASH_KEY is not set: this instance hashes user ids with the key in %s; "
+            "set it to the same value on every instance so forget-user finds a member everywhere",
+            db.factbot_data_dir,
+        )
+    metrics = Metrics()
+    return FactBot(
+        knowledge_dir or settings.knowledge.knowledge_dir,
+        storage=SqlStorage(url, metrics),
+        metrics=metrics,
+        hasher=UserHasher(load_user_key(key_secret, db.factbot_data_dir)),
+        retention_days=db.factbot_retention_days,
+        log_capacity=db.factbot_log_buffer,
+    )
+
+
+async def create_bot(
+    settings: Settings | None = None, *, knowledge_dir: Path | None = None, background: bool = True
+) -> FactBot:
+    """Build and start a FactBot. ``background=False`` (one-shot commands): no log writer, no watcher."""
+    bot = build_bot(settings or load_settings(), knowledge_dir=knowledge_dir)
+    await bot.start(background=background)
+    return bot
+
+
+def start_observability(settings: Settings, bot: FactBot) -> ObservabilityServer | None:
+    """Serve ``/metrics`` and ``/healthz`` when ``FACTBOT_METRICS_PORT`` is set."""
+    if settings.metrics.port is None or bot.metrics is None:
+        return None
+    return ObservabilityServer(
+        settings.metrics.host, settings.metrics.port, bot.metrics.exposition, bot.health
+    ).start()
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    settings: Settings | None = None, *, knowledge_dir: Path | None = None
+) -> AsyncIterator[FactBot]:
+    """A started bot with its health endpoint, closed (buffered logs written) on exit."""
+    settings = settings or load_settings()
+    bot = await create_bot(settings, knowledge_dir=knowledge_dir)
+    server = start_observability(settings, bot)
+    try:
+        yield bot
+    finally:
+        if server is not None:
+            server.stop()
+        await bot.close()

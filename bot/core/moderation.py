@@ -1,0 +1,660 @@
+"""Moderation use-cases, shared by every front end (Discord, Slack, the ``factbot kb`` CLI).
+
+:class:`Moderation` owns what :class:`~bot.core.service.FactBot` needs beyond answering: the question
+log, feedback, runtime edits laid over the knowledge files, reloads, statistics, the curation queue,
+exports and privacy. It talks to storage only through :class:`~bot.core.ports.Storage`.
+
+Answers never depend on the database: the knowledge base lives in memory, and the question log is
+buffered (:mod:`bot.core.questionlog`). Moderation commands do need the database and raise
+:class:`StorageUnavailable`, whose message says so, when it is away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.core import overlay as _overlay
+from bot.core.answers import Answer
+from bot.core.errors import ExportError, FactRejected, ModerationError, StorageUnavailable, UnknownFact
+from bot.core.export import export_overlay
+from bot.core.knowledge import Fact, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.core.ports import AuditEntry, FeedbackRecord, OverlayEntry, QuestionRecord, Revision, Storage
+from bot.core.privacy import UserHasher
+from bot.core.questionlog import QuestionLog
+from bot.core.unanswered import UnansweredGroup, group_unanswered
+
+if TYPE_CHECKING:
+    from bot.core.service import AskContext, KnowledgeState
+    from bot.observability.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+#: Plain-text renderings fit a Slack section block (3,000) and so a Discord embed (4,096).
+RENDER_MAX_CHARS = 3000
+#: How often the retention purge runs in a long-running bot, in seconds.
+PURGE_INTERVAL = 6 * 3600
+#: How often a bot that started without its database tries again, in seconds.
+REOPEN_INTERVAL = 2.0
+#: Rows of abstained / not-helpful questions read for the curation queue.
+UNANSWERED_ROWS = 20_000
+TOP_FACTS = 5
+SLOWEST = 5
+
+__all__ = [
+    "Actor",
+    "ExportError",
+    "FactCount",
+    "FactRejected",
+    "Moderation",
+    "ModerationError",
+    "ReloadReport",
+    "SlowAnswer",
+    "Stats",
+    "StorageUnavailable",
+    "UnansweredGroup",
+    "UnknownFact",
+    "render_audit",
+    "render_stats",
+    "render_unanswered",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who performs a moderation action (recorded in the audit log as given)."""
+
+    platform: str
+    user: str
+    name: str | None = None
+
+    def __str__(self) -> str:
+        who = f"{self.name} ({self.user})" if self.name else self.user
+        return f"{who} on {self.platform}"
+
+
+@dataclasses.dataclass(frozen=True)
+class ReloadReport:
+    """The result of a reload. On failure the previous knowledge base is still being served."""
+
+    ok: bool
+    fact_count: int
+    problems: list[str]
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True)
+class FactCount:
+    fact_id: str
+    title: str
+    count: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SlowAnswer:
+    question: str
+    latency_ms: float
+    fact_id: str | None
+    asked_at: dt.datetime
+    platform: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Stats:
+    """Usage over a period, for one community or all of them."""
+
+    days: int
+    community: str | None
+    since: dt.datetime
+    until: dt.datetime
+    per_day: list[tuple[dt.date, int]]
+    total: int
+    answered: int  # answered outright
+    suggested: int  # answered, with other close facts offered
+    abstained: int
+    top_facts: list[FactCount]
+    helpful: int
+    not_helpful: int
+    slowest: list[SlowAnswer]
+    mean_latency_ms: float | None
+
+    @property
+    def answer_rate(self) -> float | None:
+        """Share of questions that got an answer (with or without suggestions)."""
+        return (self.answered + self.suggested) / self.total if self.total else None
+
+    @property
+    def helpful_ratio(self) -> float | None:
+        votes = self.helpful + self.not_helpful
+        return self.helpful / votes if votes else None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def _fit(lines: list[str], limit: int = RENDER_MAX_CHARS) -> str:
+    """Join lines, dropping whole lines from the end (with a note) to stay within ``limit``."""
+    text = "\n".join(lines)
+    if len(text) <= limit:
+        return text
+    note = "… (cut to fit)"
+    kept: list[str] = []
+    size = len(note)
+    for line in lines:
+        if size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join([*kept, note])
+
+
+def render_stats(stats: Stats) -> str:
+    """Statistics as compact plain text (at most 3,000 characters)."""
+    scope = f"community {stats.community}" if stats.community else "all communities"
+    lines = [
+        f"Last {stats.days} day{'s' if stats.days != 1 else ''} ({stats.since:%Y-%m-%d} to {stats.until:%Y-%m-%d}, {scope})",
+        f"Questions: {stats.total}. Answered: {stats.answered}, with suggestions: {stats.suggested}, "
+        f"abstained: {stats.abstained}. Answer rate: {_percent(stats.answer_rate)}.",
+        f"Feedback: {stats.helpful} helpful, {stats.not_helpful} not helpful "
+        f"(helpful ratio {_percent(stats.helpful_ratio)}).",
+    ]
+    if stats.mean_latency_ms is not None:
+        lines.append(f"Mean answer time: {stats.mean_latency_ms:.1f} ms.")
+    if stats.total:
+        peak = max(count for _, count in stats.per_day) or 1
+        lines.append("Questions per day:")
+        for day, count in stats.per_day[-31:]:
+            bar = "█" * round(12 * count / peak)
+            lines.append(f"  {day:%m-%d} {count:>5} {bar}")
+    if stats.top_facts:
+        lines.append("Most asked facts:")
+        lines.extend(
+            f"  {i}. {_clip(f.title, 70)} ({f.fact_id}): {f.count}" for i, f in enumerate(stats.top_facts, 1)
+        )
+    if stats.slowest:
+        lines.append("Slowest answers:")
+        lines.extend(f"  {s.latency_ms:7.1f} ms  “{_clip(s.question, 70)}”" for s in stats.slowest)
+    return _fit(lines)
+
+
+def render_unanswered(groups: Sequence[UnansweredGroup]) -> str:
+    """The curation queue as compact plain text (at most 3,000 characters)."""
+    if not groups:
+        return "No unanswered questions in this period."
+    lines = ["Unanswered or unhelpful questions, most asked first:"]
+    for i, group in enumerate(groups, 1):
+        extra = f", {group.not_helpful} marked not helpful" if group.not_helpful else ""
+        lines.append(
+            f"{i}. “{_clip(group.question, 150)}” asked {group.count}× (last {group.last_asked:%Y-%m-%d %H:%M}{extra})"
+        )
+        if group.examples:
+            lines.append("   also: " + "; ".join(f"“{_clip(e, 60)}”" for e in group.examples))
+    return _fit(lines)
+
+
+def render_audit(entries: Sequence[AuditEntry]) -> str:
+    """Audit entries, newest first, one per line (at most 3,000 characters)."""
+    if not entries:
+        return "The audit log is empty."
+    lines = []
+    for entry in entries:
+        when = f"{entry.at:%Y-%m-%d %H:%M:%S}" if entry.at else "?"
+        who = f"{entry.actor_name} ({entry.actor_user})" if entry.actor_name else entry.actor_user
+        target = f" {entry.fact_id}" if entry.fact_id else ""
+        summary = _summary(entry)
+        lines.append(f"{when} {entry.actor_platform}:{who} {entry.action}{target}{summary}")
+    return _fit(lines)
+
+
+def _summary(entry: AuditEntry) -> str:
+    detail = entry.detail or {}
+    if "changes" in detail:
+        return ": " + ", ".join(sorted(detail["changes"]))
+    parts = [f"{key}={value}" for key, value in detail.items() if isinstance(value, (int, float, str, bool))]
+    return f": {', '.join(parts)}" if parts else ""
+
+
+def _audit(action: str, actor: Actor, fact_id: str | None = None, **detail: Any) -> AuditEntry:
+    return AuditEntry(
+        action=action,
+        actor_platform=actor.platform,
+        actor_user=actor.user,
+        actor_name=actor.name,
+        fact_id=fact_id,
+        detail=detail,
+    )
+
+
+_SYSTEM = Actor(platform="system", user="factbot")
+
+
+class Moderation:
+    """Storage-backed use-cases of one bot process.
+
+    ``current`` returns the state being served and ``publish`` swaps in a new one; both belong to
+    the :class:`~bot.core.service.FactBot` this object works for.
+    """
+
+    def __init__(
+        self,
+        *,
+        knowledge_dir: Path,
+        base: KnowledgeBase,
+        current: Callable[[], KnowledgeState],
+        publish: Callable[[KnowledgeState], None],
+        storage: Storage,
+        metrics: Metrics,
+        hasher: UserHasher,
+        retention_days: int,
+        log_capacity: int,
+    ) -> None:
+        self._knowledge_dir = knowledge_dir
+        self._base = base
+        self._current = current
+        self._publish = publish
+        self._storage = storage
+        self._metrics = metrics
+        self._hasher = hasher
+        self._retention = dt.timedelta(days=retention_days)
+        self.log = QuestionLog(storage, log_capacity, metrics)
+        self._overlay: list[OverlayEntry] = []
+        self._overlay_problems: list[str] = []
+        self._revision: Revision | None = None
+        self._opened = False
+        self._lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._publish_metrics()
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    @property
+    def storage(self) -> Storage:
+        return self._storage
+
+    @property
+    def overlay_problems(self) -> list[str]:
+        """Runtime edits that do not apply on top of the current knowledge files."""
+        return list(self._overlay_problems)
+
+    async def start(self, *, background: bool = True) -> None:
+        """Open storage (migrations), load the overlay; with ``background``, start the writer and watcher.
+
+        A database that cannot be reached does not stop the start: the bot answers from the
+        knowledge files and the background task connects when the database is back.
+        """
+        try:
+            await self._open()
+        except StorageUnavailable as exc:
+            log.warning(
+                "database %s unavailable at start (%s): answering from the knowledge files; "
+                "runtime edits load when it is back",
+                self._storage.description,
+                exc.reason,
+            )
+        if background:
+            self._tasks = [
+                asyncio.create_task(self.log.run(), name="factbot-log-writer"),
+                asyncio.create_task(self._storage.watch(self._on_change), name="factbot-watcher"),
+                asyncio.create_task(self._maintain(), name="factbot-maintenance"),
+            ]
+
+    async def close(self, timeout: float = 5.0) -> None:
+        """Stop background work, write what is buffered (for up to ``timeout`` seconds), close storage."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        if self.log.buffered:
+            try:
+                await asyncio.wait_for(self.log.flush(), timeout)
+            except (StorageUnavailable, TimeoutError):
+                log.warning("closing with %d question log entries not written (database unavailable)", self.log.buffered)
+        await self._storage.close()
+
+    async def _open(self) -> None:
+        await self._storage.open()
+        async with self._lock:
+            revision = await self._storage.revision()
+            await self._refresh_overlay()
+            self._revision = revision
+        if not self._opened:
+            self._opened = True
+            log.info("storage ready: %s, %d runtime edits", self._storage.description, len(self._overlay))
+
+    async def _require(self) -> None:
+        """Make sure storage is open (for moderation commands); raises :class:`StorageUnavailable`."""
+        if not self._opened:
+            await self._open()
+
+    async def _maintain(self) -> None:
+        next_purge = time.monotonic()
+        while True:
+            if not self._opened:
+                with contextlib.suppress(StorageUnavailable):
+                    await self._open()
+            elif time.monotonic() >= next_purge:
+                try:
+                    removed = await self.purge()
+                    if removed:
+                        log.info("retention: purged %d questions older than %d days", removed, self._retention.days)
+                    next_purge = time.monotonic() + PURGE_INTERVAL
+                except StorageUnavailable:
+                    pass
+            await asyncio.sleep(REOPEN_INTERVAL)
+
+    async def _on_change(self) -> None:
+        """Another instance may have changed the overlay or reloaded: catch up when it did."""
+        if not self._opened:
+            return
+        revision = await self._storage.revision()
+        if revision == self._revision:
+            return
+        async with self._lock:
+            previous = self._revision
+            if previous is not None and revision.reload != previous.reload:
+                try:
+                    self._base = await asyncio.to_thread(load_knowledge, self._knowledge_dir)
+                    self._metrics.reloads.labels(result="ok").inc()
+                    log.info("knowledge reloaded (asked by another instance)")
+                except KnowledgeError as exc:
+                    self._metrics.reloads.labels(result="failed").inc()
+                    log.error("reload asked by another instance failed, keeping the last good knowledge base:\n%s", exc)
+            await self._refresh_overlay()
+            self._revision = revision
+
+    # -- knowledge state --------------------------------------------------------------------------
+
+    async def _refresh_overlay(self) -> None:
+        self._overlay = await self._storage.overlay()
+        await self._rebuild()
+
+    async def _rebuild(self) -> None:
+        from bot.core.service import KnowledgeState
+
+        kb, problems = _overlay.apply_overlay(self._base, self._overlay)
+        if problems and problems != self._overlay_problems:
+            log.warning("runtime edits not applied:\n%s", "\n".join(f"  {p}" for p in problems))
+        self._overlay_problems = problems
+        self._publish(await asyncio.to_thread(KnowledgeState, kb))
+        self._publish_metrics()
+
+    def _publish_metrics(self) -> None:
+        kb = self._current().kb
+        self._metrics.set_knowledge(len(kb.visible), len(kb.facts) - len(kb.visible), len(self._overlay))
+
+    def _replace_local(self, fact_id: str, entry: OverlayEntry | None) -> None:
+        self._overlay = [e for e in self._overlay if e.fact_id != fact_id] + ([entry] if entry else [])
+
+    async def _save(self, fact_id: str, entry: OverlayEntry | None, audit: AuditEntry) -> None:
+        revision = await self._storage.save_overlay(fact_id, entry, audit)
+        self._replace_local(fact_id, entry)
+        await self._rebuild()
+        previous = self._revision
+        if previous is not None and revision == dataclasses.replace(previous, overlay=previous.overlay + 1):
+            self._revision = revision
+        # Otherwise another instance changed something meanwhile: the watcher catches up.
+
+    # -- answers and feedback ---------------------------------------------------------------------
+
+    def record(self, answer: Answer, context: AskContext) -> None:
+        """Count and log one answered question; never waits, never raises for the database."""
+        self._metrics.observe_answer(context.platform, answer.outcome.value, answer.latency_ms / 1000.0)
+        self.log.record(
+            QuestionRecord(
+                id=answer.log_id or "",
+                asked_at=_now(),
+                platform=context.platform,
+                community=context.community,
+                channel=context.channel,
+                user_hash=self._hasher.hash(context.platform, context.user) if context.user else None,
+                question=answer.question,
+                fact_id=answer.fact.id if answer.fact else None,
+                score=answer.score,
+                outcome=answer.outcome.value,
+                latency_ms=answer.latency_ms,
+            )
+        )
+
+    async def feedback(self, log_id: str, context: AskContext, helpful: bool) -> bool:
+        recorded = await self.log.feedback(
+            FeedbackRecord(
+                log_id=log_id,
+                user_hash=self._hasher.hash(context.platform, context.user),
+                helpful=helpful,
+                given_at=_now(),
+            )
+        )
+        if recorded:
+            self._metrics.feedback.labels(helpful=str(helpful).lower()).inc()
+        return recorded
+
+    # -- runtime edits ----------------------------------------------------------------------------
+
+    def _check_related(self, fact: Fact) -> None:
+        kb = self._current().kb
+        missing = [rid for rid in fact.related if kb.get(rid) is None and rid != fact.id]
+        if missing:
+            raise FactRejected([f"related id {rid!r} does not exist" for rid in missing])
+
+    def _entry(self, fact: Fact, actor: Actor) -> OverlayEntry | None:
+        base = self._base.get(fact.id)
+        patch = _overlay.patch_for(base, fact)
+        if not patch:
+            return None
+        return OverlayEntry(fact.id, patch, created=base is None, updated_at=_now(), updated_by=str(actor))
+
+    async def add_fact(self, data: Mapping[str, Any], actor: Actor) -> Fact:
+        """Add a new fact; raises :class:`FactRejected` with every problem when it is not valid."""
+        if not isinstance(data, Mapping):
+            raise FactRejected(["a fact must be a mapping of keys to values"])
+        await self._require()
+        async with self._lock:
+            fact, problems = _overlay.validate(dict(data), str(data.get("id", "?")))
+            if fact is None:
+                raise FactRejected(problems)
+            if self._current().kb.get(fact.id) is not None:
+                raise FactRejected([f"a fact with id {fact.id!r} already exists (edit it instead)"])
+            self._check_related(fact)
+            entry = self._entry(fact, actor)
+            await self._save(fact.id, entry, _audit("add", actor, fact.id, after=_overlay.document(fact)))
+            log.info("fact %s added by %s", fact.id, actor)
+            return fact
+
+    async def _change(self, fact_id: str, changes: Mapping[str, Any], actor: Actor, action: str) -> Fact:
+        await self._require()
+        async with self._lock:
+            current = self._current().kb.get(fact_id)
+            if current is None:
+                raise UnknownFact(fact_id)
+            before = _overlay.document(current)
+            fact, problems = _overlay.validate({**before, **changes}, fact_id)
+            if fact is None:
+                raise FactRejected(problems)
+            if fact == current:
+                return current
+            self._check_related(fact)
+            after = _overlay.document(fact)
+            diff = {key: {"before": before.get(key), "after": value} for key, value in after.items() if before.get(key) != value}
+            await self._save(fact_id, self._entry(fact, actor), _audit(action, actor, fact_id, changes=diff))
+            log.info("fact %s: %s by %s (%s)", fact_id, action, actor, ", ".join(sorted(diff)))
+            return fact
+
+    async def edit_fact(self, fact_id: str, changes: Mapping[str, Any], actor: Actor) -> Fact:
+        """Change fields of a fact (see :data:`~bot.core.overlay.EDITABLE_FIELDS`)."""
+        if not isinstance(changes, Mapping) or not changes:
+            raise FactRejected(["nothing to change: give at least one field"])
+        unknown = sorted(set(changes) - set(_overlay.EDITABLE_FIELDS))
+        if unknown:
+            raise FactRejected(
+                [f"{key!r} cannot be edited (editable: {', '.join(_overlay.EDITABLE_FIELDS)})" for key in unknown]
+            )
+        return await self._change(fact_id, changes, actor, "edit")
+
+    async def set_hidden(self, fact_id: str, hidden: bool, actor: Actor) -> Fact:
+        """Hide a fact from answers (moderators still see it), or show it again."""
+        return await self._change(fact_id, {"hidden": hidden}, actor, "hide" if hidden else "unhide")
+
+    async def revert_fact(self, fact_id: str, actor: Actor) -> Fact | None:
+        """Drop a fact's runtime edits: it is again as the files say (``None``: it was added at runtime)."""
+        await self._require()
+        async with self._lock:
+            if not any(e.fact_id == fact_id for e in self._overlay):
+                raise ModerationError(f"fact {fact_id!r} has no runtime edits to revert")
+            await self._save(fact_id, None, _audit("revert", actor, fact_id))
+            log.info("fact %s: runtime edits reverted by %s", fact_id, actor)
+            return self._current().kb.get(fact_id)
+
+    # -- reload and export ------------------------------------------------------------------------
+
+    async def reload(self, actor: Actor) -> ReloadReport:
+        """Re-read the knowledge files; on any error keep serving the last good knowledge base."""
+        async with self._lock:
+            try:
+                base = await asyncio.to_thread(load_knowledge, self._knowledge_dir)
+            except KnowledgeError as exc:
+                self._metrics.reloads.labels(result="failed").inc()
+                log.error("reload by %s failed, keeping the last good knowledge base:\n%s", actor, exc)
+                with contextlib.suppress(StorageUnavailable):
+                    await self._storage.record_audit(_audit("reload", actor, ok=False, problems=len(exc.problems)))
+                return ReloadReport(False, len(self._current().kb.facts), [str(p) for p in exc.problems])
+            warnings: list[str] = []
+            self._base = base
+            try:
+                await self._require_locked()
+                settled = [e for e in await self._storage.overlay() if _overlay.is_settled(base, e)]
+                for entry in settled:
+                    await self._storage.save_overlay(entry.fact_id, None, _audit("settle", actor, entry.fact_id))
+                revision = await self._storage.announce_reload(
+                    _audit("reload", actor, ok=True, facts=len(base.facts), settled=len(settled))
+                )
+                await self._refresh_overlay()
+                self._revision = revision
+                if settled:
+                    warnings.append(
+                        f"{len(settled)} runtime edit(s) are now in the knowledge files and were retired: "
+                        + ", ".join(e.fact_id for e in settled)
+                    )
+            except StorageUnavailable as exc:
+                await self._rebuild()
+                warnings.append(
+                    f"database unavailable ({exc.reason}): runtime edits as last loaded, "
+                    "and other instances were not told to reload"
+                )
+            self._metrics.reloads.labels(result="ok").inc()
+            warnings.extend(self._overlay_problems)
+            kb = self._current().kb
+            log.info("knowledge reloaded by %s: %d facts", actor, len(kb.facts))
+            return ReloadReport(True, len(kb.facts), [], warnings)
+
+    async def _require_locked(self) -> None:
+        if not self._opened:
+            await self._storage.open()
+            self._opened = True
+
+    async def export(self, directory: Path | None = None, actor: Actor | None = None) -> list[Path]:
+        """Write the runtime edits as knowledge files under ``directory`` (default: the knowledge directory)."""
+        await self._require()
+        target = Path(directory) if directory is not None else self._knowledge_dir
+        entries = await self._storage.overlay()
+        try:
+            base = await asyncio.to_thread(load_knowledge, self._knowledge_dir)
+        except KnowledgeError as exc:
+            raise ExportError(
+                ["the knowledge files have errors; fix them before exporting", *(str(p) for p in exc.problems)]
+            ) from exc
+        kb, problems = _overlay.apply_overlay(base, entries)
+        if problems:
+            log.warning("export skips runtime edits that do not apply:\n%s", "\n".join(problems))
+        fact_ids = [e.fact_id for e in entries if kb.get(e.fact_id) is not None]
+        written = await asyncio.to_thread(export_overlay, self._knowledge_dir, kb, fact_ids, target)
+        if written:
+            with contextlib.suppress(StorageUnavailable):
+                await self._storage.record_audit(
+                    _audit("export", actor or _SYSTEM, files=len(written), facts=len(fact_ids))
+                )
+        return written
+
+    # -- insights ---------------------------------------------------------------------------------
+
+    async def stats(self, days: int = 7, community: str | None = None) -> Stats:
+        if days < 1:
+            raise ModerationError("the period must be at least 1 day")
+        await self._require()
+        until = _now()
+        since = until - dt.timedelta(days=days)
+        rows = await self._storage.stats_rows(since, community, TOP_FACTS)
+        counts = dict(rows.per_day)
+        first = since.date()
+        per_day = [
+            (first + dt.timedelta(days=i), counts.get(first + dt.timedelta(days=i), 0))
+            for i in range((until.date() - first).days + 1)
+        ]
+        kb = self._current().kb
+        return Stats(
+            days=days,
+            community=community,
+            since=since,
+            until=until,
+            per_day=per_day,
+            total=sum(rows.outcomes.values()),
+            answered=rows.outcomes.get("answered", 0),
+            suggested=rows.outcomes.get("suggested", 0),
+            abstained=rows.outcomes.get("abstained", 0),
+            top_facts=[
+                FactCount(fid, fact.title if (fact := kb.get(fid)) else fid, count) for fid, count in rows.top_facts
+            ],
+            helpful=rows.helpful,
+            not_helpful=rows.not_helpful,
+            slowest=[SlowAnswer(r.question, r.latency_ms, r.fact_id, r.asked_at, r.platform) for r in rows.slowest],
+            mean_latency_ms=rows.mean_latency_ms,
+        )
+
+    async def unanswered(self, days: int = 30, community: str | None = None, limit: int = 10) -> list[UnansweredGroup]:
+        if days < 1:
+            raise ModerationError("the period must be at least 1 day")
+        await self._require()
+        rows = await self._storage.unanswered_rows(_now() - dt.timedelta(days=days), community, UNANSWERED_ROWS)
+        return await asyncio.to_thread(group_unanswered, rows, max(limit, 0))
+
+    async def audit(self, limit: int = 20, fact_id: str | None = None) -> list[AuditEntry]:
+        await self._require()
+        return await self._storage.audit_log(limit, fact_id)
+
+    # -- privacy ----------------------------------------------------------------------------------
+
+    async def purge(self, actor: Actor | None = None) -> int:
+        """Delete logged questions (and their feedback) older than the retention period."""
+        await self._require()
+        removed = await self._storage.purge(_now() - self._retention)
+        if actor is not None:
+            await self._storage.record_audit(_audit("purge", actor, questions=removed, days=self._retention.days))
+        return removed
+
+    async def forget_user(self, platform: str, user: str, actor: Actor | None = None) -> int:
+        """Delete one member's logged questions and feedback; the number of entries deleted."""
+        await self._require()
+        user_hash = self._hasher.hash(platform, user)
+        await self.log.flush()
+        removed = self.log.forget(user_hash) + await self._storage.forget(user_hash)
+        # The audit says that someone was forgotten, never who.
+        await self._storage.record_audit(_audit("forget-user", actor or _SYSTEM, entries=removed))
+        return removed

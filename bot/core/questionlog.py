@@ -1,0 +1,160 @@
+"""The question log as the answer path sees it: recording never waits for, nor fails with, the database.
+
+Entries go into a bounded in-memory queue that a background task writes in batches. While the
+database is away the queue keeps filling; when it is full, new entries are dropped, counted and
+logged. When the database returns, the queue is written in order, and feedback given meanwhile lands
+after the question it refers to. Writes are idempotent (entries carry their id), so a batch whose
+commit was lost in transit is simply written again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections import deque
+from typing import TYPE_CHECKING
+
+from bot.core.errors import StorageUnavailable
+from bot.core.ports import FeedbackRecord, QuestionRecord, Storage
+
+if TYPE_CHECKING:
+    from bot.observability.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+#: Entries written per transaction.
+BATCH_SIZE = 500
+#: How long the writer waits to gather entries after the first one arrives, in seconds.
+GATHER_DELAY = 0.05
+#: Retry delays while the database is away, in seconds (doubling up to the maximum).
+RETRY_FIRST = 0.5
+RETRY_MAX = 5.0
+
+
+class QuestionLog:
+    """Buffered writer of questions and feedback to :class:`~bot.core.ports.Storage`."""
+
+    def __init__(self, storage: Storage, capacity: int, metrics: Metrics) -> None:
+        self._storage = storage
+        self._capacity = capacity
+        self._metrics = metrics
+        self._pending: deque[tuple[int, QuestionRecord | FeedbackRecord]] = deque()
+        self._pending_feedback: set[tuple[str, str]] = set()
+        self._sequence = itertools.count(1)
+        self._wake = asyncio.Event()
+        self._flush_lock = asyncio.Lock()
+        self._degraded = False
+        self._dropped_this_outage = 0
+        self.dropped = 0
+
+    @property
+    def buffered(self) -> int:
+        """Entries waiting for the database."""
+        return len(self._pending)
+
+    @property
+    def degraded(self) -> bool:
+        """Whether the last write failed (entries are being kept in memory)."""
+        return self._degraded
+
+    def record(self, entry: QuestionRecord) -> None:
+        """Queue a question; returns at once."""
+        self._append(entry)
+
+    async def feedback(self, entry: FeedbackRecord) -> bool:
+        """Record feedback; ``False`` when this user already gave feedback on that entry (or it is unknown).
+
+        With the database away the feedback is queued after its question and ``True`` returned.
+        """
+        key = (entry.log_id, entry.user_hash)
+        if key in self._pending_feedback:
+            return False
+        if not self._degraded:
+            try:
+                await self.flush()
+                return await self._storage.add_feedback(entry)
+            except StorageUnavailable:
+                pass
+        if not self._append(entry):
+            return False
+        self._pending_feedback.add(key)
+        return True
+
+    def forget(self, user_hash: str) -> int:
+        """Drop queued entries of one user; how many were dropped."""
+        kept = deque(item for item in self._pending if item[1].user_hash != user_hash)
+        removed = len(self._pending) - len(kept)
+        self._pending = kept
+        self._pending_feedback = {key for key in self._pending_feedback if key[1] != user_hash}
+        self._metrics.log_buffered.set(len(self._pending))
+        return removed
+
+    def _append(self, entry: QuestionRecord | FeedbackRecord) -> bool:
+        if len(self._pending) >= self._capacity:
+            self.dropped += 1
+            self._dropped_this_outage += 1
+            self._metrics.log_dropped.inc()
+            if self._dropped_this_outage == 1:
+                log.warning(
+                    "question log buffer full (%d entries): new log entries are dropped until the database is back",
+                    self._capacity,
+                )
+            return False
+        self._pending.append((next(self._sequence), entry))
+        self._metrics.log_buffered.set(len(self._pending))
+        self._wake.set()
+        return True
+
+    async def flush(self) -> int:
+        """Write every queued entry now; the number written. Raises :class:`StorageUnavailable`."""
+        async with self._flush_lock:
+            written = 0
+            while self._pending:
+                batch = list(itertools.islice(self._pending, BATCH_SIZE))
+                questions = [entry for _, entry in batch if isinstance(entry, QuestionRecord)]
+                feedback = [entry for _, entry in batch if isinstance(entry, FeedbackRecord)]
+                try:
+                    await self._storage.write_log(questions, feedback)
+                except StorageUnavailable:
+                    if not self._degraded:
+                        log.warning(
+                            "database unavailable: answers continue, question log kept in memory (%d entries)",
+                            len(self._pending),
+                        )
+                    self._degraded = True
+                    raise
+                last = batch[-1][0]
+                while self._pending and self._pending[0][0] <= last:
+                    self._pending.popleft()
+                for entry in feedback:
+                    self._pending_feedback.discard((entry.log_id, entry.user_hash))
+                written += len(batch)
+                self._metrics.log_buffered.set(len(self._pending))
+            if self._degraded:
+                log.info(
+                    "database reachable again: wrote %d buffered log entries (%d dropped while it was away)",
+                    written,
+                    self._dropped_this_outage,
+                )
+                self._degraded = False
+                self._dropped_this_outage = 0
+            return written
+
+    async def run(self) -> None:
+        """Write queued entries as they come, retrying with backoff while the database is away."""
+        delay = RETRY_FIRST
+        while True:
+            if self._degraded:
+                await asyncio.sleep(delay)
+            else:
+                await self._wake.wait()
+                await asyncio.sleep(GATHER_DELAY)
+            self._wake.clear()
+            if not self._pending:
+                continue
+            try:
+                await self.flush()
+                delay = RETRY_FIRST
+            except StorageUnavailable:
+                delay = min(delay * 2, RETRY_MAX) if self._degraded else RETRY_FIRST

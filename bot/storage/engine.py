@@ -1,0 +1,90 @@
+"""Database URLs and engines: SQLite by default, PostgreSQL through ``DATABASE_URL``; one code path.
+
+Only the URL differs: the storage code is the same SQLAlchemy Core for both. SQLite gets real
+transactions (``BEGIN IMMEDIATE``, so two writers wait for each other instead of failing), WAL and
+foreign keys; PostgreSQL sessions run in UTC with short connect and command timeouts, so an outage
+is noticed in seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, event, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+SQLITE_FILE = "factbot.sqlite3"
+CONNECT_TIMEOUT = 5.0
+COMMAND_TIMEOUT = 15.0
+_DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
+
+
+def sqlite_url(path: Path) -> URL:
+    return URL.create("sqlite+aiosqlite", database=str(path))
+
+
+def resolve_url(database_url: str | None, data_dir: Path) -> URL:
+    """The async URL to use: ``database_url`` with its async driver, else the SQLite file in ``data_dir``."""
+    if not database_url:
+        return sqlite_url(data_dir / SQLITE_FILE)
+    url = make_url(database_url)
+    driver = _DRIVERS.get(url.drivername)
+    if driver is None:
+        raise ValueError(
+            f"unsupported database {url.drivername!r}: use postgresql://… (asyncpg) or sqlite:///… (aiosqlite)"
+        )
+    return url.set(drivername=driver)
+
+
+def mask(url: URL) -> str:
+    """The URL as it may be logged: the password replaced by ``***``."""
+    return url.render_as_string(hide_password=True)
+
+
+def create_engine(url: URL) -> AsyncEngine:
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, hide_parameters=True, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy, not the driver, decide when transactions begin (see "begin" below).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_async_engine(
+        url,
+        hide_parameters=True,
+        pool_size=5,
+        max_overflow=5,
+        pool_timeout=CONNECT_TIMEOUT,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={
+            "timeout": CONNECT_TIMEOUT,
+            "command_timeout": COMMAND_TIMEOUT,
+            "server_settings": {"timezone": "UTC", "application_name": "factbot"},
+        },
+    )
+
+
+def listener_connect_kwargs(engine: AsyncEngine) -> dict[str, Any]:
+    """Keyword arguments of ``asyncpg.connect`` for the same database as ``engine`` (LISTEN needs its own)."""
+    _args, kwargs = engine.dialect.create_connect_args(engine.url)
+    return {**kwargs, "timeout": CONNECT_TIMEOUT, "server_settings": {"application_name": "factbot-listener"}}

@@ -1,0 +1,427 @@
+"""SQLAlchemy Core implementation of :class:`bot.core.ports.Storage`, for SQLite and PostgreSQL.
+
+Every database operation runs inside :meth:`SqlStorage._guard`, which turns a lost or refused
+connection into :class:`~bot.core.errors.StorageUnavailable` (and counts it in the metrics) while
+letting programming errors through with their traceback.
+
+Instances learn about each other's changes from a revision counter: every runtime edit bumps
+``kb_revision.overlay`` and every reload ``kb_revision.reload`` in the same transaction. On
+PostgreSQL the transaction also sends ``NOTIFY factbot_kb``, so listeners react at once; the counter
+is polled as well, which covers SQLite and notifications missed while a listener reconnects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.core.errors import StorageUnavailable
+from bot.core.ports import (
+    AuditEntry,
+    FeedbackRecord,
+    OverlayEntry,
+    QuestionRecord,
+    Revision,
+    StatsRows,
+    UnansweredRow,
+)
+from bot.observability.metrics import Metrics
+from bot.storage import tables as t
+from bot.storage.engine import create_engine, listener_connect_kwargs, mask
+from bot.storage.migrate import migrate
+
+log = logging.getLogger(__name__)
+
+#: PostgreSQL channel of knowledge change notifications.
+CHANNEL = "factbot_kb"
+#: How often the revision is checked without a notification, in seconds.
+POLL_SQLITE = 1.0
+POLL_POSTGRES = 5.0
+_LISTEN_RETRY_MAX = 5.0
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database cannot be reached (as opposed to a bug or a bad query)."""
+    if isinstance(exc, (OSError, TimeoutError, sa_exc.TimeoutError)):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+            return True
+        return is_outage(exc.orig) if exc.orig is not None and exc.orig is not exc else False
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    return isinstance(
+        exc,
+        (
+            asyncpg.PostgresConnectionError,
+            asyncpg.InterfaceError,
+            asyncpg.CannotConnectNowError,
+            asyncpg.exceptions.OperatorInterventionError,
+        ),
+    ) or (exc.__cause__ is not None and exc.__cause__ is not exc and is_outage(exc.__cause__))
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason for messages: the error class and the first line of its message (no SQL, no parameters)."""
+    inner = exc.orig if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None else exc
+    first_line = str(inner).strip().splitlines()[0] if str(inner).strip() else ""
+    return f"{type(inner).__name__}: {first_line}"[:200] if first_line else type(inner).__name__
+
+
+def _question_row(record: QuestionRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "asked_at": record.asked_at,
+        "platform": record.platform,
+        "community": record.community,
+        "channel": record.channel,
+        "user_hash": record.user_hash,
+        "question": record.question,
+        "fact_id": record.fact_id,
+        "score": record.score,
+        "outcome": record.outcome,
+        "latency_ms": record.latency_ms,
+    }
+
+
+def _audit_row(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at or dt.datetime.now(dt.UTC),
+        "actor_platform": entry.actor_platform[:32],
+        "actor_user": entry.actor_user[:100],
+        "actor_name": entry.actor_name[:100] if entry.actor_name else None,
+        "action": entry.action,
+        "fact_id": entry.fact_id,
+        "detail": entry.detail,
+    }
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+class SqlStorage:
+    """The question log, feedback, overlay and audit log in one SQL database."""
+
+    def __init__(self, url: sa.URL, metrics: Metrics, *, poll_interval: float | None = None) -> None:
+        self._engine = create_engine(url)
+        self._metrics = metrics
+        self._available = False
+        self._migrated = False
+        self._open_lock = asyncio.Lock()
+        self.postgres = url.get_backend_name() == "postgresql"
+        self.poll_interval = poll_interval if poll_interval is not None else (POLL_POSTGRES if self.postgres else POLL_SQLITE)
+
+    @property
+    def available(self) -> bool:
+        return self._available
+
+    @property
+    def description(self) -> str:
+        return mask(self._engine.url)
+
+    @property
+    def engine(self) -> sa.ext.asyncio.AsyncEngine:
+        return self._engine
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _guard(self, operation: str) -> AsyncIterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            self._metrics.database_error(operation)
+            reason = _reason(exc)
+            if self._available:
+                log.warning("database %s unavailable during %s: %s", self.description, operation, reason)
+            else:
+                log.debug("database %s still unavailable (%s): %s", self.description, operation, reason)
+            self._available = False
+            raise StorageUnavailable(reason) from exc
+        else:
+            if not self._available:
+                log.info("database %s available", self.description)
+            self._available = True
+            self._metrics.database_ok()
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self, operation: str) -> AsyncIterator[AsyncConnection]:
+        async with self._guard(operation), self._engine.begin() as connection:
+            yield connection
+
+    def _insert_ignoring(self, table: sa.Table, keys: Sequence[str]) -> Any:
+        """``INSERT … ON CONFLICT DO NOTHING`` in the dialect at hand."""
+        if self.postgres:
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table).on_conflict_do_nothing(index_elements=list(keys))
+
+    async def _bump(self, connection: AsyncConnection, column: str, audit: AuditEntry) -> Revision:
+        await connection.execute(sa.insert(t.audit), [_audit_row(audit)])
+        counter = t.kb_revision.c[column]
+        row = (
+            await connection.execute(
+                sa.update(t.kb_revision)
+                .where(t.kb_revision.c.id == 1)
+                .values({column: counter + 1})
+                .returning(t.kb_revision.c.overlay, t.kb_revision.c.reload)
+            )
+        ).one()
+        if self.postgres:
+            payload = json.dumps({"overlay": row.overlay, "reload": row.reload})
+            await connection.execute(sa.select(sa.func.pg_notify(CHANNEL, payload)))
+        return Revision(overlay=row.overlay, reload=row.reload)
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        async with self._open_lock:
+            if self._migrated:
+                return
+            async with self._guard("migrate"):
+                await migrate(self._engine)
+            self._migrated = True
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    # -- question log -----------------------------------------------------------------------------
+
+    async def write_log(self, questions: Sequence[QuestionRecord], feedback: Sequence[FeedbackRecord]) -> None:
+        async with self._transaction("write_log") as connection:
+            if questions:
+                await connection.execute(
+                    self._insert_ignoring(t.questions, ["id"]), [_question_row(q) for q in questions]
+                )
+            if feedback:
+                wanted = {f.log_id for f in feedback}
+                known = set(
+                    (await connection.execute(sa.select(t.questions.c.id).where(t.questions.c.id.in_(wanted)))).scalars()
+                )
+                rows = [
+                    {"log_id": f.log_id, "user_hash": f.user_hash, "helpful": f.helpful, "given_at": f.given_at}
+                    for f in feedback
+                    if f.log_id in known
+                ]
+                if rows:
+                    await connection.execute(self._insert_ignoring(t.feedback, ["log_id", "user_hash"]), rows)
+
+    async def add_feedback(self, record: FeedbackRecord) -> bool:
+        async with self._transaction("feedback") as connection:
+            known = await connection.scalar(sa.select(t.questions.c.id).where(t.questions.c.id == record.log_id))
+            if known is None:
+                return False
+            inserted = await connection.execute(
+                self._insert_ignoring(t.feedback, ["log_id", "user_hash"])
+                .values(log_id=record.log_id, user_hash=record.user_hash, helpful=record.helpful, given_at=record.given_at)
+                .returning(t.feedback.c.id)
+            )
+            return inserted.first() is not None
+
+    # -- insights ---------------------------------------------------------------------------------
+
+    def _period(self, since: dt.datetime, community: str | None) -> list[sa.ColumnElement[bool]]:
+        conditions = [t.questions.c.asked_at >= since]
+        if community is not None:
+            conditions.append(t.questions.c.community == community)
+        return conditions
+
+    async def stats_rows(self, since: dt.datetime, community: str | None, top: int) -> StatsRows:
+        q = t.questions
+        where = self._period(since, community)
+        day = sa.func.date(q.c.asked_at)
+        count = sa.func.count()
+        async with self._transaction("stats") as c:
+            per_day = (await c.execute(sa.select(day, count).where(*where).group_by(day).order_by(day))).all()
+            outcomes = (await c.execute(sa.select(q.c.outcome, count).where(*where).group_by(q.c.outcome))).all()
+            top_facts = (
+                await c.execute(
+                    sa.select(q.c.fact_id, count)
+                    .where(*where, q.c.fact_id.is_not(None))
+                    .group_by(q.c.fact_id)
+                    .order_by(count.desc(), q.c.fact_id)
+                    .limit(top)
+                )
+            ).all()
+            votes = dict(
+                (
+                    await c.execute(
+                        sa.select(t.feedback.c.helpful, count)
+                        .select_from(t.feedback.join(q, t.feedback.c.log_id == q.c.id))
+                        .where(*where)
+                        .group_by(t.feedback.c.helpful)
+                    )
+                ).all()
+            )
+            slowest = (await c.execute(sa.select(q).where(*where).order_by(q.c.latency_ms.desc()).limit(top))).all()
+            mean = await c.scalar(sa.select(sa.func.avg(q.c.latency_ms)).where(*where))
+        return StatsRows(
+            per_day=[(_as_date(d), n) for d, n in per_day],
+            outcomes={outcome: n for outcome, n in outcomes},
+            top_facts=[(fact_id, n) for fact_id, n in top_facts],
+            helpful=votes.get(True, 0),
+            not_helpful=votes.get(False, 0),
+            slowest=[QuestionRecord(**row._asdict()) for row in slowest],
+            mean_latency_ms=float(mean) if mean is not None else None,
+        )
+
+    async def unanswered_rows(self, since: dt.datetime, community: str | None, limit: int) -> list[UnansweredRow]:
+        q, f = t.questions, t.feedback
+        not_helpful = sa.exists().where(f.c.log_id == q.c.id, f.c.helpful.is_(False))
+        query = (
+            sa.select(q.c.question, q.c.asked_at, q.c.outcome, not_helpful.label("not_helpful"))
+            .where(*self._period(since, community), sa.or_(q.c.outcome == "abstained", not_helpful))
+            .order_by(q.c.asked_at.desc())
+            .limit(limit)
+        )
+        async with self._transaction("unanswered") as connection:
+            rows = (await connection.execute(query)).all()
+        return [
+            UnansweredRow(row.question, row.asked_at, "abstained" if row.outcome == "abstained" else "not helpful")
+            for row in rows
+        ]
+
+    # -- overlay and audit ------------------------------------------------------------------------
+
+    async def overlay(self) -> list[OverlayEntry]:
+        o = t.overlay
+        async with self._transaction("overlay") as connection:
+            rows = (await connection.execute(sa.select(o).order_by(o.c.updated_at, o.c.fact_id))).all()
+        return [OverlayEntry(r.fact_id, dict(r.patch), bool(r.created), r.updated_at, r.updated_by) for r in rows]
+
+    async def save_overlay(self, fact_id: str, entry: OverlayEntry | None, audit: AuditEntry) -> Revision:
+        async with self._transaction("save_overlay") as connection:
+            await connection.execute(sa.delete(t.overlay).where(t.overlay.c.fact_id == fact_id))
+            if entry is not None:
+                await connection.execute(
+                    sa.insert(t.overlay),
+                    [
+                        {
+                            "fact_id": entry.fact_id,
+                            "patch": entry.patch,
+                            "created": entry.created,
+                            "updated_at": entry.updated_at or dt.datetime.now(dt.UTC),
+                            "updated_by": (entry.updated_by or "")[:200],
+                        }
+                    ],
+                )
+            return await self._bump(connection, "overlay", audit)
+
+    async def announce_reload(self, audit: AuditEntry) -> Revision:
+        async with self._transaction("announce_reload") as connection:
+            return await self._bump(connection, "reload", audit)
+
+    async def record_audit(self, audit: AuditEntry) -> None:
+        async with self._transaction("audit") as connection:
+            await connection.execute(sa.insert(t.audit), [_audit_row(audit)])
+
+    async def revision(self) -> Revision:
+        r = t.kb_revision
+        async with self._transaction("revision") as connection:
+            row = (await connection.execute(sa.select(r.c.overlay, r.c.reload).where(r.c.id == 1))).one()
+        return Revision(overlay=row.overlay, reload=row.reload)
+
+    async def audit_log(self, limit: int, fact_id: str | None = None) -> list[AuditEntry]:
+        a = t.audit
+        query = sa.select(a).order_by(a.c.id.desc()).limit(limit)
+        if fact_id is not None:
+            query = query.where(a.c.fact_id == fact_id)
+        async with self._transaction("audit_log") as connection:
+            rows = (await connection.execute(query)).all()
+        return [
+            AuditEntry(
+                action=r.action,
+                actor_platform=r.actor_platform,
+                actor_user=r.actor_user,
+                actor_name=r.actor_name,
+                fact_id=r.fact_id,
+                detail=dict(r.detail or {}),
+                at=r.at,
+                id=r.id,
+            )
+            for r in rows
+        ]
+
+    # -- privacy ----------------------------------------------------------------------------------
+
+    async def purge(self, before: dt.datetime) -> int:
+        q, f = t.questions, t.feedback
+        async with self._transaction("purge") as connection:
+            old = sa.select(q.c.id).where(q.c.asked_at < before)
+            await connection.execute(sa.delete(f).where(f.c.log_id.in_(old)))
+            return (await connection.execute(sa.delete(q).where(q.c.asked_at < before))).rowcount
+
+    async def forget(self, user_hash: str) -> int:
+        q, f = t.questions, t.feedback
+        async with self._transaction("forget") as connection:
+            theirs = sa.select(q.c.id).where(q.c.user_hash == user_hash)
+            feedback = await connection.execute(
+                sa.delete(f).where(sa.or_(f.c.user_hash == user_hash, f.c.log_id.in_(theirs)))
+            )
+            questions = await connection.execute(sa.delete(q).where(q.c.user_hash == user_hash))
+            return feedback.rowcount + questions.rowcount
+
+    # -- change notifications ---------------------------------------------------------------------
+
+    async def watch(self, on_change: Callable[[], Awaitable[None]]) -> None:
+        """Call ``on_change`` on every notification (PostgreSQL) and every ``poll_interval`` seconds."""
+        if self.postgres:
+            await self._listen(on_change)
+        else:
+            await self._poll(on_change)
+
+    async def _notify_safely(self, on_change: Callable[[], Awaitable[None]]) -> None:
+        with contextlib.suppress(StorageUnavailable):
+            await on_change()
+
+    async def _poll(self, on_change: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            await asyncio.sleep(self.poll_interval)
+            await self._notify_safely(on_change)
+
+    async def _listen(self, on_change: Callable[[], Awaitable[None]]) -> None:
+        import asyncpg
+
+        wake = asyncio.Event()
+        delay = 0.5
+        while True:
+            connection: asyncpg.Connection | None = None
+            try:
+                connection = await asyncpg.connect(**listener_connect_kwargs(self._engine))
+                await connection.add_listener(CHANNEL, lambda *_args: wake.set())
+                log.debug("listening for knowledge changes on %s", self.description)
+                delay = 0.5
+                wake.set()  # catch up with whatever changed while we were not listening
+                while True:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), self.poll_interval)
+                    if not wake.is_set():
+                        await connection.fetchval("SELECT 1", timeout=self.poll_interval)
+                    wake.clear()
+                    await self._notify_safely(on_change)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                log.debug("change listener lost its connection (%s); retrying in %.1fs", _reason(exc), delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, _LISTEN_RETRY_MAX)
+            finally:
+                if connection is not None:
+                    connection.terminate()

@@ -1,0 +1,60 @@
+"""Fixtures shared by the whole suite.
+
+Storage tests run against SQLite and a real PostgreSQL: ``database_url`` is parametrized over both,
+and the PostgreSQL one comes from a throwaway server the session starts itself (see
+``support/postgres.py``). Outside CI a machine that cannot run PostgreSQL skips those tests with the
+reason; in CI (``CI=true``) that is a failure, never a pass.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
+from support.postgres import PostgresServer, PostgresUnavailable, throwaway_postgres
+
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    try:
+        with throwaway_postgres() as server:
+            yield server
+    except PostgresUnavailable as exc:
+        if IN_CI:
+            pytest.fail(f"CI needs the PostgreSQL storage tests, but PostgreSQL could not start: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, or a new database on the throwaway PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'factbot.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create_database()
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped knowledge directory (tests may edit or export into it)."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
+    return target
+
+
+@pytest.fixture
+def bot_settings(tmp_path: Path, database_url: str, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings of a bot on ``database_url`` and ``knowledge_copy``, ignoring any ``.env`` of the checkout."""
+    for name in ("DATABASE_URL", "FACTBOT_USER_HASH_KEY", "FACTBOT_METRICS_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("FACTBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FACTBOT_KNOWLEDGE_DIR", str(knowledge_copy))
+    return Settings(env_file=tmp_path / "no.env")
