@@ -104,16 +104,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 async def _serve(settings: Any, platforms: Sequence[Callable[[Any], Awaitable[None]]]) -> int:
-    from bot.app import create_bot
+    from bot.app import running_bot
 
-    factbot = create_bot(settings)
-    await factbot.start()
-    try:
-        async with asyncio.TaskGroup() as group:
-            for platform in platforms:
-                group.create_task(platform(factbot))
-    finally:
-        await factbot.close()
+    async with running_bot(settings) as factbot, asyncio.TaskGroup() as group:
+        for platform in platforms:
+            group.create_task(platform(factbot))
     return 0
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from discord_emulator import snowflake
+
+from bot.adapters.discord.errors import NOT_MODERATOR
 
 pytestmark = pytest.mark.asyncio
 
@@ -67,5 +70,8 @@ async def test_commands_work_in_direct_messages_except_kb(start_bot):
     from bot.adapters.discord.client import sync_commands
 
     await sync_commands(h.client, None)
-    reply = await (await h.emulator.slash("fact", {"id": "unesco-interpol-blocking"}, member=h.world.member, guild=None, channel_id=999)).reply()
+    dm = {"member": h.world.admin, "guild": None, "channel_id": snowflake()}
+    reply = await (await h.emulator.slash("fact", {"id": "unesco-interpol-blocking"}, **dm)).reply()
     assert reply.embed["title"] == "China blocks Kosovo in Interpol and UNESCO"
+    refused = await (await h.emulator.slash("kb reload", **dm)).reply()  # guild-only, and checked anyway
+    assert refused.ephemeral and refused.content == NOT_MODERATOR

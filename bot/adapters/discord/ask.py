@@ -108,10 +108,8 @@ class Ask(commands.Cog):
     def _addressed_question(self, message: discord.Message) -> str | None:
         """The question of a DM or of a message that mentions the bot; ``None`` if not addressed to it."""
         assert self.client.user is not None
-        if message.guild is None:
-            return message.content.strip()
         bot_id = self.client.user.id
-        if bot_id not in message.raw_mentions:
+        if message.guild is not None and bot_id not in message.raw_mentions:
             return None
         return re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
 

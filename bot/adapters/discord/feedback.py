@@ -41,6 +41,7 @@ class FeedbackButton(
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # the vote is written to the database
         factbot = client_of(interaction).factbot
         recorded = await factbot.feedback(self.log_id, interaction_context(interaction), self.helpful)
         if recorded:
