@@ -145,15 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.adapters.discord.sync import register as register_discord
 
     register_discord(sub)
+    from bot.cli_kb import register as register_kb
+
+    register_kb(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else os.environ.get("FACTBOT_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    from bot.observability.logs import configure_logging
+
+    configure_logging(
+        "DEBUG" if args.verbose else os.environ.get("FACTBOT_LOG_LEVEL", "WARNING"),
+        os.environ.get("FACTBOT_LOG_FORMAT", "text"),
     )
     if args.command is None:
         args = parser.parse_args([*(argv or sys.argv[1:]), "run"])

@@ -40,13 +40,16 @@ class _Dumper(yaml.SafeDumper):
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     if "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    if len(value) > 80:
+    if len(value) > _WIDTH - 10:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">")
+    if dumper.resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str":
+        # Text that would read as another type ("2024", "yes"): double quotes, as the files write it.
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
 class _Flow(list):
-    """A list written on one line (tags, keywords)."""
+    """A list written on one line (tags, keywords, related ids)."""
 
 
 def _represent_flow(dumper: yaml.SafeDumper, value: _Flow) -> yaml.SequenceNode:
@@ -68,7 +71,7 @@ def fact_yaml_data(fact: Fact) -> dict[str, Any]:
         value = data[key]
         if key == "sources":
             value = [{k: v for k, v in source.items() if v is not None} for source in value]
-        elif key in {"tags", "keywords"}:
+        elif key in {"tags", "keywords", "related"}:
             value = _Flow(value)
         out[key] = value
     return out

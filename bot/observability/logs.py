@@ -74,6 +74,8 @@ def configure_logging(level: str = "INFO", fmt: str = "text", stream: Any = None
     handler.setFormatter(RedactingFormatter(inner))
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # Alembic tells about every migration context at INFO; only its warnings matter in operation.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING)
     return handler
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.adapters.console.render import render_answer
 from bot.core.service import AskContext, FactBot
+from bot.settings import Settings
 
 _BANNER = (
     "factbot console: ask a question, or type /topics, /fact ID, /help or /quit.\n"
@@ -19,7 +20,7 @@ _HELP = """Ask in your own words, for example "does china recognize kosovo?".
   /quit      leave (Ctrl-D works too)"""
 
 
-def _reply(bot: FactBot, line: str, context: AskContext) -> str | None:
+async def _reply(bot: FactBot, line: str, context: AskContext) -> str | None:
     """The console's reply to one line; ``None`` means leave."""
     text = line.strip()
     if text in {"/quit", "/exit", "/q"}:
@@ -38,11 +39,22 @@ def _reply(bot: FactBot, line: str, context: AskContext) -> str | None:
         return f"{fact.title}\n\n{fact.answer}\n\nSource: {fact.source_line()}"
     if not text:
         return ""
-    return render_answer(asyncio.run(bot.ask(text, context)))
+    return render_answer(await bot.ask(text, context))
 
 
-def run_chat(knowledge_dir: Path, history_file: Path | None = None) -> int:
-    bot = FactBot(knowledge_dir)
+def run_chat(knowledge_dir: Path, history_file: Path | None = None, settings: Settings | None = None) -> int:
+    """Chat on the console; questions are logged like any platform's (to the configured database)."""
+    return asyncio.run(_chat(knowledge_dir, history_file, settings))
+
+
+async def _chat(knowledge_dir: Path, history_file: Path | None, settings: Settings | None) -> int:
+    from bot.app import running_bot
+
+    async with running_bot(settings, knowledge_dir=knowledge_dir) as bot:
+        return await _loop(bot, history_file)
+
+
+async def _loop(bot: FactBot, history_file: Path | None) -> int:
     context = AskContext(platform="console", community="console", channel="console", user="console")
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     print(_BANNER.format(facts=len(bot.knowledge.visible), topics=len(bot.topics())))
@@ -52,18 +64,18 @@ def run_chat(knowledge_dir: Path, history_file: Path | None = None) -> int:
 
         history = FileHistory(str(history_file)) if history_file else InMemoryHistory()
         session: PromptSession[str] = PromptSession(history=history)
-        read = lambda: session.prompt("you> ")  # noqa: E731
+        read = lambda: session.prompt_async("you> ")  # noqa: E731
     else:
-        read = lambda: input("you> ")  # noqa: E731
+        read = lambda: asyncio.to_thread(input, "you> ")  # noqa: E731
     while True:
         try:
-            line = read()
+            line = await read()
         except EOFError:
             print()
             return 0
         except KeyboardInterrupt:
             continue
-        reply = _reply(bot, line, context)
+        reply = await _reply(bot, line, context)
         if reply is None:
             return 0
         if reply:
