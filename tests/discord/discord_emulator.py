@@ -312,13 +312,6 @@ class Interaction:
         )
         return self.emulator.messages_by_token[self.token][-1]
 
-    async def followups(self, count: int, timeout: float = 5.0) -> list[Sent]:
-        prefix = f"/webhooks/{self.emulator.application_id}/{self.token}"
-        await self.emulator.wait_for_call(
-            lambda c: c.path.startswith(prefix) and len(self.emulator.messages_by_token[self.token]) >= count, timeout
-        )
-        return self.emulator.messages_by_token[self.token][:count]
-
 
 class DiscordEmulator:
     """Discord's REST API and gateway, for one bot application, on 127.0.0.1 and a free port."""

@@ -7,7 +7,6 @@ import shutil
 import threading
 from pathlib import Path
 
-import pytest
 from discord_emulator import DiscordEmulator, Guild, Member, User, snowflake
 
 from bot.cli import main

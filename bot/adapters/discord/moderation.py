@@ -21,7 +21,7 @@ from bot.adapters.discord import _render
 from bot.adapters.discord._context import PLATFORM, client_of, is_moderator
 from bot.adapters.discord.errors import NotModerator, ReportingModal, send_ephemeral
 from bot.adapters.discord.topics import fact_choices
-from bot.core.knowledge.schema import ANSWER_MAX_CHARS, ID_PATTERN, QUESTION_MAX_CHARS, TITLE_MAX_CHARS, Fact
+from bot.core.knowledge.schema import ANSWER_MAX_CHARS, QUESTION_MAX_CHARS, TITLE_MAX_CHARS, Fact
 from bot.core.moderation import Actor, FactRejected, render_stats, render_unanswered
 
 if TYPE_CHECKING:
