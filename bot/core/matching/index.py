@@ -2,16 +2,18 @@
 
 Finding the fact for a question takes four steps, each cheap:
 
-1. The query becomes index terms (:mod:`bot.core.matching.normalise`). A term the index does not
-   know is looked up with rapidfuzz among index words of a compatible length (a typo), and the match
-   costs weight in proportion to how far it is. Terms with digits are never typo-matched.
+1. The query becomes index terms (:mod:`bot.core.matching.normalise`). A word the index does not
+   know is looked up as a typo: candidates one edit away come from a table of single-character
+   deletions (so the work does not grow with the vocabulary), and rapidfuzz scores them. A typo
+   match costs weight in proportion to how far it is. Words with digits are never corrected.
 2. Term weights are IDF over facts, so the words every fact shares (the subject of the whole
-   knowledge base) count little and the words that tell facts apart count most. BM25 scores are
-   accumulated over the postings with numpy, and each fact takes the score of its best phrasing.
+   knowledge base) count little and the words that tell facts apart count most. Weights are
+   accumulated with numpy over per-term postings of facts; a term found only in a fact's answer
+   earns part of its weight.
 3. The best few facts are rescored: how much of the query's weight the fact covers (a significant
    word the fact never mentions, such as another country, costs confidence), how much a single
    phrasing covers, and rapidfuzz ``token_set_ratio`` against the fact's phrasings.
-4. Those three combine into a calibrated confidence from 0 to 100 (see :mod:`bot.core.answers`).
+4. Those combine into a calibrated confidence from 0 to 100 (:mod:`bot.core.answers` decides).
 """
 
 from __future__ import annotations
@@ -25,35 +27,53 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.core.knowledge.schema import Fact
-from bot.core.matching.normalise import Normaliser, stem
+from bot.core.matching.normalise import (
+    CURATED,
+    NAME,
+    Normaliser,
+    Tagged,
+    answer_kinds,
+    expected_answer_kind,
+    stem,
+)
+from bot.core.matching.specificity import is_common_english, specificity
 
-# BM25 parameters; phrasings are short, so length normalisation is mild.
-_K1 = 1.2
-_B = 0.5
-#: How much an answer's words count, relative to a phrasing's, for finding and covering a fact.
-ANSWER_WEIGHT = 0.5
+#: How much a term counts when it appears only in a fact's answer, not in its phrasings.
+ANSWER_CREDIT = 0.5
 #: Weight every term keeps even when every fact has it, so generic questions still rank.
-_WEIGHT_FLOOR = 0.15
-#: Facts rescored after the BM25 pass.
-RESCORE_DEPTH = 8
+WEIGHT_FLOOR = 0.15
+#: Weight of an ordinary English word that no fact uses ("settle"), before its specificity; a
+#: name or a word rare in English that no fact uses weighs as much as the rarest term.
+UNKNOWN_ENGLISH_WEIGHT = 0.75
+#: Facts rescored after the accumulation pass.
+RESCORE_DEPTH = 16
+#: Facts whose accumulated weight is below this share of the best one's are not rescored.
+CANDIDATE_RATIO = 0.5
 #: Lowest rapidfuzz ratio for a typo match, and the shortest word we try to correct.
-TYPO_CUTOFF = 80.0
-_TYPO_MIN_LEN = 4
+TYPO_CUTOFF = 75.0
+TYPO_MIN_LEN = 4
+#: A question asking "when" or "how many" of a fact whose answer states no date or number.
+NO_NUMBER_FACTOR = 0.55
+#: Confidence kept for each name in the question ("Japan", "ASEAN") that the fact never mentions.
+UNCOVERED_NAME_FACTOR = 0.6
+#: Confidence kept when the question asks about someone's ("the EU's position") and the fact never
+#: speaks of that someone's anything.
+OTHER_OWNER_FACTOR = 0.7
 #: Score mix of the calibrated confidence.
-_W_FACT_COVER = 0.5
-_W_PHRASE_COVER = 0.3
-_W_FUZZ = 0.2
+W_FACT_COVER = 0.5
+W_PHRASE_COVER = 0.3
+W_FUZZ = 0.2
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class QueryTerm:
-    """One term of a query as the index understood it."""
+    """One word of a query as the index understood it."""
 
-    word: str  # the folded word the member typed (after synonyms)
-    term: int | None  # index term id, None when unknown
+    word: str  # the folded word as typed (after synonyms)
+    term: int | None  # index term id; None when unknown
     similarity: float  # 1.0 exact, less for a typo match, 0.0 unknown
-    weight: float  # how much the term matters (IDF, never below the floor)
-    matched: str | None = None  # the index word a typo was matched to
+    weight: float  # how much the word matters (IDF, never below the floor)
+    matched: str | None = None  # the index word a typo or a prefix was resolved to
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -62,10 +82,11 @@ class Hit:
 
     fact: Fact
     confidence: float  # 0-100
-    fact_coverage: float  # 0-1: query weight the fact's text covers
-    phrase_coverage: float  # 0-1: query weight the fact's best single phrasing covers
-    similarity: float  # 0-100: rapidfuzz token_set_ratio against the fact's closest phrasing
+    fact_coverage: float  # 0-1: share of the query's weight the fact's text covers
+    phrase_coverage: float  # 0-1: share covered by the fact's best single phrasing
+    similarity: float  # 0-100: rapidfuzz token_set_ratio against the closest phrasing
     phrasing: str  # the fact's phrasing closest to the query
+    closeness: float = 0.0  # 0-100: token_sort_ratio against that phrasing (breaks ties)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -79,6 +100,10 @@ class SearchResult:
         return self.hits[0] if self.hits else None
 
 
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 class QuestionIndex:
     """Immutable index of a set of facts. Build a new one to change the facts."""
 
@@ -87,92 +112,92 @@ class QuestionIndex:
         self.facts: tuple[Fact, ...] = tuple(facts)
         norm = self.normaliser
 
-        vocab: dict[str, int] = {}  # index term -> id
-        surface: dict[str, int] = {}  # folded word -> term id (for typo lookup)
-        phr_fact: list[int] = []
-        phr_terms: list[tuple[int, ...]] = []
-        phr_weight: list[float] = []
-        phr_text: list[str] = []  # normalised text, for rapidfuzz rescoring
-        phr_display: list[str] = []  # the phrasing as written, for suggestions and autocomplete
+        vocab: dict[str, int] = {}  # index term (stem) -> id
+        surface: dict[str, int] = {}  # folded word -> term id
+        phr_terms: list[tuple[int, ...]] = []  # phrasing -> its term ids
+        phr_text: list[str] = []  # phrasing -> normalised text for rapidfuzz
+        phr_display: list[str] = []  # phrasing -> as written
         fact_start: list[int] = []
-        fact_terms: list[dict[int, float]] = []  # term -> credit (1 phrasing/title/keyword, ANSWER_WEIGHT answer)
 
-        def term_ids(text: str) -> tuple[int, ...]:
-            ids = []
-            for word in norm.content_words(text):
-                term = stem(word)
-                tid = vocab.setdefault(term, len(vocab))
+        def term_ids(words: list[str]) -> tuple[int, ...]:
+            ids: dict[int, None] = {}
+            for word in words:
+                tid = vocab.setdefault(stem(word), len(vocab))
                 surface.setdefault(word, tid)
-                if tid not in ids:
-                    ids.append(tid)
+                ids[tid] = None
             return tuple(ids)
 
-        for f_index, fact in enumerate(self.facts):
-            fact_start.append(len(phr_fact))
+        credit_rows: list[dict[int, float]] = []
+        for fact in self.facts:
+            fact_start.append(len(phr_terms))
             credit: dict[int, float] = {}
-            entries = [(q, 1.0, True) for q in fact.questions]
-            entries.append((fact.title, 1.0, True))
-            entries.extend((k, 1.0, False) for k in fact.keywords)
-            entries.append((fact.answer, ANSWER_WEIGHT, False))
-            for text, weight, shown in entries:
-                ids = term_ids(text)
-                for tid in ids:
-                    credit[tid] = max(credit.get(tid, 0.0), weight)
+            for text in (*fact.questions, fact.title):
+                content = norm.content_words(text)
+                ids = term_ids(content)
                 if not ids:
                     continue
-                phr_fact.append(f_index)
+                credit.update(dict.fromkeys(ids, 1.0))
                 phr_terms.append(ids)
-                phr_weight.append(weight)
-                phr_text.append(" ".join(norm.content_words(text)) if shown else "")
-                phr_display.append(text if shown else "")
-            fact_terms.append(credit)
+                phr_text.append(" ".join(content))
+                phr_display.append(text)
+            for text in fact.keywords:
+                credit.update(dict.fromkeys(term_ids(norm.content_words(text)), 1.0))
+            for tid in term_ids(norm.content_words(fact.answer)):
+                credit.setdefault(tid, ANSWER_CREDIT)
+            credit_rows.append(credit)
+        fact_start.append(len(phr_terms))
 
         n_facts = len(self.facts)
         self._vocab = vocab
         self._surface = surface
-        self._phr_fact = np.asarray(phr_fact, dtype=np.int32)
-        self._phr_terms = phr_terms
         self._phr_text = phr_text
         self._phr_display = phr_display
-        self._fact_start = np.asarray(fact_start, dtype=np.intp)
-        self._fact_terms = fact_terms
-        self._fact_has_phrasings = np.asarray(
-            [fact_start[i] < (fact_start[i + 1] if i + 1 < n_facts else len(phr_fact)) for i in range(n_facts)],
-            dtype=bool,
-        )
+        self._fact_start = fact_start
 
-        # Fact-level document frequency -> IDF weights.
-        df = np.zeros(len(vocab), dtype=np.float64)
-        for credit in fact_terms:
-            for tid in credit:
-                df[tid] += 1
-        idf = np.log1p((n_facts - df + 0.5) / (df + 0.5))
-        self._weight = (idf + _WEIGHT_FLOOR).astype(np.float64)
-        self._unknown_weight = float(math.log1p((n_facts + 0.5) / 1.5) + _WEIGHT_FLOOR) if n_facts else 1.0
-
-        # Postings with BM25 term-frequency normalisation (tf is 1: terms are unique per phrasing).
-        lengths = np.asarray([len(t) for t in phr_terms], dtype=np.float64)
-        avg = float(lengths.mean()) if len(lengths) else 1.0
-        tf_norm = (_K1 + 1) / (1 + _K1 * (1 - _B + _B * lengths / avg)) * np.asarray(phr_weight)
-        postings: list[list[int]] = [[] for _ in vocab]
+        # Postings: term -> facts (with credit) and term -> phrasings (sorted ids).
+        f_post: list[list[int]] = [[] for _ in vocab]
+        f_credit: list[list[float]] = [[] for _ in vocab]
+        for f_index, credit in enumerate(credit_rows):
+            for tid, value in credit.items():
+                f_post[tid].append(f_index)
+                f_credit[tid].append(value)
+        p_post: list[list[int]] = [[] for _ in vocab]
         for pid, ids in enumerate(phr_terms):
             for tid in ids:
-                postings[tid].append(pid)
-        self._postings = [np.asarray(p, dtype=np.int32) for p in postings]
-        self._postings_norm = [tf_norm[p].astype(np.float32) for p in self._postings]
+                p_post[tid].append(pid)
+        self._fact_postings = [np.asarray(p, dtype=np.int32) for p in f_post]
+        self._fact_credit = [np.asarray(c, dtype=np.float32) for c in f_credit]
+        self._phrase_postings = [np.asarray(p, dtype=np.int32) for p in p_post]
+        del f_post, f_credit, p_post, credit_rows
 
-        # Words by length, for typo lookup among words of compatible length only.
-        by_len: dict[int, list[str]] = {}
-        for word in surface:
-            if not any(ch.isdigit() for ch in word):
-                by_len.setdefault(len(word), []).append(word)
-        self._typo_choices: dict[int, list[str]] = {}
-        for length in range(_TYPO_MIN_LEN, max(by_len, default=0) + 3):
-            spread = 1 if length < 8 else 2
-            choices = [w for n in range(length - spread, length + spread + 1) for w in by_len.get(n, ())]
-            if choices:
-                self._typo_choices[length] = choices
-        self._sorted_surface = sorted(surface)
+        # Terms found in exactly the same facts ("geng" and "shuang") are one name: they count once.
+        first_with: dict[bytes, int] = {}
+        self._term_group = np.asarray(
+            [first_with.setdefault(p.tobytes(), tid) for tid, p in enumerate(self._fact_postings)], dtype=np.int32
+        )
+        self._answer_kinds = [answer_kinds(f.answer) for f in self.facts]
+        self._possessors = [
+            norm.possessors(" ".join((*f.questions, f.title, f.answer))) for f in self.facts
+        ]
+
+        df = np.asarray([len(p) for p in self._fact_postings], dtype=np.float64)
+        self._weight = np.log1p((n_facts - df + 0.5) / (df + 0.5)) + WEIGHT_FLOOR
+        self._unknown_weight = float(math.log1p((n_facts + 0.5) / 1.5)) + WEIGHT_FLOOR
+
+        # Typo candidates: every single-character deletion of every correctable word, by hash.
+        known = set(surface) | norm.variant_words
+        self._known_words = frozenset(known)
+        self._typo_words = sorted(w for w in known if len(w) >= TYPO_MIN_LEN and not any(c.isdigit() for c in w))
+        keys: list[int] = []
+        owners: list[int] = []
+        for w_index, word in enumerate(self._typo_words):
+            for variant in _deletions(word):
+                keys.append(hash(variant))
+                owners.append(w_index)
+        order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+        self._del_keys = np.asarray(keys, dtype=np.int64)[order]
+        self._del_owner = np.asarray(owners, dtype=np.int32)[order]
+        self._sorted_known = sorted(known)
 
     # -- queries ---------------------------------------------------------------------------------
 
@@ -181,103 +206,158 @@ class QuestionIndex:
 
     @property
     def phrasing_count(self) -> int:
-        return int(self._phr_fact.shape[0])
+        return self._fact_start[-1]
 
-    def resolve(self, words: Sequence[str], prefix_last: bool = False) -> list[QueryTerm]:
-        """Map query words to index terms: exact, then stem, then typo lookup."""
+    def _fix(self, word: str, is_last: bool, prefix: bool) -> tuple[str, float] | None:
+        """Correct a word the index does not know, or complete the word being typed."""
+        if word in self._known_words or stem(word) in self._vocab:
+            return None
+        if prefix and is_last:
+            completion = self._complete(word)
+            if completion is not None:
+                return completion, 1.0
+        match = None if is_common_english(word) else self.correct(word)
+        if match is None:
+            return None
+        matched, score = match
+        return matched, 0.5 + 0.5 * (score - TYPO_CUTOFF) / (100.0 - TYPO_CUTOFF)
+
+    def resolve(self, words: Sequence[Tagged]) -> list[QueryTerm]:
+        """Map analysed query words to index terms and weigh them.
+
+        A word weighs its IDF times its :func:`specificity` in English; a word written like a name
+        ("Japan") or produced by a curated synonym keeps its full weight, and a name or rare word
+        found nowhere weighs as much as the rarest term.
+        """
         resolved: list[QueryTerm] = []
-        for position, word in enumerate(words):
-            term = stem(word)
-            tid = self._vocab.get(term)
+        for item in words:
+            word = item.word
+            factor = 1.0 if item.flag in (NAME, CURATED) else specificity(item.typed or word)
+            tid = self._vocab.get(stem(word))
             if tid is not None:
-                resolved.append(QueryTerm(word, tid, 1.0, float(self._weight[tid])))
-                continue
-            if prefix_last and position == len(words) - 1:
-                completion = self._complete(word)
-                if completion is not None:
-                    tid = self._surface[completion]
-                    resolved.append(QueryTerm(word, tid, 1.0, float(self._weight[tid]), completion))
-                    continue
-            match = self._typo(word)
-            if match is not None:
-                matched, score = match
-                tid = self._surface[matched]
-                similarity = 0.5 + 0.5 * (score - TYPO_CUTOFF) / (100.0 - TYPO_CUTOFF)
-                resolved.append(QueryTerm(word, tid, similarity, float(self._weight[tid]), matched))
+                weight = float(self._weight[tid]) * factor
+                resolved.append(QueryTerm(item.typed or word, tid, item.similarity, weight, word if item.typed else None))
             else:
-                resolved.append(QueryTerm(word, None, 0.0, self._unknown_weight))
+                weight = self._unknown_weight if factor == 1.0 else UNKNOWN_ENGLISH_WEIGHT * factor
+                resolved.append(QueryTerm(item.typed or word, None, 0.0, weight))
         return resolved
 
-    def _typo(self, word: str) -> tuple[str, float] | None:
-        if len(word) < _TYPO_MIN_LEN or any(ch.isdigit() for ch in word):
+    def correct(self, word: str) -> tuple[str, float] | None:
+        """The index word one edit from ``word`` that rapidfuzz scores highest, with its score."""
+        if len(word) < TYPO_MIN_LEN or any(ch.isdigit() for ch in word) or not len(self._del_keys):
             return None
-        choices = self._typo_choices.get(len(word))
-        if not choices:
+        probes = np.asarray([hash(v) for v in _deletions(word)], dtype=np.int64)
+        lo = np.searchsorted(self._del_keys, probes, side="left")
+        hi = np.searchsorted(self._del_keys, probes, side="right")
+        candidates = {int(o) for a, b in zip(lo, hi, strict=True) if b > a for o in self._del_owner[a:b]}
+        if not candidates:
             return None
+        choices = [self._typo_words[i] for i in candidates]
         found = process.extractOne(word, choices, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF)
         return (found[0], found[1]) if found is not None else None
 
     def _complete(self, prefix: str) -> str | None:
         """The shortest index word starting with ``prefix`` (for as-you-type autocomplete)."""
-        words = self._sorted_surface
+        words = self._sorted_known
         start = bisect.bisect_left(words, prefix)
         best: str | None = None
-        for word in words[start : start + 50]:
+        for word in words[start : start + 64]:
             if not word.startswith(prefix):
                 break
             if best is None or len(word) < len(best):
                 best = word
         return best
 
-    def search(self, query: str, limit: int = RESCORE_DEPTH, *, prefix: bool = False) -> SearchResult:
+    def search(self, query: str, limit: int = 5, *, prefix: bool = False) -> SearchResult:
         """Facts for ``query``, best first, each with a calibrated confidence."""
-        words = self.normaliser.content_words(query)
-        terms = tuple(self.resolve(words, prefix_last=prefix))
+        analysed = self.normaliser.analyse(query, fix=lambda word, last: self._fix(word, last, prefix))
+        words = [item.word for item in analysed]
+        terms = tuple(self._dedupe(self.resolve(analysed)))
         known = [t for t in terms if t.term is not None]
-        if not known or not len(self.facts):
+        if not known or not self.facts:
             return SearchResult(query, terms, ())
 
-        scores = np.zeros(self.phrasing_count, dtype=np.float32)
+        scores = np.zeros(len(self.facts), dtype=np.float32)
         for t in known:
-            scores[self._postings[t.term]] += np.float32(t.weight * t.similarity) * self._postings_norm[t.term]
-        fact_scores = np.maximum.reduceat(scores, self._fact_start[self._fact_has_phrasings])
-        owners = np.flatnonzero(self._fact_has_phrasings)
-        depth = min(max(limit, RESCORE_DEPTH), len(owners))
-        if depth < len(owners):
-            top = np.argpartition(fact_scores, -depth)[-depth:]
-        else:
-            top = np.arange(len(owners))
-        top = top[fact_scores[top] > 0]
+            scores[self._fact_postings[t.term]] += np.float32(t.weight * t.similarity) * self._fact_credit[t.term]
+        depth = min(max(limit, RESCORE_DEPTH), len(self.facts))
+        top = np.argpartition(scores, -depth)[-depth:] if depth < len(self.facts) else np.arange(len(self.facts))
+        top = top[scores[top] >= max(float(scores[top].max()) * CANDIDATE_RATIO, 1e-6)]
+        total = sum(t.weight for t in terms)
         query_text = " ".join(words)
-        hits = [self._rescore(int(owners[i]), terms, query_text) for i in top]
-        hits.sort(key=lambda h: (-h.confidence, h.fact.id))
+        expected = expected_answer_kind(query)
+        owners = frozenset(w for w in self.normaliser.possessors(query) if not self._common(w))
+        name_terms = [t.term for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
+        hits = [
+            self._rescore(int(f), float(scores[f]) / total, known, total, query_text, expected, name_terms, owners)
+            for f in top
+        ]
+        hits.sort(key=lambda h: (-h.confidence, -h.closeness, h.fact.id))
         return SearchResult(query, terms, tuple(hits[:limit]))
 
-    def _rescore(self, f_index: int, terms: Sequence[QueryTerm], query_text: str) -> Hit:
-        total = sum(t.weight for t in terms)
-        credit = self._fact_terms[f_index]
-        fact_cover = sum(t.weight * t.similarity * credit.get(t.term, 0.0) for t in terms if t.term is not None)
-        start = int(self._fact_start[f_index])
-        end = int(self._fact_start[f_index + 1]) if f_index + 1 < len(self.facts) else self.phrasing_count
-        best_phrase = 0.0
-        for pid in range(start, end):
-            ids = self._phr_terms[pid]
-            covered = sum(t.weight * t.similarity for t in terms if t.term in ids)
-            best_phrase = max(best_phrase, covered)
-        shown = [pid for pid in range(start, end) if self._phr_text[pid]]
-        similarity, phrasing = 0.0, self.facts[f_index].title
-        if shown and query_text:
+    def _common(self, word: str) -> bool:
+        """Whether most facts speak of ``word`` (the subject of the whole knowledge base)."""
+        tid = self._vocab.get(stem(word))
+        return tid is not None and 2 * len(self._fact_postings[tid]) > len(self.facts)
+
+    def _covers(self, f_index: int, term: int) -> bool:
+        postings = self._fact_postings[term]
+        position = int(np.searchsorted(postings, f_index))
+        return position < len(postings) and int(postings[position]) == f_index
+
+    def _dedupe(self, terms: list[QueryTerm]) -> list[QueryTerm]:
+        """Give the words of one multi-word name (found in exactly the same facts) one weight: the
+        largest of theirs, carried by the first of them."""
+        heaviest: dict[int, float] = {}
+        for t in terms:
+            if t.term is not None:
+                group = int(self._term_group[t.term])
+                heaviest[group] = max(heaviest.get(group, 0.0), t.weight)
+        result = []
+        for t in terms:
+            if t.term is not None:
+                group = int(self._term_group[t.term])
+                t = dataclasses.replace(t, weight=heaviest.pop(group, 0.0))
+            result.append(t)
+        return result
+
+    def _rescore(
+        self,
+        f_index: int,
+        fact_coverage: float,
+        known: Sequence[QueryTerm],
+        total: float,
+        query_text: str,
+        expected: str | None,
+        name_terms: Sequence[int | None],
+        owners: frozenset[str],
+    ) -> Hit:
+        start, end = self._fact_start[f_index], self._fact_start[f_index + 1]
+        phrase_weights = np.zeros(end - start, dtype=np.float64)
+        for t in known:
+            postings = self._phrase_postings[t.term]
+            a, b = np.searchsorted(postings, (start, end))
+            if b > a:
+                phrase_weights[postings[a:b] - start] += t.weight * t.similarity
+        phrase_coverage = float(phrase_weights.max()) / total if end > start else 0.0
+        similarity, closeness, phrasing = 0.0, 0.0, self.facts[f_index].title
+        if end > start:
             found = process.extractOne(
-                query_text,
-                [self._phr_text[pid] for pid in shown],
-                scorer=fuzz.token_set_ratio,
-                processor=None,
+                query_text, self._phr_text[start:end], scorer=fuzz.token_set_ratio, processor=None
             )
             if found is not None:
-                similarity, phrasing = found[1], self._phr_display[shown[found[2]]]
-        fact_coverage = fact_cover / total if total else 0.0
-        phrase_coverage = best_phrase / total if total else 0.0
+                similarity, phrasing = found[1], self._phr_display[start + found[2]]
+                closeness = fuzz.token_sort_ratio(query_text, self._phr_text[start + found[2]], processor=None)
         confidence = 100.0 * (
-            _W_FACT_COVER * fact_coverage + _W_PHRASE_COVER * phrase_coverage + _W_FUZZ * similarity / 100.0
+            W_FACT_COVER * min(fact_coverage, 1.0) + W_PHRASE_COVER * phrase_coverage + W_FUZZ * similarity / 100.0
         )
-        return Hit(self.facts[f_index], round(confidence, 1), fact_coverage, phrase_coverage, similarity, phrasing)
+        if expected is not None and expected not in self._answer_kinds[f_index]:
+            confidence *= NO_NUMBER_FACTOR
+        for term in name_terms:
+            if term is None or not self._covers(f_index, term):
+                confidence *= UNCOVERED_NAME_FACTOR
+        if owners - self._possessors[f_index]:
+            confidence *= OTHER_OWNER_FACTOR
+        return Hit(
+            self.facts[f_index], round(confidence, 1), fact_coverage, phrase_coverage, similarity, phrasing, closeness
+        )

@@ -8,9 +8,10 @@ Input is cut to :data:`MAX_INPUT_CHARS` before any work, so time is bounded what
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import snowballstemmer
@@ -45,7 +46,7 @@ STOPWORDS = frozenset(
     yours yourself yourselves hi hello hey ok okay dear sir madam folks anyone somebody someone
     explain explained describe info information details detail overview summary summarise summarize
     wonder wondering curious question questions answer want wanted wants im ive id ill youre thats
-    currently today now lately recent recently exactly basically generally bit lot lots
+    currently today now lately recent recently exactly basically generally bit lot lots many much
     """.split()
 )
 
@@ -53,18 +54,97 @@ _ISE = re.compile(r"is(e|ed|es|ing|ation|ations)$")
 _STEMMER = snowballstemmer.stemmer("english")
 
 
+def _clean(text: str) -> str:
+    """NFKC-normalised text, cut to the input limit, with invisible (format) characters removed."""
+    text = unicodedata.normalize("NFKC", text[:MAX_INPUT_CHARS])
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return text
+
+
 def fold(text: str) -> str:
     """Case-, accent- and width-folded text with invisible characters removed (not tokenised)."""
-    text = unicodedata.normalize("NFKC", text[:MAX_INPUT_CHARS])
-    text = text.casefold().translate(_FOLD)
+    text = _clean(text).casefold().translate(_FOLD)
     if not text.isascii():
-        text = "".join(
-            ch
-            for ch in unicodedata.normalize("NFD", text)
-            if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
-        )
+        text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     text = _POSSESSIVE.sub("", text)
     return _APOSTROPHE.sub("", text)
+
+
+_RAW_WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+_SENTENCE_END = frozenset(".?!:;\n")
+
+
+NOT_NAME, NAME, CAPITALS = 0, 1, 2
+#: A word that a curated synonym produced (a domain term, whatever its English frequency).
+CURATED = 3
+
+
+def tagged_words(text: str) -> list[tuple[str, int]]:
+    """Folded words, each flagged :data:`NAME` when written like a name (Capitalised inside a
+    sentence, or with digits: "Japan", "1999") and :data:`CAPITALS` when in capitals ("ASEAN",
+    "US"). Members' questions only: the flag helps tell a question's subject from an ordinary
+    word. A question written wholly in capitals is shouting, not names."""
+    text = _clean(text)
+    shouting = text.isupper()
+    result: list[tuple[str, int]] = []
+    for match in _RAW_WORD.finditer(text):
+        raw = match.group()
+        before = text[: match.start()].rstrip()
+        sentence_start = not before or before[-1] in _SENTENCE_END
+        core = re.split(r"['’ʼ]", raw, maxsplit=1)[0]
+        if len(core) >= 2 and core.isupper() and not shouting:
+            flag = CAPITALS
+        elif (core[:1].isupper() and not sentence_start and not shouting) or any(ch.isdigit() for ch in core):
+            flag = NAME
+        else:
+            flag = NOT_NAME
+        result.extend((word, flag) for word in _WORD.findall(fold(raw)))
+    return result
+
+
+_DATE_QUESTION = re.compile(r"\b(?:when|what year|which year|what date|since when|how long ago)\b")
+_QUANTITY_QUESTION = re.compile(r"\b(?:how many|how much|how long|how old|what number|what percentage)\b")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "spring|summer|autumn|winter|century|decade"
+)
+_DATE = re.compile(rf"\b(?:\d{{3,4}}|{_MONTHS})\b")
+_QUANTITY = re.compile(
+    r"\b(?:\d{1,3}(?:\d{3})*(?:\.\d+)?|\d+\s*(?:percent|%)|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|several|few|handful)\b"
+)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def expected_answer_kind(text: str) -> str | None:
+    """``"date"`` for "when…" questions, ``"quantity"`` for "how many…", else ``None``."""
+    folded = " ".join(words(text))
+    if _QUANTITY_QUESTION.search(folded):
+        return "quantity"
+    if _DATE_QUESTION.search(folded):
+        return "date"
+    return None
+
+
+def answer_kinds(text: str) -> frozenset[str]:
+    """What an answer states: ``"date"`` (a year, a month) and/or ``"quantity"`` (a number that
+    is not a year, a number word)."""
+    folded = " ".join(words(text))
+    kinds = set()
+    if _DATE.search(folded):
+        kinds.add("date")
+    if _QUANTITY.search(_YEAR.sub(" ", folded)):
+        kinds.add("quantity")
+    return frozenset(kinds)
+
+
+_POSSESSOR = re.compile(r"([^\W_]+)['’ʼ]s?\b")
+
+
+def possessors(text: str) -> list[str]:
+    """Folded words written as possessors ("China's", "the EU's", "Xi's")."""
+    return [word for match in _POSSESSOR.finditer(_clean(text)) for word in words(match.group(1))]
 
 
 def words(text: str) -> list[str]:
@@ -80,46 +160,127 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Tagged:
+    """A word of a question with what we know of it."""
+
+    word: str
+    flag: int = 0  # NOT_NAME, NAME, CAPITALS or CURATED
+    similarity: float = 1.0  # below 1.0 when the word was corrected from a typo
+    typed: str | None = None  # what the member typed, when the word was corrected or completed
+
+
+#: ``fix(word, is_last) -> (replacement, similarity) | None``
+Fixer = Callable[[str, bool], "tuple[str, float] | None"]
+
+
 class Normaliser:
     """Turns text into index terms, applying one knowledge base's synonym groups."""
 
     def __init__(self, synonym_pairs: Iterable[tuple[str, str]] = ()) -> None:
         # first word -> [(variant words, canonical words)], longest variant first
         self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        # "us" -> canonical of "u.s.": initialisms, applied only to words written in capitals
+        self._initialisms: dict[str, tuple[str, ...]] = {}
         for variant, canonical in synonym_pairs:
             variant_words = tuple(words(variant))
             canonical_words = tuple(words(canonical))
-            if variant_words and canonical_words and variant_words != canonical_words:
-                self._phrases.setdefault(variant_words[0], []).append((variant_words, canonical_words))
+            if not variant_words or not canonical_words or variant_words == canonical_words:
+                continue
+            self._phrases.setdefault(variant_words[0], []).append((variant_words, canonical_words))
+            if len(variant_words) > 1 and all(len(w) == 1 for w in variant_words):
+                self._initialisms.setdefault("".join(variant_words), canonical_words)
         for options in self._phrases.values():
             options.sort(key=lambda option: len(option[0]), reverse=True)
+        self._variant_words = frozenset(
+            word
+            for options in self._phrases.values()
+            for variant, _ in options
+            for word in variant
+            if word not in STOPWORDS
+        ) | frozenset(self._initialisms)
 
-    def canonical_words(self, text: str) -> list[str]:
-        """Folded words with synonyms replaced by their canonical terms (filler words kept)."""
-        source = words(text)
-        if not self._phrases:
-            return source
-        result: list[str] = []
+    def canonical(self, tagged: list[Tagged]) -> list[Tagged]:
+        """Synonyms replaced by their canonical terms. A replacement is a name if any word it
+        replaces was (its filler words never are), else :data:`CURATED`; its similarity is the
+        lowest of the words it replaces. Filler words are kept."""
+        if not self._phrases and not self._initialisms:
+            return tagged
+        result: list[Tagged] = []
         i = 0
-        while i < len(source):
-            for variant, canonical in self._phrases.get(source[i], ()):
-                if tuple(source[i : i + len(variant)]) == variant:
-                    result.extend(canonical)
+        while i < len(tagged):
+            item = tagged[i]
+            if item.flag == CAPITALS and item.word in self._initialisms and item.word not in self._phrases:
+                result.extend(Tagged(w, NAME, item.similarity, item.typed) for w in self._initialisms[item.word])
+                i += 1
+                continue
+            for variant, canonical in self._phrases.get(item.word, ()):
+                span = tagged[i : i + len(variant)]
+                if tuple(t.word for t in span) == variant:
+                    flag = NAME if any(t.flag for t in span) else CURATED
+                    similarity = min(t.similarity for t in span)
+                    typed = " ".join(t.typed for t in span if t.typed) or None
+                    result.extend(
+                        Tagged(w, NOT_NAME if w in STOPWORDS else flag, similarity, typed) for w in canonical
+                    )
                     i += len(variant)
                     break
             else:
-                result.append(source[i])
+                result.append(item)
                 i += 1
         return result
 
+    def analyse(self, question: str, fix: Fixer | None = None) -> list[Tagged]:
+        """A member's question as content words, each flagged :data:`NAME` when written like a
+        name, :data:`CURATED` when a curated synonym produced it, else :data:`NOT_NAME`.
+
+        ``fix(word, is_last)`` may replace a word before synonyms apply (spelling correction,
+        completion of the word being typed) and returns the word with its similarity, or ``None``.
+        Filler words are dropped unless written in capitals ("US", "WHO"); duplicates are dropped.
+        """
+        tagged = [Tagged(word, flag) for word, flag in tagged_words(question)]
+        if fix is not None:
+            last = len(tagged) - 1
+            for i, item in enumerate(tagged):
+                if item.word in STOPWORDS or item.word in self._variant_words:
+                    continue
+                fixed = fix(item.word, i == last)
+                if fixed is not None and fixed[0] != item.word:
+                    tagged[i] = Tagged(fixed[0], item.flag, fixed[1], item.word)
+        seen: dict[str, Tagged] = {}
+        for item in self.canonical(tagged):
+            if item.word in STOPWORDS and (item.flag != CAPITALS or item.word in _COMMON_CAPS):
+                continue
+            flag = NAME if item.flag == CAPITALS else item.flag
+            previous = seen.get(item.word)
+            if previous is not None:
+                flag = NAME if NAME in (previous.flag, flag) else max(previous.flag, flag)
+                item = max(previous, item, key=lambda t: t.similarity)
+            seen[item.word] = Tagged(item.word, flag, item.similarity, item.typed)
+        return list(seen.values())
+
+    def possessors(self, text: str) -> frozenset[str]:
+        """Canonical content words of the possessors in ``text`` ("Beijing's" -> china)."""
+        found: set[str] = set()
+        for word in possessors(text):
+            found.update(t.word for t in self.canonical([Tagged(word)]) if t.word not in STOPWORDS)
+        return frozenset(found)
+
+    @property
+    def variant_words(self) -> frozenset[str]:
+        """Every word of every synonym variant: known words, never corrected."""
+        return self._variant_words
+
     def content_words(self, text: str) -> list[str]:
-        """Canonical words that carry meaning (filler removed), unstemmed, duplicates removed."""
-        seen: dict[str, None] = {}
-        for word in self.canonical_words(text):
-            if word not in STOPWORDS and word not in seen:
-                seen[word] = None
-        return list(seen)
+        """Canonical words that carry meaning (filler removed), unstemmed, duplicates removed,
+        order kept. Used for stored text: phrasings, titles, keywords, answers."""
+        canonical = self.canonical([Tagged(w) for w in words(text)])
+        return list(dict.fromkeys(t.word for t in canonical if t.word not in STOPWORDS))
 
     def terms(self, text: str) -> list[str]:
         """The index terms of ``text``: content words stemmed, duplicates removed, order kept."""
         return list(dict.fromkeys(stem(word) for word in self.content_words(text)))
+
+
+#: Filler words people write in capitals without meaning a name ("I", "OK").
+_COMMON_CAPS = frozenset({"i", "ok", "im", "id", "a"})

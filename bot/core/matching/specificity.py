@@ -1,0 +1,43 @@
+"""How specific an English word is, from its frequency in general English (wordfreq).
+
+A word that is rare in the knowledge base but common in English ("take", "pushed", "money") says
+less about what a question is about than a word rare everywhere ("Interpol", "derecognition").
+Query words are weighted by their knowledge-base IDF times this specificity, so ordinary words
+neither pull a question towards the one fact that happens to use them nor, when no fact does, make
+the bot abstain on an otherwise well-covered question.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+from wordfreq import get_frequency_dict
+
+#: Zipf frequency (log10 of occurrences per billion words) at and above which a word is as
+#: unspecific as a word can be, and at and below which it is fully specific.
+COMMON_ZIPF = 6.0
+RARE_ZIPF = 3.0
+#: The least weight any word keeps.
+MIN_SPECIFICITY = 0.25
+
+
+@cache
+def _frequencies() -> dict[str, float]:
+    # The 'small' English list: ~29,000 words down to Zipf 3; anything rarer is fully specific.
+    return get_frequency_dict("en", wordlist="small")
+
+
+def specificity(word: str) -> float:
+    """1.0 for words rare in English (and unknown to it), down to :data:`MIN_SPECIFICITY`."""
+    frequency = _frequencies().get(word)
+    if not frequency:
+        return 1.0
+    zipf = math.log10(frequency * 1e9)
+    share = (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)
+    return max(MIN_SPECIFICITY, min(1.0, share))
+
+
+def is_common_english(word: str) -> bool:
+    """Whether ``word`` is an ordinary English word (so a correct spelling, not a typo)."""
+    return word in _frequencies()
