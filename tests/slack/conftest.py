@@ -11,7 +11,9 @@ import pytest
 
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.server import SlackHttpServer
+from bot.app import build_bot
 from bot.core.service import FactBot
+from bot.settings import DatabaseSettings, Settings
 from block_kit import check_message, check_view
 from mock_slack import MockSlack
 from signed_requests import SlackSender, slack_settings
@@ -49,8 +51,13 @@ def knowledge_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def factbot(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[FactBot]:
-    bot = FactBot(knowledge_dir)
+    """The bot as ``factbot run`` builds it, with its question log and edits in a SQLite file of its own."""
+    settings = Settings(env_file=tmp_path / "no.env")
+    settings.database = DatabaseSettings(_env_file=None, database_url=None, factbot_data_dir=tmp_path / "data")
+    bot = build_bot(settings, knowledge_dir=knowledge_dir)
+    await bot.start()
     yield bot
+    await bot.close()
 
 
 @pytest.fixture

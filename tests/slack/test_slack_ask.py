@@ -8,7 +8,8 @@ from __future__ import annotations
 import time
 
 from bot.adapters.slack._blocks import ACTION_SHARE, ACTION_SHOW_FACT, FEEDBACK_DOWN, FEEDBACK_UP
-from mock_slack import BOT_USER, MockSlack
+from bot.core.service import FactBot
+from mock_slack import BOT_USER, TEAM, MockSlack
 from signed_requests import SlackSender
 
 
@@ -18,7 +19,7 @@ def _no_pings(text: str) -> None:
 
 
 async def test_ask_is_acknowledged_at_once_and_answered_privately(sender: SlackSender, slack: MockSlack) -> None:
-    reply, response_url = await sender.command("/ask", "When is the library open?")
+    reply, response_url = await sender.command("/ask", "opening hours?")
     assert reply.status == 200
     assert reply.body == ""  # an empty acknowledgement: nothing is posted in the channel
     assert reply.seconds < 3.0
@@ -26,7 +27,7 @@ async def test_ask_is_acknowledged_at_once_and_answered_privately(sender: SlackS
     [answer] = await slack.wait_for("response_url", lambda c: c.path.endswith(response_url.rsplit("/", 1)[1]))
     assert answer["response_type"] == "ephemeral"
     blocks = answer.blocks
-    assert blocks[0]["type"] == "context" and "When is the library open?" in blocks[0]["elements"][0]["text"]
+    assert blocks[0]["type"] == "context" and "“opening hours?”" in blocks[0]["elements"][0]["text"]
     assert blocks[1] == {"type": "header", "text": {"type": "plain_text", "emoji": True,
                                                    "text": "The library is open 9:00–18:00, Monday to Saturday"}}
     assert "closed on Sundays" in blocks[2]["text"]["text"]
@@ -73,16 +74,23 @@ async def test_own_messages_and_other_messages_are_ignored(sender: SlackSender, 
     assert len(posts) == 1 and "Reading room rules" in posts[0].text()
 
 
-async def test_echoed_text_and_knowledge_text_cannot_ping(sender: SlackSender, slack: MockSlack) -> None:
+async def test_echoed_question_cannot_ping(sender: SlackSender, slack: MockSlack) -> None:
     # Slack sends what the person typed with &, < and > escaped, and mentions as <...> tokens.
-    typed = "<!channel> <!here> <@U999|bob> &amp; &lt;b&gt;what&lt;/b&gt; is R&amp;D? what are the reading room rules"
+    typed = "<!channel> <!here> <@U999|bob> &amp; &lt;b&gt;what&lt;/b&gt; is R&amp;D? <https://x.example|click>"
     await sender.command("/ask", typed)
+    [reply] = await slack.wait_for("response_url")
+    text = reply.text()
+    _no_pings(text)
+    assert "“channel here bob &amp; &lt;b&gt;what&lt;/b&gt; is R&amp;D? click”" in text  # as the person sees it
+
+
+async def test_knowledge_text_is_escaped_too(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.command("/ask", "reading room rules")
     [answer] = await slack.wait_for("response_url")
     text = answer.text()
     _no_pings(text)
-    assert "R&amp;D &lt;quiet&gt; zone" in text  # the knowledge text, escaped
-    assert "&lt;!channel&gt;" in text  # the fact's own "<!channel>" is shown, never sent as markup
-    assert "“channel here bob &amp; &lt;b&gt;what&lt;/b&gt; is R&amp;D?" in text  # the question, as the person sees it
+    assert "R&amp;D section is a &lt;quiet&gt; zone: no calls, &amp; no food" in text
+    assert "Never write &lt;!channel&gt; or &lt;@U0&gt;" in text  # shown, never sent as markup
 
 
 async def test_abstention_says_what_the_bot_knows(sender: SlackSender, slack: MockSlack) -> None:
@@ -118,13 +126,13 @@ async def test_did_you_mean_button_shows_the_other_fact(sender: SlackSender, sla
 
 
 async def test_share_posts_the_answer_in_the_channel(sender: SlackSender, slack: MockSlack) -> None:
-    await sender.command("/ask", "When is the library open?", user="UASKER")
+    await sender.command("/ask", "opening hours?", user="UASKER")
     [answer] = await slack.wait_for("response_url")
     _, url = await sender.press(answer.button(ACTION_SHARE), user="UASKER")
     name = url.rsplit("/", 1)[1]
     shared, deleted = await slack.wait_for("response_url", lambda c: c.path.endswith(name), count=2)
     assert shared["response_type"] == "in_channel"
-    assert "<@UASKER> shared an answer to “When is the library open?”" in shared.text()
+    assert "<@UASKER> shared an answer to “opening hours?”" in shared.text()
     assert "closed on Sundays" in shared.text()
     assert not [b for b in shared.buttons() if b["action_id"] == ACTION_SHARE]
     assert deleted.params == {"delete_original": True}
@@ -180,3 +188,50 @@ async def test_a_fact_hidden_since_the_answer_is_not_shown(sender: SlackSender, 
                         "value": "no-such-fact"})
     [reply] = await slack.wait_for("response_url")
     assert "That fact is no longer in the knowledge base" in reply.text()
+
+
+async def test_feedback_is_recorded_once_per_member(sender: SlackSender, slack: MockSlack, factbot: FactBot) -> None:
+    await sender.command("/ask", "opening hours")
+    [answer] = await slack.wait_for("response_url")
+    up, down = answer.button(FEEDBACK_UP), answer.button(FEEDBACK_DOWN)
+    assert up["value"] == down["value"]  # the question's log entry
+
+    replies = []
+    for button, user in ((up, "UMEMBER"), (down, "UMEMBER"), (down, "UOTHER")):
+        _, url = await sender.press(button, user=user)
+        [reply] = await slack.wait_for("response_url", lambda c, url=url: c.path.endswith(url.rsplit("/", 1)[1]))
+        assert reply["response_type"] == "ephemeral" and reply["replace_original"] is False
+        replies.append(reply.text())
+    assert "Thanks, your feedback is recorded." in replies[0]
+    assert "You've already given feedback on this answer." in replies[1]
+    assert "the moderators will review this answer" in replies[2]
+
+    await factbot.flush_logs()
+    stats = await factbot.stats(days=1, community=TEAM)
+    assert (stats.total, stats.helpful, stats.not_helpful) == (1, 1, 1)
+
+
+async def test_feedback_under_a_public_answer_is_acknowledged_privately(sender: SlackSender, slack: MockSlack) -> None:
+    await sender.event({"type": "app_mention", "user": "UMEMBER", "channel": "CGENERAL",
+                        "text": f"<@{BOT_USER}> opening hours", "ts": "1700000800.000100"})
+    [answer] = await slack.wait_for("chat.postMessage")
+    await sender.press(answer.button(FEEDBACK_UP), user="UOTHER", ephemeral=False, thread_ts="1700000800.000100")
+    [thanks] = await slack.wait_for("chat.postEphemeral")
+    assert (thanks["user"], thanks["thread_ts"]) == ("UOTHER", "1700000800.000100")
+    assert "Thanks, your feedback is recorded." in thanks.text()
+
+
+async def test_slack_gives_the_same_answers_as_the_core(sender: SlackSender, slack: MockSlack, factbot: FactBot) -> None:
+    """The same question gets the same answer on Slack as anywhere else (the console, Discord)."""
+    questions = [q for fact in factbot.knowledge.visible for q in fact.questions] + ["week", "box", "how do i borrow a book"]
+    for i, question in enumerate(questions):
+        await sender.command("/ask", question, response=f"parity{i}")
+    for i, question in enumerate(questions):
+        [reply] = await slack.wait_for("response_url", lambda c, i=i: c.path.endswith(f"/parity{i}"))
+        expected = factbot.answer(question)
+        shown = reply.blocks[1]["text"]["text"] if expected.fact else None
+        assert shown == (expected.fact.title if expected.fact else None), question
+        if expected.fact:
+            assert f"Confidence: {expected.score:.0f}/100" in reply.text()
+            suggested = [b["value"] for b in reply.buttons() if b["action_id"].startswith(ACTION_SHOW_FACT)]
+            assert suggested[: len(expected.suggestions)] == [s.fact_id for s in expected.suggestions]

@@ -27,7 +27,7 @@ async def test_slash_command_over_socket_mode(socket_mode: SlackSocketMode, slac
     assert opened.token == APP_TOKEN
     payload = {
         "token": "legacy", "team_id": TEAM, "channel_id": "CGENERAL", "user_id": "UMEMBER", "user_name": "member",
-        "command": "/ask", "text": "When is the library open?", "response_url": slack.response_url("socket-ask"),
+        "command": "/ask", "text": "opening hours", "response_url": slack.response_url("socket-ask"),
         "trigger_id": "trigger-socket", "api_app_id": "AFACTBOT",
     }
     ack = await slack.send_envelope("slash_commands", payload, "envelope-1")

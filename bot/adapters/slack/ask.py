@@ -33,6 +33,11 @@ from bot.core.service import AskContext, FactBot
 
 log = logging.getLogger(__name__)
 
+#: The members' slash command (``slack-app-manifest.yaml`` declares it).
+ASK_COMMAND = "/ask"
+#: The events the app subscribes to: mentions, and messages (only direct messages are answered).
+MENTION_EVENT = "app_mention"
+MESSAGE_EVENT = "message"
 _HELP_WORDS = frozenset({"", "help", "?", "topics"})
 _SHOW_FACT = re.compile(rf"^{ACTION_SHOW_FACT}(:\d+)?$")
 _FEEDBACK = re.compile(r"^factbot_feedback:(up|down)$")
@@ -50,9 +55,9 @@ class AskFeature:
         self.bot = bot
 
     def register(self, app: AsyncApp) -> None:
-        app.command("/ask")(self.on_ask_command)
-        app.event("app_mention")(self.on_mention)
-        app.event("message")(self.on_message)
+        app.command(ASK_COMMAND)(self.on_ask_command)
+        app.event(MENTION_EVENT)(self.on_mention)
+        app.event(MESSAGE_EVENT)(self.on_message)
         app.action(_SHOW_FACT)(self.on_show_fact)
         app.action(_FEEDBACK)(self.on_feedback)
         app.action(ACTION_SHARE)(self.on_share)

@@ -49,6 +49,8 @@ REFUSAL = (
     "the bot's operator has named. Ask one of them if a fact needs changing."
 )
 MAX_DAYS = 366
+#: The moderators' slash command (``slack-app-manifest.yaml`` declares it).
+KB_COMMAND = "/kb"
 
 
 class _UsageError(Exception):
@@ -122,7 +124,7 @@ class ModerationFeature:
         }
 
     def register(self, app: AsyncApp) -> None:
-        app.command("/kb")(self.on_kb_command)
+        app.command(KB_COMMAND)(self.on_kb_command)
         app.view(CALLBACK_ADD)(self.on_fact_submitted)
         app.view(CALLBACK_EDIT)(self.on_fact_submitted)
 

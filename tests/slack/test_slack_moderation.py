@@ -1,0 +1,167 @@
+"""``/kb`` end to end: who may moderate, each sub-command, and the fact modal with its validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.service import FactBot
+from mock_slack import TEAM, Call, MockSlack
+from signed_requests import MODERATOR, SlackSender
+
+
+@pytest.fixture(autouse=True)
+def _workspace(slack: MockSlack) -> None:
+    slack.add_user("UMEMBER")
+    slack.add_user("UADMIN", admin=True)
+    slack.add_user("UOWNER", owner=True)
+
+
+async def _kb(sender: SlackSender, slack: MockSlack, text: str, user: str = MODERATOR) -> Call:
+    """Run ``/kb text`` and return the private reply."""
+    reply, url = await sender.command("/kb", text, user=user)
+    assert reply.status == 200 and reply.body == ""
+    [answer] = await slack.wait_for("response_url", lambda c: c.path.endswith(url.rsplit("/", 1)[1]))
+    assert answer["response_type"] == "ephemeral"
+    return answer
+
+
+async def _open_form(sender: SlackSender, slack: MockSlack, text: str) -> dict:
+    """Run ``/kb add`` or ``/kb edit …`` and return the modal it opened."""
+    before = len(slack.called("views.open"))
+    reply, _ = await sender.command("/kb", text, user=MODERATOR)
+    assert reply.status == 200
+    opened = (await slack.wait_for("views.open", count=before + 1))[-1]
+    assert opened["trigger_id"].startswith("trigger-")
+    return opened["view"]
+
+
+async def test_members_are_refused(sender: SlackSender, slack: MockSlack) -> None:
+    for text in ("stats", "add", "hide opening-hours", ""):
+        reply = await _kb(sender, slack, text, user="UMEMBER")
+        assert "`/kb` is for knowledge-base moderators" in reply.text()
+    assert [c["user"] for c in slack.called("users.info")] == ["UMEMBER"] * 4
+    assert not slack.called("views.open")
+
+
+async def test_admins_owners_and_configured_moderators_are_allowed(sender: SlackSender, slack: MockSlack) -> None:
+    for user in ("UADMIN", "UOWNER", MODERATOR):
+        reply = await _kb(sender, slack, "help", user=user)
+        assert "knowledge-base moderation" in reply.text()
+    assert {c["user"] for c in slack.called("users.info")} == {"UADMIN", "UOWNER"}  # configured ids need no lookup
+
+
+async def test_reload_stats_and_unanswered(sender: SlackSender, slack: MockSlack, factbot: FactBot) -> None:
+    assert "Reloaded the knowledge base: 4 facts." in (await _kb(sender, slack, "reload")).text()
+
+    await sender.command("/ask", "opening hours")
+    await sender.command("/ask", "Where do I park my &lt;bike&gt; &amp; car?")  # as Slack sends it
+    await slack.wait_for("response_url", count=2)
+    await factbot.flush_logs()
+    stats = (await _kb(sender, slack, "stats 3")).text()
+    assert "Statistics of this workspace, last 3 days" in stats
+    assert "Questions: 2. Answered: 1, with suggestions: 0, abstained: 1." in stats
+    assert f"community {TEAM}" in stats  # this workspace only
+    unanswered = (await _kb(sender, slack, "unanswered")).text()
+    assert "Where do I park my &lt;bike&gt; &amp; car?" in unanswered
+    assert "opening hours" not in unanswered
+    assert "is not a number of days" in (await _kb(sender, slack, "stats soon")).text()
+
+
+async def test_reload_with_broken_files_keeps_the_last_good_knowledge(
+    sender: SlackSender, slack: MockSlack, factbot: FactBot, knowledge_dir: Path
+) -> None:
+    (knowledge_dir / "broken.yaml").write_text("facts:\n  - id: Not Valid\n    title: x\n", encoding="utf-8")
+    reply = (await _kb(sender, slack, "reload")).text()
+    assert "Not reloaded" in reply and "I keep answering with the facts I had" in reply
+    assert "broken.yaml:2" in reply
+    assert factbot.fact("opening-hours") is not None
+
+
+async def test_add_a_fact_with_the_form(sender: SlackSender, slack: MockSlack, factbot: FactBot) -> None:
+    view = await _open_form(sender, slack, "add")
+    assert view["callback_id"] == "factbot_fact_add"
+    rejected = await sender.submit(view, {
+        "id": "Bike Parking", "title": "Bikes park in the courtyard", "answer": "Use the racks in the courtyard.",
+        "questions": "Where can I park my bike?", "topic": "Visiting", "sources": "Town Library",
+    })
+    assert rejected.status == 200
+    errors = rejected.json()
+    assert errors["response_action"] == "errors"
+    assert set(errors["errors"]) == {"id", "sources"}
+    assert errors["errors"]["sources"].startswith("line 1: article: missing")
+    assert factbot.fact("bike-parking") is None
+
+    taken = await sender.submit(view, {
+        "id": "opening-hours", "title": "t", "answer": "a", "questions": "q?", "topic": "Visiting",
+        "sources": "Town Library | Visitor guide",
+    })
+    assert taken.json()["errors"] == {"id": "a fact with id 'opening-hours' already exists (edit it instead)"}
+
+    accepted = await sender.submit(view, {
+        "id": "bike-parking", "title": "Bikes park in the courtyard", "answer": "Use the racks in the courtyard.",
+        "questions": "Where can I park my bike?\nbike parking", "topic": "Visiting", "tags": "bikes",
+        "sources": "Town Library | Visitor guide | Getting here", "related": "opening-hours",
+    })
+    assert (accepted.status, accepted.body) == (200, "")
+    [confirmation] = await slack.wait_for("response_url", lambda c: "Added fact" in c.text())
+    assert "Added fact `bike-parking`: Bikes park in the courtyard." in confirmation.text()
+
+    await sender.command("/ask", "bike parking", response="after-add")
+    [answer] = await slack.wait_for("response_url", lambda c: c.path.endswith("/after-add"))
+    assert answer.blocks[1]["text"]["text"] == "Bikes park in the courtyard"
+    assert "Town Library, “Visitor guide”, Getting here" in answer.text()
+
+
+async def test_edit_a_fact_with_the_form(sender: SlackSender, slack: MockSlack, factbot: FactBot) -> None:
+    view = await _open_form(sender, slack, "edit opening-hours")
+    assert view["callback_id"] == "factbot_fact_edit"
+    inputs = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"}
+    assert inputs["sources"] == "Town Library | Visitor guide | Opening hours | https://library.example/visit"
+    assert inputs["related"] == "library-card, reading-room-rules"
+
+    reply = await sender.submit(view, {"title": "The library is open 10:00–18:00", "related": "library-card, nope"})
+    assert reply.json()["errors"] == {"related": "related id 'nope' does not exist"}
+
+    reply = await sender.submit(view, {"title": "The library is open 10:00–18:00"})
+    assert (reply.status, reply.body) == (200, "")
+    [confirmation] = await slack.wait_for("response_url", lambda c: "Updated fact" in c.text())
+    assert "Updated fact `opening-hours`: The library is open 10:00–18:00." in confirmation.text()
+    fact = factbot.fact("opening-hours")
+    assert fact is not None and fact.title == "The library is open 10:00–18:00"
+    assert fact.related == ["library-card", "reading-room-rules"]
+
+    unknown = await _kb(sender, slack, "edit opening-hour")
+    assert "There is no fact `opening-hour`. Did you mean `opening-hours`" in unknown.text()
+
+
+async def test_the_form_refuses_someone_who_is_no_longer_a_moderator(sender: SlackSender, slack: MockSlack, factbot: FactBot) -> None:
+    view = await _open_form(sender, slack, "edit library-card")
+    reply = await sender.submit(view, {"title": "Changed"}, user="UMEMBER")
+    assert reply.json() == {"response_action": "errors",
+                            "errors": {"title": "Only knowledge-base moderators can save facts."}}
+    assert factbot.fact("library-card").title == "A library card is free for residents"
+
+
+async def test_hide_and_unhide(sender: SlackSender, slack: MockSlack, factbot: FactBot) -> None:
+    hidden = await _kb(sender, slack, "hide library-card")
+    assert "Fact `library-card` (A library card is free for residents) is hidden" in hidden.text()
+    await sender.command("/ask", "library card", response="while-hidden")
+    [answer] = await slack.wait_for("response_url", lambda c: c.path.endswith("/while-hidden"))
+    assert "A library card is free" not in answer.text()
+
+    shown = await _kb(sender, slack, "unhide library-card")
+    assert "is visible again" in shown.text()
+    await sender.command("/ask", "library card", response="after-unhide")
+    [answer] = await slack.wait_for("response_url", lambda c: c.path.endswith("/after-unhide"))
+    assert answer.blocks[1]["text"]["text"] == "A library card is free for residents"
+    assert "Usage: `/kb hide FACT-ID`" in (await _kb(sender, slack, "hide")).text()
+
+
+async def test_export_and_unknown_subcommands(sender: SlackSender, slack: MockSlack, factbot: FactBot) -> None:
+    await _kb(sender, slack, "hide interlibrary-loan")
+    exported = (await _kb(sender, slack, "export")).text()
+    assert "Exported 1 knowledge file(s)" in exported and ".yaml`" in exported
+    unknown = (await _kb(sender, slack, "<!channel> frobnicate")).text()
+    assert "I don't know `/kb channel`" in unknown and "<!channel>" not in unknown
