@@ -98,6 +98,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from bot.adapters.discord.client import run_discord
 
         platforms.append(lambda factbot: run_discord(factbot, settings.discord))
+    if settings.slack.slack_bot_token is not None:
+        from bot.adapters.slack.server import SlackConfigError, check_slack_settings, run_slack
+
+        try:
+            check_slack_settings(settings.slack)
+        except SlackConfigError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        platforms.append(lambda factbot: run_slack(factbot, settings.slack))
     if not platforms:
         return _cmd_chat(args)
     return asyncio.run(_serve(settings, platforms))

@@ -96,16 +96,27 @@ class SlackSocketMode:
             self.handler = None
 
 
-def slack_runner(bot: FactBot, settings: SlackSettings) -> SlackRunner:
-    """Socket Mode when an app token is set, else HTTP mode (which needs the signing secret)."""
-    client = web_client(settings)
-    app = build_app(bot, settings, client=client)
+def check_slack_settings(settings: SlackSettings) -> str:
+    """How the bot will connect (``"socket"`` or ``"http"``); :class:`SlackConfigError` if it cannot."""
+    if settings.slack_bot_token is None:
+        raise SlackConfigError("SLACK_BOT_TOKEN is not set: it is needed to run on Slack.")
     if settings.slack_app_token is not None:
-        return SlackSocketMode(app, settings.slack_app_token.get_secret_value())
+        if not settings.slack_app_token.get_secret_value().startswith("xapp-"):
+            raise SlackConfigError("SLACK_APP_TOKEN must be an app-level token (xapp-…) with the connections:write scope.")
+        return "socket"
     if settings.slack_signing_secret is None:
         raise SlackConfigError(
             "Set SLACK_APP_TOKEN to use Socket Mode, or SLACK_SIGNING_SECRET to receive Slack's requests over HTTP."
         )
+    return "http"
+
+
+def slack_runner(bot: FactBot, settings: SlackSettings) -> SlackRunner:
+    """Socket Mode when an app token is set, else HTTP mode (which needs the signing secret)."""
+    mode = check_slack_settings(settings)
+    app = build_app(bot, settings, client=web_client(settings))
+    if mode == "socket" and settings.slack_app_token is not None:
+        return SlackSocketMode(app, settings.slack_app_token.get_secret_value())
     return SlackHttpServer(app, settings.factbot_slack_host, settings.factbot_slack_port)
 
 
