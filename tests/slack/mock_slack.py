@@ -92,6 +92,8 @@ class MockSlack:
         #: method (or "response_url") -> how many more times to answer 429 (``Retry-After: 0``).
         self.rate_limited: dict[str, int] = {}
         self.rate_limit_hits: list[str] = []
+        #: method -> the error Slack answers it with (``{"ok": false, "error": …}``), every time.
+        self.failing: dict[str, str] = {}
         self.socket_acks: list[dict[str, Any]] = []
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
@@ -171,6 +173,8 @@ class MockSlack:
             self.rate_limit_hits.append(method)
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"})
         await self._record(Call(method, params, request.path, token, time.perf_counter()))
+        if method in self.failing:
+            return web.json_response({"ok": False, "error": self.failing[method]})
         return web.json_response(self._answer(method, params, token))
 
     def _answer(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:

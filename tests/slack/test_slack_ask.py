@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from bot.adapters.slack._blocks import ACTION_SHARE, ACTION_SHOW_FACT, FEEDBACK_DOWN, FEEDBACK_UP
 from bot.core.service import FactBot
 from mock_slack import BOT_USER, TEAM, MockSlack
@@ -137,6 +139,11 @@ async def test_share_posts_the_answer_in_the_channel(sender: SlackSender, slack:
     assert not [b for b in shared.buttons() if b["action_id"] == ACTION_SHARE]
     assert deleted.params == {"delete_original": True}
 
+    # Under the shared, top-level message a press is acknowledged privately through its response_url.
+    _, url = await sender.press(shared.button(FEEDBACK_UP), user="UOTHER", ephemeral=False)
+    [thanks] = await slack.wait_for("response_url", lambda c: c.path.endswith(url.rsplit("/", 1)[1]))
+    assert thanks["response_type"] == "ephemeral" and "Thanks, your feedback is recorded." in thanks.text()
+
 
 async def test_bad_signature_and_stale_timestamp_are_refused(sender: SlackSender, slack: MockSlack) -> None:
     body = "command=%2Fask&text=hours&user_id=UMEMBER&team_id=T0LIBRARY&response_url=x&trigger_id=t"
@@ -235,3 +242,24 @@ async def test_slack_gives_the_same_answers_as_the_core(sender: SlackSender, sla
             assert f"Confidence: {expected.score:.0f}/100" in reply.text()
             suggested = [b["value"] for b in reply.buttons() if b["action_id"].startswith(ACTION_SHOW_FACT)]
             assert suggested[: len(expected.suggestions)] == [s.fact_id for s in expected.suggestions]
+
+
+async def test_url_verification(sender: SlackSender) -> None:
+    reply = await sender.post('{"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", '
+                              '"type": "url_verification"}', "application/json")
+    assert reply.status == 200
+    assert reply.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+
+
+async def test_a_failure_is_logged_and_the_person_told(
+    sender: SlackSender, slack: MockSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack.failing["chat.postMessage"] = "channel_not_found"
+    await sender.event({"type": "app_mention", "user": "UMEMBER", "channel": "CGENERAL",
+                        "text": f"<@{BOT_USER}> opening hours", "ts": "1700000900.000100"})
+    [apology] = await slack.wait_for("chat.postEphemeral")
+    assert (apology["user"], apology["thread_ts"]) == ("UMEMBER", "1700000900.000100")
+    assert "Sorry, something went wrong on my side" in apology.text()
+    [record] = [r for r in caplog.records if r.name == "bot.adapters.slack.app"]
+    assert record.levelname == "ERROR" and record.exc_info is not None
+    assert "channel_not_found" in str(record.exc_info[1])

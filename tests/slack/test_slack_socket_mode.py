@@ -52,3 +52,19 @@ def test_http_mode_without_app_token(slack: MockSlack, factbot: FactBot) -> None
     runner = slack_runner(factbot, slack_settings(slack))
     assert isinstance(runner, SlackHttpServer)
     assert (runner.host, runner.port) == ("127.0.0.1", 0)
+
+
+async def test_button_press_over_socket_mode(socket_mode: SlackSocketMode, slack: MockSlack) -> None:
+    payload = {
+        "type": "block_actions", "user": {"id": "UMEMBER", "username": "member", "team_id": TEAM},
+        "team": {"id": TEAM, "domain": "library"}, "api_app_id": "AFACTBOT", "token": "legacy",
+        "container": {"type": "message", "message_ts": "1700000500.000100", "channel_id": "CGENERAL", "is_ephemeral": True},
+        "channel": {"id": "CGENERAL", "name": "general"}, "trigger_id": "trigger-socket-2",
+        "response_url": slack.response_url("socket-press"),
+        "actions": [{"action_id": "factbot_show_fact:0", "block_id": "factbot_related", "value": "library-card",
+                     "type": "button", "text": {"type": "plain_text", "text": "card"}, "action_ts": "1700000500.1"}],
+    }
+    ack = await slack.send_envelope("interactive", payload, "envelope-3")
+    assert ack == {"envelope_id": "envelope-3"}
+    [shown] = await slack.wait_for("response_url")
+    assert "A library card is free for residents" in shown.text()

@@ -66,20 +66,22 @@ class Target:
     def for_action(cls, client: AsyncWebClient, body: dict[str, Any]) -> Target:
         """The reply to a button press, seen by whoever can see the message that holds the button.
 
-        In a private message the reply replaces or follows it privately; in a direct message it is a
-        new message there; under a public message only the person who pressed sees the reply, in the
-        same thread.
+        Under a private message the reply is private too; in a direct message it is a new message
+        there; under a public message only the person who pressed sees it: in the same thread
+        (``chat.postEphemeral``; the bot is in the channels where it answers in threads), or, under
+        a top-level message such as a shared answer, through the press's ``response_url``, which
+        needs no channel membership.
         """
         container = body.get("container") or {}
         message = body.get("message") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
         thread_ts = container.get("thread_ts") or message.get("thread_ts")
         user = body["user"]["id"]
-        if container.get("is_ephemeral"):
-            return cls(client, user, channel, thread_ts, body.get("response_url"), private=True)
-        if is_direct_message(channel):
+        if is_direct_message(channel) and not container.get("is_ephemeral"):
             return cls(client, user, channel, thread_ts, None, private=False)
-        return cls(client, user, channel, thread_ts or container.get("message_ts"), None, private=True)
+        if thread_ts and not container.get("is_ephemeral"):
+            return cls(client, user, channel, thread_ts, None, private=True)
+        return cls(client, user, channel, thread_ts, body.get("response_url"), private=True)
 
     async def send(self, payload: dict[str, Any], *, replace: bool = False) -> None:
         """Send ``payload`` (``text`` and ``blocks``); ``replace`` swaps a private message in place."""

@@ -163,7 +163,11 @@ class ModerationFeature:
     async def _reload(self, request: _Command, client: AsyncWebClient) -> None:
         report = await self.bot.reload(request.actor)
         if report.ok:
-            await request.target.send(notice(f"Reloaded the knowledge base: {report.fact_count} facts."))
+            done = f"Reloaded the knowledge base: {report.fact_count} facts."
+            if report.warnings:
+                await request.target.send(preformatted(done + " Warnings:", "\n".join(report.warnings)))
+            else:
+                await request.target.send(notice(done))
             return
         problems = "\n".join(str(p) for p in report.problems)
         await request.target.send(
@@ -212,7 +216,7 @@ class ModerationFeature:
         await self._set_hidden(request, False)
 
     async def _export(self, request: _Command, client: AsyncWebClient) -> None:
-        paths = await self.bot.export()
+        paths = await self.bot.export(actor=request.actor)
         names = ", ".join(f"`{escape(p.name)}`" for p in paths)
         await request.target.send(notice(f"Exported {len(paths)} knowledge file(s) on the bot's server: {names}."))
 
