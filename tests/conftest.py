@@ -8,7 +8,6 @@ reason; in CI (``CI=true``) that is a failure, never a pass.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,20 +15,13 @@ from pathlib import Path
 import pytest
 
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
-from support.postgres import PostgresServer, PostgresUnavailable, throwaway_postgres
-
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+from support.postgres import PostgresServer, server_for_tests
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    try:
-        with throwaway_postgres() as server:
-            yield server
-    except PostgresUnavailable as exc:
-        if IN_CI:
-            pytest.fail(f"CI needs the PostgreSQL storage tests, but PostgreSQL could not start: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    with server_for_tests() as server:
+        yield server
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -38,7 +30,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'factbot.sqlite3'}"
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    return server.create_database()
+    return server.empty_database()
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@
 Finds ``initdb``/``pg_ctl`` on ``PATH`` or under ``/usr/lib/postgresql/*/bin``; when they are missing
 and we run as root (as CI does), installs Debian's ``postgresql`` package. PostgreSQL refuses to run
 as root, so as root the cluster belongs to an unprivileged user (``postgres`` when the package made
-it, else ``nobody``) and its commands run through ``runuser``. Durability is off (``fsync=off``):
-the data is thrown away at the end.
+it, else ``nobody``) and its commands run through ``runuser``. ``fsync`` is off, as the data is
+thrown away at the end; commits stay synchronous, so an abrupt stop (the outage tests) loses nothing
+that was committed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 SUPERUSER = "factbot"
+#: In CI a PostgreSQL that cannot start fails the run: the storage tests must run there.
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 _APT_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
 
 
@@ -91,6 +94,7 @@ class PostgresServer:
         self.logfile = self.root / "server.log"
         self.port = _free_port()
         self._databases = 0
+        self._shared: str | None = None
         self.socket_dir.mkdir()
         if self.owner is not None:
             entry = pwd.getpwnam(self.owner)
@@ -121,7 +125,6 @@ class PostgresServer:
                 f"-k {self.socket_dir}",
                 "-c listen_addresses=127.0.0.1",
                 "-c fsync=off",
-                "-c synchronous_commit=off",
                 "-c full_page_writes=off",
                 "-c max_connections=100",
                 "-c shared_buffers=32MB",
@@ -156,6 +159,17 @@ class PostgresServer:
         self.psql(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def empty_database(self) -> str:
+        """The URL of a database emptied for the caller: one database, its schema dropped and made anew.
+
+        Much faster than ``CREATE DATABASE`` (about 20 ms instead of 300), which matters over dozens of tests.
+        """
+        if self._shared is None:
+            self._shared = self.create_database().rsplit("/", 1)[1]
+        else:
+            self.psql("DROP SCHEMA public CASCADE; CREATE SCHEMA public", database=self._shared)
+        return self.url(self._shared)
+
     def cleanup(self) -> None:
         if self.data.exists():
             self.stop("immediate")
@@ -180,3 +194,17 @@ def throwaway_postgres() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.cleanup()
+
+
+@contextlib.contextmanager
+def server_for_tests() -> Iterator[PostgresServer]:
+    """:func:`throwaway_postgres` for a pytest fixture: skip when it cannot start, but fail in CI."""
+    import pytest
+
+    try:
+        with throwaway_postgres() as server:
+            yield server
+    except PostgresUnavailable as exc:
+        if IN_CI:
+            pytest.fail(f"CI needs the PostgreSQL tests, but PostgreSQL could not start: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL unavailable: {exc}")

@@ -1,0 +1,67 @@
+"""The question log and feedback, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from bot.core.service import AskContext
+from bot.storage.keys import load_user_key
+from support.storage import eventually, rows
+
+MEMBER = AskContext(platform="discord", community="guild-1", channel="chan-7", user="81234567890123456")
+OTHER = AskContext(platform="discord", community="guild-1", channel="chan-7", user="99999999999999999")
+
+
+async def test_every_field_is_logged_and_the_user_only_as_a_keyed_hash(make_bot, bot_settings) -> None:
+    bot = await make_bot(background=False)
+    answer = await bot.ask("does china recognise kosovo?", MEMBER)
+    assert answer.log_id and len(answer.log_id) == 32
+    assert await bot.flush_logs() == 1
+
+    (row,) = await rows(bot, "questions")
+    key = load_user_key(None, bot_settings.database.factbot_data_dir)
+    assert row.id == answer.log_id
+    assert (row.platform, row.community, row.channel) == ("discord", "guild-1", "chan-7")
+    assert row.user_hash == hmac.new(key, b"discord:81234567890123456", hashlib.sha256).hexdigest()
+    assert row.question == "does china recognise kosovo?"
+    assert row.fact_id == answer.fact.id and row.outcome == answer.outcome.value
+    assert row.score == answer.score and row.latency_ms == answer.latency_ms > 0
+    assert row.asked_at.tzinfo is not None
+    assert MEMBER.user not in " ".join(str(value) for value in row)
+
+
+async def test_feedback_is_linked_to_the_entry_and_counted_once_per_member(make_bot) -> None:
+    bot = await make_bot(background=False)
+    answer = await bot.ask("does china recognise kosovo?", MEMBER)
+    await bot.flush_logs()
+    assert await bot.feedback(answer.log_id, MEMBER, helpful=False) is True
+    assert await bot.feedback(answer.log_id, MEMBER, helpful=True) is False  # already voted
+    assert await bot.feedback(answer.log_id, OTHER, helpful=True) is True
+    assert await bot.feedback("0" * 32, MEMBER, helpful=True) is False  # no such entry
+
+    votes = await rows(bot, "feedback")
+    assert sorted((v.log_id, v.helpful) for v in votes) == [(answer.log_id, False), (answer.log_id, True)]
+    stats = await bot.stats()
+    assert (stats.helpful, stats.not_helpful) == (1, 1)
+
+
+async def test_feedback_right_after_the_answer_finds_the_entry_still_in_the_buffer(make_bot) -> None:
+    bot = await make_bot(background=False)
+    answer = await bot.ask("who won the 1998 world cup?", MEMBER)
+    assert bot.moderation.log.buffered == 1
+    assert await bot.feedback(answer.log_id, MEMBER, helpful=False) is True
+    assert [r.id for r in await rows(bot, "questions")] == [answer.log_id]
+    assert len(await rows(bot, "feedback")) == 1
+
+
+async def test_the_background_writer_logs_without_being_asked(make_bot) -> None:
+    bot = await make_bot()
+    for question in ("does china recognise kosovo?", "what about serbia?", "who won the 1998 world cup?"):
+        await bot.ask(question, MEMBER)
+
+    async def written() -> bool:
+        return len(await rows(bot, "questions")) == 3
+
+    await eventually(written, timeout=5)
+    assert bot.moderation.log.buffered == 0
