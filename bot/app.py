@@ -27,14 +27,18 @@ from bot.storage.sql import SqlStorage
 log = logging.getLogger(__name__)
 
 
-def build_bot(settings: Settings, *, knowledge_dir: Path | None = None) -> FactBot:
-    """A FactBot wired to the configured storage; :meth:`FactBot.start` opens it."""
+def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving: bool = True) -> FactBot:
+    """A FactBot wired to the configured storage; :meth:`FactBot.start` opens it.
+
+    ``serving``: the bot will serve members (not a one-shot command), so configuration that matters
+    for a fleet of instances is checked and warned about.
+    """
     protect_secrets(settings)
     db = settings.database
     url_secret = db.database_url.get_secret_value() if db.database_url else None
     url = resolve_url(url_secret, db.factbot_data_dir)
     key_secret = db.factbot_user_hash_key.get_secret_value() if db.factbot_user_hash_key else None
-    if url.get_backend_name() == "postgresql" and key_secret is None:
+    if serving and url.get_backend_name() == "postgresql" and key_secret is None:
         log.warning(
             "FACTBOT_USER_HASH_KEY is not set: this instance hashes user ids with the key in %s; "
             "set it to the same value on every instance so forget-user finds a member everywhere",
@@ -55,7 +59,7 @@ async def create_bot(
     settings: Settings | None = None, *, knowledge_dir: Path | None = None, background: bool = True
 ) -> FactBot:
     """Build and start a FactBot. ``background=False`` (one-shot commands): no log writer, no watcher."""
-    bot = build_bot(settings or load_settings(), knowledge_dir=knowledge_dir)
+    bot = build_bot(settings or load_settings(), knowledge_dir=knowledge_dir, serving=background)
     await bot.start(background=background)
     return bot
 

@@ -390,6 +390,10 @@ class Moderation:
     async def _rebuild(self) -> None:
         from bot.core.service import KnowledgeState
 
+        if not self._overlay and self._current().kb is self._base:
+            self._overlay_problems = []
+            self._publish_metrics()
+            return  # nothing laid over the files, and they are what is served: the index stands
         kb, problems = _overlay.apply_overlay(self._base, self._overlay)
         if problems and problems != self._overlay_problems:
             log.warning("runtime edits not applied:\n%s", "\n".join(f"  {p}" for p in problems))
