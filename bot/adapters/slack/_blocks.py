@@ -36,6 +36,9 @@ FEEDBACK_UP = f"{ACTION_FEEDBACK}:up"
 FEEDBACK_DOWN = f"{ACTION_FEEDBACK}:down"
 
 MAX_RELATED_BUTTONS = 5
+ABSTAIN_HINT = (
+    "Ask in your own words, for example with a name, an organisation or a place. `/ask help` lists what I know."
+)
 #: The question carried in a "Share in channel" button, so the shared message can quote it.
 SHARED_QUESTION_MAX = 300
 _TOPIC_TITLES_MAX = 8
@@ -221,7 +224,9 @@ def fact_message(fact: Fact, related: Sequence[Fact], *, private: bool) -> dict[
     return message(f"{escape(fact.title)}: {escape(fact.answer)}", blocks)
 
 
-def shared_message(fact: Fact, *, user_id: str, question: str | None, score: float | None, log_id: str | None) -> dict[str, Any]:
+def shared_message(
+    fact: Fact, *, user_id: str, question: str | None, score: float | None, log_id: str | None
+) -> dict[str, Any]:
     """An answer shared in the channel from a private ``/ask`` reply, credited to whoever shared it."""
     lead = f"<@{user_id}> shared an answer" + (f" to {_quote(question)}" if question else "")
     blocks = _fact_blocks(fact, score=score, lead=lead, log_id=log_id)
@@ -241,7 +246,7 @@ def abstain_message(answer: Answer, *, quote_question: bool) -> dict[str, Any]:
     if answer.topics:
         topics = ", ".join(escape(t) for t in answer.topics)
         blocks.append(section(f"*I can answer questions about:* {topics}."))
-    blocks.append(context("Ask in your own words, for example with a name, an organisation or a place. `/ask help` lists what I know."))
+    blocks.append(context(ABSTAIN_HINT))
     return message(" ".join(lines), blocks)
 
 

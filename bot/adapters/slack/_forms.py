@@ -39,7 +39,7 @@ _LOCATION = re.compile(r"^[^\[\n]*\[fact [^\]]*\]\s*")
 
 #: ``(field, label, multiline, required, hint)`` in the order of the form.
 _FIELDS: tuple[tuple[str, str, bool, bool, str], ...] = (
-    ("id", "Id", False, True, "Lowercase letters, digits and hyphens, e.g. mission-in-pristina. It cannot change later."),
+    ("id", "Id", False, True, "Lowercase letters, digits and hyphens, e.g. opening-hours. It cannot change later."),
     ("title", "Title", False, True, "One line that states the fact."),
     ("answer", "Answer", True, True, "What members are told, as stated by the source."),
     ("questions", "Questions", True, True, "One question per line: the ways members ask for this fact."),

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack._blocks import notice
@@ -52,24 +53,37 @@ async def _on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCo
         channel, user = event.get("channel"), event.get("user")
         if channel and user and context.client is not None:
             thread = event.get("thread_ts") or (None if is_direct_message(channel) else event.get("ts"))
-            await Target(context.client, user, channel, thread, private=not is_direct_message(channel)).send(notice(SORRY))
+            target = Target(context.client, user, channel, thread, private=not is_direct_message(channel))
+            await target.send(notice(SORRY))
     except Exception:  # the apology is best effort; the original error is already logged
         log.exception("could not tell the user about the failure")
 
 
-def build_app(bot: FactBot, settings: SlackSettings, *, client: AsyncWebClient | None = None) -> AsyncApp:
+class _SameTokenNotice(logging.Filter):
+    """Drops bolt's "`token` will be unused" warning, which it logs whenever ``SLACK_BOT_TOKEN`` is in
+    the environment and a client is given: the client is built from that very token, so the warning
+    would only mislead whoever reads the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_LOG = logging.getLogger("bot.adapters.slack.bolt")
+_BOLT_LOG.addFilter(_SameTokenNotice())
+
+
+def build_app(bot: FactBot, settings: SlackSettings) -> AsyncApp:
     """The bolt app with every feature registered.
 
     HTTP requests are verified with ``SLACK_SIGNING_SECRET``; Socket Mode requests need no secret.
-    ``client`` replaces the client built from ``settings`` (the Socket Mode runner shares it).
+    The Socket Mode handler uses the app's client too, so ``FACTBOT_SLACK_API_URL`` covers both.
     """
-    client = client or web_client(settings)
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = AsyncApp(
-        client=client,
+        client=web_client(settings),
         signing_secret=secret,
         name="factbot",
-        logger=logging.getLogger("bot.adapters.slack.bolt"),
+        logger=_BOLT_LOG,
     )
     app.error(_on_error)
     AskFeature(bot).register(app)

@@ -73,7 +73,9 @@ class AskFeature:
         answer = await self.bot.ask(question[:MAX_INPUT_CHARS], context)
         await target.send(answer_message(answer, private=target.private))
 
-    async def on_ask_command(self, ack: Any, command: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    async def on_ask_command(
+        self, ack: Any, command: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
         await ack()  # first: Slack wants the acknowledgement within 3 seconds
         target = Target(client, command["user_id"], command.get("channel_id"), response_url=command["response_url"])
         await self.answer(from_slack(command.get("text") or ""), _context(context), target)
@@ -98,7 +100,9 @@ class AskFeature:
         fact = self.bot.fact(fact_id)
         return fact if fact is not None and not fact.hidden else None
 
-    async def on_show_fact(self, ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_show_fact(
+        self, ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         """A "did you mean" or "related" button: show that fact to whoever pressed it."""
         await ack()
         target = Target.for_action(client, body)
@@ -122,10 +126,12 @@ class AskFeature:
             log.warning("feedback on %s not recorded: storage unavailable", action["value"], exc_info=True)
             await target.send(notice("I couldn't record your feedback just now; please try again in a minute."))
             return
-        if recorded:
-            text = "Thanks, your feedback is recorded." if helpful else "Thanks, your feedback is recorded: the moderators will review this answer."
-        else:
+        if not recorded:
             text = "You've already given feedback on this answer."
+        elif helpful:
+            text = "Thanks, your feedback is recorded."
+        else:
+            text = "Thanks, your feedback is recorded: the moderators will review this answer."
         await target.send(notice(text))
 
     async def on_share(self, ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:

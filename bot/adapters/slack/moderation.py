@@ -227,12 +227,15 @@ class ModerationFeature:
         choices = self.bot.autocomplete(fact_id, limit=3)
         hint = ""
         if choices:
-            hint = " Did you mean " + ", ".join(f"`{fact_id}`" for fact_id in dict.fromkeys(c.fact_id for c in choices)) + "?"
+            ids = dict.fromkeys(choice.fact_id for choice in choices)
+            hint = " Did you mean " + ", ".join(f"`{fact_id}`" for fact_id in ids) + "?"
         raise _UsageError(f"There is no fact `{escape(fact_id)}`.{hint}")
 
     # --- the fact modal -----------------------------------------------------------------------------
 
-    async def on_fact_submitted(self, ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_fact_submitted(
+        self, ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         """Check the form; show problems under their fields, or store the fact and confirm."""
         user = body["user"]
         metadata = json.loads(view.get("private_metadata") or "{}")

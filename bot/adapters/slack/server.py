@@ -17,7 +17,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
-from bot.adapters.slack.app import SlackConfigError, build_app, web_client
+from bot.adapters.slack.app import SlackConfigError, build_app
 from bot.core.service import FactBot
 from bot.settings import SlackSettings
 
@@ -102,7 +102,9 @@ def check_slack_settings(settings: SlackSettings) -> str:
         raise SlackConfigError("SLACK_BOT_TOKEN is not set: it is needed to run on Slack.")
     if settings.slack_app_token is not None:
         if not settings.slack_app_token.get_secret_value().startswith("xapp-"):
-            raise SlackConfigError("SLACK_APP_TOKEN must be an app-level token (xapp-…) with the connections:write scope.")
+            raise SlackConfigError(
+                "SLACK_APP_TOKEN must be an app-level token (xapp-…) with the connections:write scope."
+            )
         return "socket"
     if settings.slack_signing_secret is None:
         raise SlackConfigError(
@@ -114,7 +116,7 @@ def check_slack_settings(settings: SlackSettings) -> str:
 def slack_runner(bot: FactBot, settings: SlackSettings) -> SlackRunner:
     """Socket Mode when an app token is set, else HTTP mode (which needs the signing secret)."""
     mode = check_slack_settings(settings)
-    app = build_app(bot, settings, client=web_client(settings))
+    app = build_app(bot, settings)
     if mode == "socket" and settings.slack_app_token is not None:
         return SlackSocketMode(app, settings.slack_app_token.get_secret_value())
     return SlackHttpServer(app, settings.factbot_slack_host, settings.factbot_slack_port)
