@@ -7,6 +7,7 @@ import json
 from bot.adapters.slack._forms import (
     CALLBACK_ADD,
     CALLBACK_EDIT,
+    EDIT_FIELDS,
     FORM_FIELDS,
     fact_modal,
     form_errors,
@@ -40,7 +41,7 @@ def test_edit_form_round_trips_a_fact() -> None:
     check_view(view)
     assert view["callback_id"] == CALLBACK_EDIT
     assert json.loads(view["private_metadata"]) == {"r": "https://hooks.example/r", "f": "opening-hours"}
-    assert "id" not in {b.get("block_id") for b in view["blocks"]}  # the id is shown, not editable
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == list(EDIT_FIELDS)  # the id is shown only
     data = read_form(_state(view))
     assert Fact.model_validate({**data, "id": FACT.id}) == FACT
 
@@ -85,8 +86,7 @@ def test_core_problems_are_placed_by_the_field_they_name() -> None:
         "related": "related id 'nope' does not exist",
         "id": "duplicate id (first defined at a.yaml:3); something else",
     }
-    edit_blocks = tuple(f for f in FORM_FIELDS if f != "id")
-    assert problem_errors(["something else"], blocks=edit_blocks) == {"title": "something else"}
+    assert problem_errors(["something else"], blocks=EDIT_FIELDS) == {"title": "something else"}
 
 
 def test_core_problem_locations_are_dropped_and_quoted_ids_ignored() -> None:

@@ -51,6 +51,8 @@ _FIELDS: tuple[tuple[str, str, bool, bool, str], ...] = (
     ("related", "Related fact ids", False, False, "Ids of facts to offer next, separated by commas or spaces."),
 )
 FORM_FIELDS = tuple(name for name, *_ in _FIELDS)
+#: The edit form: every field but the id, which names the fact and never changes.
+EDIT_FIELDS = tuple(name for name in FORM_FIELDS if name != "id")
 _MAX_LENGTH = {"id": 64, "title": TITLE_MAX_CHARS, "answer": ANSWER_MAX_CHARS}
 
 
@@ -104,7 +106,7 @@ def fact_modal(metadata: Mapping[str, Any], *, fact: Fact | None = None, topics:
     if fact is not None:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"Editing fact `{fact.id}`"}]})
     for field, label, multiline, required, hint in _FIELDS:
-        if field == "id" and fact is not None:
+        if fact is not None and field not in EDIT_FIELDS:
             continue  # the id names the fact; it is shown above, never edited
         hint = topic_hint if field == "topic" else hint
         blocks.append(_input_block(field, label, multiline, required, hint, values.get(field, "")))

@@ -21,6 +21,8 @@ from bot.adapters.slack._blocks import notice, preformatted
 from bot.adapters.slack._forms import (
     CALLBACK_ADD,
     CALLBACK_EDIT,
+    EDIT_FIELDS,
+    ERROR_MAX,
     FORM_FIELDS,
     fact_modal,
     form_errors,
@@ -28,7 +30,7 @@ from bot.adapters.slack._forms import (
     read_form,
 )
 from bot.adapters.slack._reply import Target, post_to_response_url
-from bot.adapters.slack._text import escape, from_slack
+from bot.adapters.slack._text import escape, from_slack, truncate
 from bot.core.knowledge.schema import Fact
 from bot.core.moderation import Actor, FactRejected, ModerationError, UnknownFact, render_stats, render_unanswered
 from bot.core.service import FactBot
@@ -55,6 +57,14 @@ KB_COMMAND = "/kb"
 
 class _UsageError(Exception):
     """Bad ``/kb`` arguments; the message says what to type instead."""
+
+
+class _FormErrors(Exception):
+    """The fact form does not pass the schema; ``errors`` maps form blocks to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
 
 
 class Moderators:
@@ -240,52 +250,47 @@ class ModerationFeature:
         user = body["user"]
         metadata = json.loads(view.get("private_metadata") or "{}")
         editing: str | None = metadata.get("f")
-        blocks = tuple(f for f in FORM_FIELDS if not (editing and f == "id"))
+        blocks = EDIT_FIELDS if editing else FORM_FIELDS
         if not await self.moderators.allows(client, user["id"]):
             await ack(response_action="errors", errors={blocks[0]: "Only knowledge-base moderators can save facts."})
             return
         data = read_form(view["state"]["values"])
         actor = Actor(platform="slack", user=user["id"], name=user.get("username") or user.get("name"))
         try:
-            if editing:
-                fact = await self._save_edit(editing, data, actor, blocks, ack)
-            else:
-                fact = await self._save_new(data, actor, blocks, ack)
+            fact = await (self._save_edit(editing, data, actor) if editing else self._save_new(data, actor))
+        except _FormErrors as exc:
+            await ack(response_action="errors", errors=exc.errors)
+            return
         except FactRejected as exc:
             await ack(response_action="errors", errors=problem_errors(exc.problems, blocks=blocks))
             return
         except ModerationError as exc:
-            await ack(response_action="errors", errors={blocks[0]: f"Not saved: {exc}"[:150]})
+            await ack(response_action="errors", errors={blocks[0]: truncate(f"Not saved: {exc}", ERROR_MAX)})
             return
-        if fact is None:
-            return  # the form had errors; they are on screen
         await ack()
         verb = "Updated" if editing else "Added"
         confirmation = notice(f"{verb} fact `{fact.id}`: {escape(fact.title)}.")
         if metadata.get("r"):
             await post_to_response_url(metadata["r"], {**confirmation, "response_type": "ephemeral"})
 
-    async def _save_new(self, data: dict[str, Any], actor: Actor, blocks: tuple[str, ...], ack: Any) -> Fact | None:
-        errors = form_errors(data, blocks=blocks)
+    async def _save_new(self, data: dict[str, Any], actor: Actor) -> Fact:
+        errors = form_errors(data)
         if errors:
-            await ack(response_action="errors", errors=errors)
-            return None
+            raise _FormErrors(errors)
         return await self.bot.add_fact(data, actor)
 
-    async def _save_edit(
-        self, fact_id: str, data: dict[str, Any], actor: Actor, blocks: tuple[str, ...], ack: Any
-    ) -> Fact | None:
+    async def _save_edit(self, fact_id: str, data: dict[str, Any], actor: Actor) -> Fact:
+        """Store the fields the moderator changed; the id, review date and visibility stay as they are."""
         current = self.bot.fact(fact_id)
         if current is None:
             raise UnknownFact(fact_id)
         kept = {"reviewed": current.reviewed, "hidden": current.hidden}
-        errors = form_errors({**kept, **data, "id": fact_id}, blocks=blocks)
+        errors = form_errors({**kept, **data, "id": fact_id}, blocks=EDIT_FIELDS)
         if errors:
-            await ack(response_action="errors", errors=errors)
-            return None
-        edited = Fact.model_validate({**kept, **data, "id": fact_id})
-        before, after = current.model_dump(mode="json"), edited.model_dump(mode="json")
-        changes = {field: after[field] for field in blocks if after[field] != before[field]}
+            raise _FormErrors(errors)
+        before = current.model_dump(mode="json")
+        after = Fact.model_validate({**kept, **data, "id": fact_id}).model_dump(mode="json")
+        changes = {field: after[field] for field in EDIT_FIELDS if after[field] != before[field]}
         if not changes:
             return current
         return await self.bot.edit_fact(fact_id, changes, actor)
