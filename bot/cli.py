@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -164,11 +163,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from bot.observability.logs import configure_logging
+    from bot.settings import LogSettings
 
-    configure_logging(
-        "DEBUG" if args.verbose else os.environ.get("FACTBOT_LOG_LEVEL", "WARNING"),
-        os.environ.get("FACTBOT_LOG_FORMAT", "text"),
-    )
+    log_settings = LogSettings()  # the environment, then .env; commands stay quiet unless a level is set
+    explicit = log_settings.level if "level" in log_settings.model_fields_set else ""
+    configure_logging("DEBUG" if args.verbose else explicit or "WARNING", log_settings.format)
     if args.command is None:
         args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
     from bot.core.knowledge import KnowledgeError

@@ -1,0 +1,1 @@
+"""Alembic migrations of the factbot database (run by :mod:`bot.storage.migrate`)."""

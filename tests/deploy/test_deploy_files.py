@@ -1,0 +1,152 @@
+"""The Docker deployment as data: the Dockerfile, docker-compose.yml and .env.example."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.observability.server import ObservabilityServer
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _dockerfile() -> list[tuple[str, str]]:
+    """(instruction, arguments) of the Dockerfile, continuation lines joined."""
+    text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text(encoding="utf-8"))
+    result = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            instruction, _, arguments = line.partition(" ")
+            result.append((instruction.upper(), arguments.strip()))
+    return result
+
+
+def _final_stage() -> list[tuple[str, str]]:
+    instructions = _dockerfile()
+    last_from = max(i for i, (name, _) in enumerate(instructions) if name == "FROM")
+    return instructions[last_from:]
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def _env_of(stage: list[tuple[str, str]]) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for name, arguments in stage:
+        if name == "ENV":
+            env.update(dict(re.findall(r"(\w+)=(\S+)", arguments)))
+    return env
+
+
+def test_image_is_slim_python_and_runs_as_a_non_root_user() -> None:
+    stage = _final_stage()
+    assert re.fullmatch(r"python:3\.1[1-9]-slim(-\w+)?", stage[0][1])
+    users = [arguments for name, arguments in stage if name == "USER"]
+    assert users, "the image must switch to an unprivileged user"
+    user = users[-1].split(":")[0]
+    assert user not in {"root", "0"}
+    assert any(name == "RUN" and f"useradd" in arguments and user in arguments for name, arguments in stage)
+    assert ("ENTRYPOINT", '["factbot"]') in stage and ("CMD", '["run"]') in stage
+    env = _env_of(stage)
+    assert env["FACTBOT_DATA_DIR"] == "/data" and ("VOLUME", '["/data"]') in stage
+    for name, arguments in _dockerfile():
+        if name == "COPY" and "--from" not in arguments:
+            for source in arguments.split()[:-1]:
+                assert (ROOT / source).exists(), f"COPY {source}: no such file in the repository"
+
+
+def test_image_health_check_probes_the_health_endpoint() -> None:
+    stage = _final_stage()
+    (check,) = [arguments for name, arguments in stage if name == "HEALTHCHECK"]
+    options, _, command = check.partition("CMD ")
+    assert "--interval=" in options and "--timeout=" in options
+    argv = json.loads(command)
+    env = _env_of(stage)
+    assert env["FACTBOT_METRICS_HOST"] == "0.0.0.0" and env["FACTBOT_METRICS_PORT"] == "9100"
+
+    healthy = {"status": "ok"}
+    server = ObservabilityServer("127.0.0.1", 0, lambda: b"", lambda: healthy).start()
+    try:
+        probe = {**os.environ, "FACTBOT_METRICS_PORT": str(server.port)}
+        assert subprocess.run([sys.executable, *argv[1:]], env=probe, timeout=30).returncode == 0
+    finally:
+        server.stop()
+    assert subprocess.run([sys.executable, *argv[1:]], env=probe, timeout=30, capture_output=True).returncode != 0
+
+
+def test_compose_runs_the_bot_and_postgres_with_health_checks_volumes_and_restarts() -> None:
+    compose = _compose()
+    services = compose["services"]
+    assert set(services) == {"bot", "db"}
+    db, bot = services["db"], services["bot"]
+
+    assert db["image"].startswith("postgres:")
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert "pgdata:/var/lib/postgresql/data" in db["volumes"]
+    assert "${POSTGRES_PASSWORD:?" in db["environment"]["POSTGRES_PASSWORD"]
+
+    assert bot["build"] == "."
+    assert bot["env_file"] == ".env"
+    assert bot["depends_on"]["db"]["condition"] == "service_healthy"
+    assert bot["environment"]["DATABASE_URL"].startswith("postgresql://") and "@db:5432/" in bot["environment"]["DATABASE_URL"]
+    assert any(v.startswith("factbot-data:/data") for v in bot["volumes"])
+    port = bot["environment"]["FACTBOT_METRICS_PORT"]
+    assert f"127.0.0.1:{port}/healthz" in " ".join(bot["healthcheck"]["test"])
+    assert any(p.endswith(f":{port}") and p.startswith("127.0.0.1:") for p in bot["ports"])
+
+    for service in (db, bot):
+        assert service["restart"] in {"unless-stopped", "always"}
+        assert {"interval", "timeout", "retries"} <= set(service["healthcheck"])
+    assert set(compose["volumes"]) == {"pgdata", "factbot-data"}
+
+
+def test_compose_health_check_command_works() -> None:
+    argv = _compose()["services"]["bot"]["healthcheck"]["test"]
+    assert argv[:3] == ["CMD", "python", "-c"]
+    server = ObservabilityServer("127.0.0.1", 0, lambda: b"", lambda: {"status": "ok"}).start()
+    try:
+        code = argv[3].replace("127.0.0.1:9100", f"127.0.0.1:{server.port}")
+        assert subprocess.run([sys.executable, "-c", code], timeout=30).returncode == 0
+    finally:
+        server.stop()
+
+
+def _setting_names() -> list[str]:
+    settings = Settings(env_file=Path("/nonexistent"))
+    names = []
+    for section in vars(settings).values():
+        prefix = type(section).model_config.get("env_prefix", "")
+        names.extend((prefix + field).upper() for field in type(section).model_fields)
+    return names
+
+
+def test_env_example_documents_every_setting() -> None:
+    text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", text, flags=re.MULTILINE))
+    missing = sorted(set(_setting_names()) - documented)
+    assert not missing, f".env.example does not document: {', '.join(missing)}"
+    compose_variables = set(re.findall(r"\$\{(\w+)", (ROOT / "docker-compose.yml").read_text()))
+    assert compose_variables <= documented
+
+
+@pytest.mark.parametrize("name", ["DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
+                                  "FACTBOT_USER_HASH_KEY", "DATABASE_URL"])
+def test_env_example_holds_no_secret_values(name: str) -> None:
+    text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    (line,) = [line for line in text.splitlines() if re.match(rf"^#? ?{name}=", line)]
+    assert line.split("=", 1)[1] == ""
+
+
+def test_docker_context_leaves_out_local_state_and_secrets() -> None:
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".env", ".git", ".venv", "data/"} <= set(ignored)
