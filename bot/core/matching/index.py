@@ -175,7 +175,11 @@ class QuestionIndex:
         self._term_group = np.asarray(
             [first_with.setdefault(p.tobytes(), tid) for tid, p in enumerate(self._fact_postings)], dtype=np.int32
         )
-        self._answer_kinds = [answer_kinds(f.answer) for f in self.facts]
+        # What a fact answers: the dates and quantities its answer states, and the kinds of
+        # question its curators wrote for it ("How much weight does China carry?").
+        self._answer_kinds = [
+            answer_kinds(f.answer) | {k for q in f.questions if (k := expected_answer_kind(q))} for f in self.facts
+        ]
         self._possessors = [
             norm.possessors(" ".join((*f.questions, f.title, f.answer))) for f in self.facts
         ]
@@ -280,9 +284,13 @@ class QuestionIndex:
         scores = np.zeros(len(self.facts), dtype=np.float32)
         for t in known:
             scores[self._fact_postings[t.term]] += np.float32(t.weight * t.similarity) * self._fact_credit[t.term]
-        depth = min(max(limit, RESCORE_DEPTH), len(self.facts))
-        top = np.argpartition(scores, -depth)[-depth:] if depth < len(self.facts) else np.arange(len(self.facts))
-        top = top[scores[top] >= max(float(scores[top].max()) * CANDIDATE_RATIO, 1e-6)]
+        best = float(scores.max())
+        if best <= 0:
+            return SearchResult(query, terms, ())
+        top = np.flatnonzero(scores >= best * CANDIDATE_RATIO)
+        depth = max(limit, RESCORE_DEPTH)
+        if len(top) > depth:
+            top = top[np.argpartition(scores[top], -depth)[-depth:]]
         total = sum(t.weight for t in terms)
         query_text = " ".join(words)
         expected = expected_answer_kind(query)

@@ -72,6 +72,7 @@ def fold(text: str) -> str:
 
 
 _RAW_WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _SENTENCE_END = frozenset(".?!:;\n")
 
 
@@ -274,6 +275,8 @@ class Normaliser:
     def content_words(self, text: str) -> list[str]:
         """Canonical words that carry meaning (filler removed), unstemmed, duplicates removed,
         order kept. Used for stored text: phrasings, titles, keywords, answers."""
+        if _CAPITALS.search(text):  # "US", "WHO": read as a question would be
+            return [t.word for t in self.analyse(text)]
         canonical = self.canonical([Tagged(w) for w in words(text)])
         return list(dict.fromkeys(t.word for t in canonical if t.word not in STOPWORDS))
 

@@ -1,0 +1,145 @@
+"""The command-line contract other tools depend on: ask, ask --json, validate, facts, topics."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+FACTBOT = shutil.which("factbot", path=str(Path(sys.executable).parent)) or "factbot"
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "FACTBOT_"))}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=60,
+    )
+
+
+def test_ask_prints_answer_source_and_confidence() -> None:
+    result = run("ask", "Has China blocked Kosovo from joining Interpol?")
+    assert result.returncode == 0, result.stderr
+    assert "Source: The Western Balkans" in result.stdout
+    assert "Confidence:" in result.stdout
+
+
+def test_ask_abstains_with_exit_zero() -> None:
+    result = run("ask", "What's the best pizza topping?")
+    assert result.returncode == 0
+    assert "I don't know" in result.stdout and "I can answer questions about" in result.stdout
+
+
+def test_ask_json_contract() -> None:
+    result = run("ask", "--json", "geng shuang")
+    data = json.loads(result.stdout)
+    assert data["question"] == "geng shuang"
+    assert data["answered"] is True and data["fact_id"] == "geng-shuang-tolerance-reconciliation"
+    assert isinstance(data["title"], str) and isinstance(data["answer"], str)
+    assert 0 <= data["score"] <= 100
+    assert data["sources"] and data["sources"][0]["section"]
+    assert isinstance(data["suggestions"], list)
+
+
+def test_ask_json_stdin_streams_one_object_per_line_in_order() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--json", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        answers = []
+        for question in ("interpol", "", "weather in Paris tomorrow?"):
+            process.stdin.write(question + "\n")
+            process.stdin.flush()
+            answers.append(json.loads(process.stdout.readline()))  # flushed per line, or this blocks
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+    assert [a["question"] for a in answers] == ["interpol", "", "weather in Paris tomorrow?"]
+    assert [a["answered"] for a in answers] == [True, False, False]
+    assert answers[1]["fact_id"] is None and answers[1]["answer"] is None
+    assert process.returncode == 0
+
+
+def test_console_script_and_module_behave_the_same(tmp_path: Path) -> None:
+    if not Path(FACTBOT).exists():
+        pytest.skip("the console script is not installed next to this interpreter")
+    by_script = subprocess.run([FACTBOT, "ask", "--json", "1244"], capture_output=True, text=True, cwd=tmp_path)
+    by_module = run("ask", "--json", "1244", cwd=tmp_path)
+    assert json.loads(by_script.stdout) == json.loads(by_module.stdout)
+
+
+def test_default_knowledge_works_from_any_directory(tmp_path: Path) -> None:
+    result = run("facts", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "unesco-interpol-blocking" in result.stdout
+
+
+def test_topics_lists_topics_and_their_facts() -> None:
+    result = run("topics")
+    assert result.returncode == 0
+    assert "International organisations" in result.stdout
+    assert "  unesco-interpol-blocking" in result.stdout
+
+
+def test_validate_ok_and_broken(tmp_path: Path) -> None:
+    ok = run("validate")
+    assert ok.returncode == 0 and ok.stdout.startswith("OK: ")
+    broken = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, broken)
+    path = broken / "official-stance.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    questions:", "    questoins:", 1), encoding="utf-8")
+    (broken / "extra.yaml").write_text("facts: [\n", encoding="utf-8")
+    result = run("validate", str(broken))
+    assert result.returncode == 1
+    assert "knowledge/official-stance.yaml:" in result.stderr and "unknown key 'questoins'" in result.stderr
+    assert "knowledge/extra.yaml:" in result.stderr and "YAML syntax error" in result.stderr
+
+
+def test_knowledge_dir_from_option_and_environment(tmp_path: Path) -> None:
+    other = tmp_path / "kb"
+    other.mkdir()
+    (other / "one.yaml").write_text(
+        "facts:\n  - id: walrus\n    title: The walrus operator\n    answer: It assigns inside an expression.\n"
+        "    questions:\n      - What is the walrus operator?\n    topic: Python\n"
+        "    sources: [{publisher: Docs, article: Expressions}]\n",
+        encoding="utf-8",
+    )
+    by_option = run("--knowledge", str(other), "ask", "--json", "walrus operator")
+    by_env = run("ask", "--json", "walrus operator", env={"FACTBOT_KNOWLEDGE_DIR": str(other)})
+    assert json.loads(by_option.stdout)["fact_id"] == "walrus"
+    assert json.loads(by_env.stdout)["fact_id"] == "walrus"
+
+
+def test_help_lists_every_command() -> None:
+    result = run("--help")
+    for command in ("ask", "chat", "run", "validate", "facts", "topics", "kb", "discord"):
+        assert command in result.stdout
+
+
+def test_chat_reads_questions_from_a_pipe(tmp_path: Path) -> None:
+    result = run(
+        "chat",
+        stdin="/topics\ninterpol\n/fact geng-shuang-tolerance-reconciliation\n/quit\n",
+        env={"FACTBOT_DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "International organisations" in result.stdout
+    assert "Interpol" in result.stdout
+    assert "Geng Shuang" in result.stdout

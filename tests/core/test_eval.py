@@ -1,0 +1,45 @@
+"""The evaluation set: questions worded unlike the facts' phrasings, with the expected outcome."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from bot.core.service import load_state
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+EVAL = yaml.safe_load((Path(__file__).parent.parent / "eval" / "questions.yaml").read_text(encoding="utf-8"))
+ENTRIES = EVAL["questions"]
+
+
+def test_the_evaluation_set_is_large_and_varied() -> None:
+    kinds = Counter(entry["kind"] for entry in ENTRIES)
+    assert len(ENTRIES) >= 80
+    assert {"keyword", "natural", "typo", "accent", "offtopic", "near-miss"} <= set(kinds)
+    state = load_state(DEFAULT_KNOWLEDGE_DIR)
+    phrasings = {q.casefold() for f in state.kb.facts for q in f.questions}
+    for entry in ENTRIES:
+        assert entry["expect"] is None or entry["expect"] in state.kb.by_id, entry
+        assert entry["q"].casefold() not in phrasings, f"{entry['q']!r} copies a fact's phrasing"
+
+
+def test_accuracy_on_answerable_questions_and_abstentions() -> None:
+    state = load_state(DEFAULT_KNOWLEDGE_DIR)
+    answerable = [e for e in ENTRIES if e["expect"]]
+    unanswerable = [e for e in ENTRIES if not e["expect"]]
+    wrong_answers = []
+    for entry in answerable:
+        answer = state.answer(entry["q"])
+        if answer.fact is None or answer.fact.id != entry["expect"]:
+            wrong_answers.append((entry["q"], answer.fact.id if answer.fact else None, answer.score))
+    wrong_abstentions = []
+    for entry in unanswerable:
+        answer = state.answer(entry["q"])
+        if answer.fact is not None:
+            wrong_abstentions.append((entry["q"], answer.fact.id, answer.score))
+    answer_rate = 1 - len(wrong_answers) / len(answerable)
+    abstain_rate = 1 - len(wrong_abstentions) / len(unanswerable)
+    assert answer_rate >= 0.95, wrong_answers
+    assert abstain_rate >= 0.95, wrong_abstentions

@@ -1,0 +1,85 @@
+"""Every shipped knowledge file, tested as data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.loader import knowledge_files
+from bot.core.knowledge.schema import ANSWER_MAX_CHARS, QUESTION_MAX_CHARS
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+KB = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
+FACT_IDS = [fact.id for fact in KB.facts]
+
+
+def test_the_shipped_knowledge_base_loads_with_a_sensible_size() -> None:
+    assert 25 <= len(KB.facts) <= 40
+    assert sum(len(f.questions) for f in KB.facts) >= 150
+    assert len(KB.topics) >= 5
+    assert len(KB.synonyms.groups) >= 20
+
+
+def test_every_fact_file_holds_facts() -> None:
+    files = knowledge_files(DEFAULT_KNOWLEDGE_DIR)
+    assert len(files) >= 5
+    for path in files:
+        assert "facts:" in path.read_text(encoding="utf-8"), path.name
+
+
+@pytest.mark.parametrize("fact_id", FACT_IDS)
+def test_fact_is_cited_and_fits_every_platform(fact_id: str) -> None:
+    fact = KB.by_id[fact_id]
+    assert len(fact.answer) <= ANSWER_MAX_CHARS
+    assert all(len(q) <= QUESTION_MAX_CHARS for q in fact.questions)
+    assert len(fact.questions) >= 5, "a fact needs several phrasings to be found"
+    for source in fact.sources:
+        assert source.publisher == "The Western Balkans"
+        assert source.article == "China and the Kosovo issue"
+        assert source.section, "each fact names the section it comes from"
+    # Self-contained in chat: the answer names its subject instead of relying on context.
+    assert "China" in fact.answer or "Beijing" in fact.answer
+
+
+@pytest.mark.parametrize("fact_id", FACT_IDS)
+def test_fact_section_is_a_heading_of_the_article(fact_id: str) -> None:
+    headings = {
+        "China’s Official Stance and Recent Developments",
+        "China-Serbia Relations and Kosovo",
+        "China’s Geopolitical Interests and Kosovo",
+        "China’s Position on Kosovo",
+        "External Factors Shaping China’s Role",
+        "Internal Factors Shaping China’s Role",
+        "Potential Future Scenarios",
+        "Conclusion",
+    }
+    for source in KB.by_id[fact_id].sources:
+        assert any(source.section.startswith(h) for h in headings), source.section
+
+
+def test_the_subscription_advertisement_is_not_knowledge() -> None:
+    for fact in KB.facts:
+        text = f"{fact.title} {fact.answer}".casefold()
+        assert "€" not in text and "subscription" not in text and "subscribe" not in text
+
+
+def test_no_invented_urls_or_dates_in_sources() -> None:
+    for fact in KB.facts:
+        for source in fact.sources:
+            assert source.url is None and source.date is None
+
+
+def test_no_phrasing_leads_to_two_facts() -> None:
+    owner: dict[str, str] = {}
+    for fact in KB.facts:
+        for question in fact.questions:
+            key = re.sub(r"\W+", " ", question.casefold()).strip()
+            assert owner.setdefault(key, fact.id) == fact.id, f"{question!r} is in {owner[key]} and {fact.id}"
+
+
+def test_related_facts_exist_and_are_not_self_references() -> None:
+    for fact in KB.facts:
+        for rid in fact.related:
+            assert rid in KB.by_id and rid != fact.id

@@ -1,0 +1,168 @@
+"""The question index on the shipped knowledge base: ranking, typos, abstention, bad input."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.answers import ANSWER_THRESHOLD, Outcome
+from bot.core.knowledge.schema import Fact, Source
+from bot.core.matching import QuestionIndex
+from bot.core.service import KnowledgeState, load_state
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+STATE: KnowledgeState = load_state(DEFAULT_KNOWLEDGE_DIR)
+
+
+def fact_for(question: str) -> str | None:
+    answer = STATE.answer(question)
+    return answer.fact.id if answer.fact else None
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("China's stance on Kosovo UNESCO", "unesco-interpol-blocking"),
+        ("unseco kosovo", "unesco-interpol-blocking"),
+        ("geng shaung", "geng-shuang-tolerance-reconciliation"),
+        ("is kosovo independance recognised by china", "non-recognition-sovereignty"),
+        ("What did Vucic say about Interpol?", "unesco-interpol-blocking"),
+        ("Vučić Xi joint statement", "xi-vucic-joint-statement-2024"),
+        ("resolution 1244", "kosovo-2008-declaration-international-law"),
+        ("TIBET", "separatism-precedent-taiwan"),
+    ],
+)
+def test_answers(question: str, fact_id: str) -> None:
+    assert fact_for(question) == fact_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is Japan's stance on Kosovo?",
+        "Does Spain recognize Kosovo?",
+        "What did Geng Shuang say about Syria?",
+        "What's the weather in Paris?",
+        "How do I bake sourdough bread?",
+        "hello",
+    ],
+)
+def test_abstains_on_what_the_knowledge_base_does_not_hold(question: str) -> None:
+    answer = STATE.answer(question)
+    assert answer.outcome is Outcome.ABSTAINED and answer.fact is None, (question, answer.score)
+    assert answer.topics, "an abstention tells what the bot knows about"
+
+
+def test_a_term_every_fact_shares_weighs_less_than_a_distinguishing_one() -> None:
+    terms = {t.word: t.weight for t in STATE.index.search("china kosovo interpol").terms}
+    assert terms["interpol"] > 5 * terms["kosovo"]
+
+
+def test_typo_match_costs_confidence() -> None:
+    exact = STATE.index.search("interpol kosovo").best
+    typo = STATE.index.search("intrepol kosovo").best
+    assert exact is not None and typo is not None and exact.fact.id == typo.fact.id
+    assert typo.confidence < exact.confidence
+    assert [t.matched for t in STATE.index.search("intrepol").terms] == ["interpol"]
+
+
+def test_correctly_spelt_english_words_are_not_corrected() -> None:
+    assert all(t.matched is None for t in STATE.index.search("what time is it").terms)
+
+
+def test_close_facts_are_offered_as_suggestions() -> None:
+    answer = STATE.answer("china security council kosovo")
+    assert answer.fact is not None and answer.fact.id == "unsc-veto-power"
+    assert "kosovo-2008-declaration-international-law" in {s.fact_id for s in answer.suggestions}
+    assert answer.outcome is Outcome.SUGGESTED
+    assert STATE.answer("geng shuang").outcome is Outcome.ANSWERED
+    assert all(s.fact_id != answer.fact.id for s in answer.suggestions)
+
+
+def test_answer_json_contract() -> None:
+    data = STATE.answer("interpol").to_json()
+    assert set(data) >= {"question", "answered", "fact_id", "title", "answer", "score", "sources", "suggestions"}
+    assert data["answered"] is True and 0 <= data["score"] <= 100
+    assert data["sources"][0]["publisher"] == "The Western Balkans"
+    empty = STATE.answer("").to_json()
+    assert empty["answered"] is False and empty["fact_id"] is None and empty["answer"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \t  ",
+        "?!.,;:",
+        "\x00\x01\x07\x1b[31m",
+        "\u200b\u200d\u2060\ufeff",
+        "\u202eovosoK\u202c",
+        "🙂🙂🙂🔥",
+        "Косово 中国 كوسوفو",
+        "line one\nline two\r\nline three",
+        "@everyone @here <@123> <!channel>",
+    ],
+)
+def test_bad_input_gets_an_answer_or_an_abstention(text: str) -> None:
+    answer = STATE.answer(text)
+    assert answer.outcome in set(Outcome)
+    assert 0 <= answer.score <= 100
+
+
+def test_huge_input_is_cut_early() -> None:
+    text = "china kosovo unesco " * 5000 + "x" * 100_000
+    started = time.perf_counter()
+    answer = STATE.answer(text)
+    assert time.perf_counter() - started < 2.0  # generous: a bound, not a benchmark
+    assert answer.outcome in set(Outcome)
+
+
+def test_empty_and_stopword_only_questions_abstain() -> None:
+    for text in ("", "what is it?", "the of and"):
+        assert STATE.answer(text).outcome is Outcome.ABSTAINED
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_matcher_never_fails(text: str) -> None:
+    result = STATE.index.search(text)
+    scores = [hit.confidence for hit in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= score <= 100 for score in scores)
+    answer = STATE.answer(text)
+    assert (answer.fact is not None) == (answer.score >= ANSWER_THRESHOLD)
+
+
+@given(st.lists(st.sampled_from(sorted({q for f in STATE.kb.facts for q in f.questions})), min_size=1, max_size=1))
+@settings(max_examples=100, deadline=None)
+def test_every_phrasing_finds_its_own_fact(questions: list[str]) -> None:
+    question = questions[0]
+    owners = {f.id for f in STATE.kb.facts if question in f.questions}
+    assert fact_for(question) in owners
+
+
+def _fact(fact_id: str, *questions: str, answer: str = "An answer.") -> Fact:
+    source = Source(publisher="P", article="A")
+    return Fact(id=fact_id, title=questions[0], answer=answer, questions=list(questions), topic="t", sources=[source])
+
+
+def test_index_knows_nothing_of_any_subject() -> None:
+    index = QuestionIndex(
+        [
+            _fact("tabs", "How do I use tabs or spaces?", "tabs vs spaces"),
+            _fact("walrus", "What is the walrus operator?", "assignment expressions"),
+        ]
+    )
+    assert index.search("walrus opertor").best.fact.id == "walrus"
+    assert index.search("spaces or tabs").best.fact.id == "tabs"
+    assert index.search("").hits == ()
+
+
+def test_autocomplete_completes_the_word_being_typed() -> None:
+    choices = STATE.autocomplete("china une")
+    assert choices and choices[0].fact_id == "unesco-interpol-blocking"
+    assert len(STATE.autocomplete("")) == 25
+    assert all(len(c.label) <= 100 for c in STATE.autocomplete("kosovo"))

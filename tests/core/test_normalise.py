@@ -1,0 +1,112 @@
+"""The normaliser shared by the index and the queries."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.matching.normalise import (
+    CURATED,
+    MAX_INPUT_CHARS,
+    NAME,
+    NOT_NAME,
+    Normaliser,
+    answer_kinds,
+    expected_answer_kind,
+    fold,
+    stem,
+    words,
+)
+
+SYNONYMS = Normaliser(
+    [
+        ("beijing", "china"),
+        ("prc", "china"),
+        ("chinese", "china"),
+        ("bri", "belt and road initiative"),
+        ("belt and road", "belt and road initiative"),
+        ("u.s.", "united states"),
+        ("unsc", "security council"),
+    ]
+)
+
+
+def test_case_width_accents_and_invisible_characters_fold_away() -> None:
+    assert words("Vučić") == ["vucic"]
+    assert words("ＣＨＩＮＡ") == ["china"]  # full-width letters (NFKC)
+    assert words("Ko\u200bsovo") == ["kosovo"]  # zero-width space inside a word
+    assert words("\u202eKosovo\u202c") == ["kosovo"]  # bidi override characters
+    assert words("Đorđe Łódź Øre") == ["dorde", "lodz", "ore"]
+
+
+def test_possessives_and_punctuation() -> None:
+    assert words("China’s stance on Kosovo's UNESCO bid?!") == ["china", "stance", "on", "kosovo", "unesco", "bid"]
+    assert words("don't") == ["dont"]
+    assert words("...,,,!!!") == []
+
+
+def test_emoji_symbols_and_mixed_scripts() -> None:
+    assert words("🇨🇳 China 🙂 ⚽") == ["china"]
+    assert words("Косово Kosovo") == ["косово", "kosovo"]
+
+
+def test_synonyms_replace_whole_phrases_longest_first() -> None:
+    assert SYNONYMS.content_words("Beijing's view of the BRI") == ["china", "view", "belt", "road", "initiative"]
+    assert SYNONYMS.content_words("the Belt and Road") == ["belt", "road", "initiative"]
+    assert SYNONYMS.content_words("PRC and the UNSC") == ["china", "security", "council"]
+
+
+def test_question_words_carry_flags() -> None:
+    flags = dict((t.word, t.flag) for t in SYNONYMS.analyse("Does Japan back the BRI like Beijing does?"))
+    assert flags["japan"] == NAME  # capitalised inside a sentence
+    assert flags["belt"] == NAME  # BRI was written in capitals
+    assert flags["back"] == NOT_NAME
+    assert "does" not in flags and "the" not in flags  # filler words go
+    lower = dict((t.word, t.flag) for t in SYNONYMS.analyse("does beijing back the bri"))
+    assert lower["china"] == CURATED and lower["belt"] == CURATED
+
+
+def test_capital_initialisms_are_names_but_the_pronoun_is_filler() -> None:
+    assert [t.word for t in SYNONYMS.analyse("Is the US involved?")] == ["united", "states", "involved"]
+    assert [t.word for t in SYNONYMS.analyse("tell us about it")] == []
+    assert [t.word for t in SYNONYMS.analyse("WHAT IS CHINA'S STANCE")] == ["china", "stance"]  # shouting
+
+
+def test_stems_meet_across_spellings() -> None:
+    assert stem("recognise") == stem("recognize") == stem("recognized") == stem("recognising")
+    assert stem("1244") == "1244"
+
+
+def test_answer_kinds() -> None:
+    assert expected_answer_kind("When did it happen?") == "date"
+    assert expected_answer_kind("how many people work there") == "quantity"
+    assert expected_answer_kind("Why does China oppose it?") is None
+    assert answer_kinds("It happened in May 2023.") == {"date"}
+    assert answer_kinds("The mission has five employees.") == {"quantity"}
+    assert answer_kinds("No figures here.") == set()
+
+
+@given(st.text(max_size=2000))
+@settings(max_examples=300, deadline=None)
+def test_folding_never_fails_and_is_bounded(text: str) -> None:
+    folded = fold(text)
+    assert isinstance(folded, str)
+    assert len(words(text)) <= MAX_INPUT_CHARS
+    for word in words(text):
+        assert word and word == word.casefold() and word.isalnum()
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_analysis_is_deterministic_and_filler_free(text: str) -> None:
+    first = SYNONYMS.analyse(text)
+    assert first == SYNONYMS.analyse(text)
+    seen = [t.word for t in first]
+    assert len(seen) == len(set(seen))
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_folding_is_idempotent_on_words(text: str) -> None:
+    once = words(text)
+    assert words(" ".join(once)) == once
