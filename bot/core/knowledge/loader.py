@@ -59,7 +59,7 @@ class _List(list):
     item_lines: list[int]
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available: 5x faster
     """SafeLoader whose mappings and sequences carry line numbers."""
 
 
