@@ -6,9 +6,26 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench install clean
+.PHONY: run test bench install clean system-packages
 
-$(STAMP): pyproject.toml
+# Debian packages the project needs from the system, installed when missing (as root, e.g. in CI):
+# python3-venv for `python3 -m venv`, and PostgreSQL's server binaries, which the test session runs
+# as a throwaway server. Not root: the command to run is printed instead.
+system-packages:
+	@missing=""; \
+	$(PYTHON) -c "import ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "missing system packages:$$missing (run: sudo apt-get install -y$$missing)"; \
+	  fi; \
+	fi
+
+$(STAMP): pyproject.toml | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -19,7 +36,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/factbot run
 
-test: $(STAMP)
+test: system-packages $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
