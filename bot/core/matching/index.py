@@ -46,7 +46,7 @@ WEIGHT_FLOOR = 0.15
 #: name or a word rare in English that no fact uses weighs as much as the rarest term.
 UNKNOWN_ENGLISH_WEIGHT = 0.75
 #: Facts rescored after the accumulation pass.
-RESCORE_DEPTH = 16
+RESCORE_DEPTH = 12
 #: Facts whose accumulated weight is below this share of the best one's are not rescored.
 CANDIDATE_RATIO = 0.5
 #: Lowest rapidfuzz ratio for a typo match, and the shortest word we try to correct.
@@ -154,21 +154,17 @@ class QuestionIndex:
         self._phr_display = phr_display
         self._fact_start = fact_start
 
-        # Postings: term -> facts (with credit) and term -> phrasings (sorted ids).
+        # Postings: term -> facts, with the credit each fact gives the term.
         f_post: list[list[int]] = [[] for _ in vocab]
         f_credit: list[list[float]] = [[] for _ in vocab]
         for f_index, credit in enumerate(credit_rows):
             for tid, value in credit.items():
                 f_post[tid].append(f_index)
                 f_credit[tid].append(value)
-        p_post: list[list[int]] = [[] for _ in vocab]
-        for pid, ids in enumerate(phr_terms):
-            for tid in ids:
-                p_post[tid].append(pid)
         self._fact_postings = [np.asarray(p, dtype=np.int32) for p in f_post]
         self._fact_credit = [np.asarray(c, dtype=np.float32) for c in f_credit]
-        self._phrase_postings = [np.asarray(p, dtype=np.int32) for p in p_post]
-        del f_post, f_credit, p_post, credit_rows
+        self._phr_terms = phr_terms
+        del f_post, f_credit, credit_rows
 
         # Terms found in exactly the same facts ("geng" and "shuang") are one name: they count once.
         first_with: dict[bytes, int] = {}
@@ -341,13 +337,11 @@ class QuestionIndex:
         owners: frozenset[str],
     ) -> Hit:
         start, end = self._fact_start[f_index], self._fact_start[f_index + 1]
-        phrase_weights = np.zeros(end - start, dtype=np.float64)
-        for t in known:
-            postings = self._phrase_postings[t.term]
-            a, b = np.searchsorted(postings, (start, end))
-            if b > a:
-                phrase_weights[postings[a:b] - start] += t.weight * t.similarity
-        phrase_coverage = float(phrase_weights.max()) / total if end > start else 0.0
+        weights = [(t.term, t.weight * t.similarity) for t in known]
+        best_phrase = max(
+            (sum(w for term, w in weights if term in self._phr_terms[pid]) for pid in range(start, end)), default=0.0
+        )
+        phrase_coverage = best_phrase / total
         similarity, closeness, phrasing = 0.0, 0.0, self.facts[f_index].title
         if end > start:
             found = process.extractOne(
