@@ -8,6 +8,8 @@ is noticed in seconds, not minutes.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,26 @@ def mask(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def _use_wal(cursor: Any) -> None:
+    """Switch a new SQLite file to WAL (readers never wait for the writer); the mode stays in the file.
+
+    The switch needs the file to itself and fails at once, without waiting, while another connection
+    is using it: that only happens while several processes create the same new file, so try again.
+    """
+    for _attempt in range(100):
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.02)
+    cursor.execute("PRAGMA journal_mode=WAL")
+
+
 def create_engine(url: URL) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -59,8 +81,9 @@ def create_engine(url: URL) -> AsyncEngine:
             # Let SQLAlchemy, not the driver, decide when transactions begin (see "begin" below).
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+            for pragma in ("busy_timeout=30000", "foreign_keys=ON", "synchronous=NORMAL"):
                 cursor.execute(f"PRAGMA {pragma}")
+            _use_wal(cursor)
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
