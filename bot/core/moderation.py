@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -243,6 +243,22 @@ def _audit(action: str, actor: Actor, fact_id: str | None = None, **detail: Any)
 
 
 _SYSTEM = Actor(platform="system", user="factbot")
+#: Seconds before a background task that failed unexpectedly is started again.
+RESTART_DELAY = 1.0
+
+
+async def _supervised(name: str, run: Callable[[], Awaitable[None]]) -> None:
+    """Run a background task for the bot's lifetime: an unexpected error is logged with its traceback
+    and the task starts again, so a bug in one run never silently ends logging or change watching."""
+    while True:
+        try:
+            await run()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background task %r failed; restarting it in %.0f s", name, RESTART_DELAY)
+            await asyncio.sleep(RESTART_DELAY)
 
 
 class Moderation:
@@ -310,9 +326,11 @@ class Moderation:
             )
         if background:
             self._tasks = [
-                asyncio.create_task(self.log.run(), name="factbot-log-writer"),
-                asyncio.create_task(self._storage.watch(self._on_change), name="factbot-watcher"),
-                asyncio.create_task(self._maintain(), name="factbot-maintenance"),
+                asyncio.create_task(_supervised("log writer", self.log.run), name="factbot-log-writer"),
+                asyncio.create_task(
+                    _supervised("change watcher", lambda: self._storage.watch(self._on_change)), name="factbot-watcher"
+                ),
+                asyncio.create_task(_supervised("maintenance", self._maintain), name="factbot-maintenance"),
             ]
 
     async def close(self, timeout: float = 5.0) -> None:

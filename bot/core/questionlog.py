@@ -47,6 +47,7 @@ class QuestionLog:
         self._degraded = False
         self._dropped_this_outage = 0
         self.dropped = 0
+        self.rejected = 0
 
     @property
     def buffered(self) -> int:
@@ -115,7 +116,7 @@ class QuestionLog:
                 questions = [entry for _, entry in batch if isinstance(entry, QuestionRecord)]
                 feedback = [entry for _, entry in batch if isinstance(entry, FeedbackRecord)]
                 try:
-                    await self._storage.write_log(questions, feedback)
+                    await self._write(questions, feedback)
                 except StorageUnavailable:
                     if not self._degraded:
                         log.warning(
@@ -140,6 +141,26 @@ class QuestionLog:
                 self._degraded = False
                 self._dropped_this_outage = 0
             return written
+
+    async def _write(self, questions: list[QuestionRecord], feedback: list[FeedbackRecord]) -> None:
+        """Write a batch; when the database rejects it (not an outage), write entry by entry and drop the
+        entries it rejects, so one bad entry never blocks the log."""
+        try:
+            await self._storage.write_log(questions, feedback)
+            return
+        except StorageUnavailable:
+            raise
+        except Exception:
+            log.exception("the database rejected a batch of %d log entries; writing them one by one", len(questions) + len(feedback))
+        for entries in ([([q], []) for q in questions] + [([], [f]) for f in feedback]):
+            try:
+                await self._storage.write_log(*entries)
+            except StorageUnavailable:
+                raise
+            except Exception:
+                self.rejected += 1
+                self._metrics.log_dropped.inc()
+                log.exception("log entry dropped: the database rejected it")
 
     async def run(self) -> None:
         """Write queued entries as they come, retrying with backoff while the database is away."""

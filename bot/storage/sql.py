@@ -79,15 +79,23 @@ def _reason(exc: BaseException) -> str:
     return f"{type(inner).__name__}: {first_line}"[:200] if first_line else type(inner).__name__
 
 
+def _text(value: str | None, limit: int | None = None) -> str | None:
+    """Text as every database takes it: no NUL characters (PostgreSQL refuses them), within the column."""
+    if value is None:
+        return None
+    value = value.replace("\x00", "")
+    return value[:limit] if limit else value
+
+
 def _question_row(record: QuestionRecord) -> dict[str, Any]:
     return {
         "id": record.id,
         "asked_at": record.asked_at,
-        "platform": record.platform,
-        "community": record.community,
-        "channel": record.channel,
+        "platform": _text(record.platform, 32),
+        "community": _text(record.community, 100),
+        "channel": _text(record.channel, 100),
         "user_hash": record.user_hash,
-        "question": record.question,
+        "question": _text(record.question),
         "fact_id": record.fact_id,
         "score": record.score,
         "outcome": record.outcome,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import hmac
+import uuid
 
+from bot.core.ports import QuestionRecord
 from bot.core.service import AskContext
 from bot.storage.keys import load_user_key
 from support.storage import eventually, rows
@@ -65,3 +69,22 @@ async def test_the_background_writer_logs_without_being_asked(make_bot) -> None:
 
     await eventually(written, timeout=5)
     assert bot.moderation.log.buffered == 0
+
+
+async def test_awkward_text_is_stored_and_a_rejected_entry_never_blocks_the_log(make_bot, database_url: str) -> None:
+    bot = await make_bot(background=False)
+    long_channel = AskContext(platform="discord", community="g" * 300, channel="c" * 300, user="1")
+    answer = await bot.ask("nul\x00 in the middle of kosovo?", long_channel)
+    await bot.flush_logs()
+    (row,) = await rows(bot, "questions")
+    assert row.question == "nul in the middle of kosovo?" and len(row.community) == 100
+
+    if database_url.startswith("postgresql"):  # SQLite does not enforce column lengths
+        good = QuestionRecord(uuid.uuid4().hex, dt.datetime.now(dt.UTC), "discord", "g", "c", None,
+                              "who won the 1998 world cup?", None, 12.0, "abstained", 0.4)
+        bad = dataclasses.replace(good, id=uuid.uuid4().hex, outcome="x" * 40)  # too long for its column
+        bot.moderation.log.record(bad)
+        bot.moderation.log.record(good)
+        await bot.flush_logs()
+        assert {r.id for r in await rows(bot, "questions")} == {answer.log_id, good.id}
+        assert bot.moderation.log.rejected == 1 and bot.moderation.log.buffered == 0
