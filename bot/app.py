@@ -68,15 +68,11 @@ def start_observability(settings: Settings, bot: FactBot) -> ObservabilityServer
     """Serve ``/metrics`` and ``/healthz`` when ``FACTBOT_METRICS_PORT`` is set."""
     if settings.metrics.port is None or bot.metrics is None:
         return None
-    return ObservabilityServer(
-        settings.metrics.host, settings.metrics.port, bot.metrics.exposition, bot.health
-    ).start()
+    return ObservabilityServer(settings.metrics.host, settings.metrics.port, bot.metrics.exposition, bot.health).start()
 
 
 @contextlib.asynccontextmanager
-async def running_bot(
-    settings: Settings | None = None, *, knowledge_dir: Path | None = None
-) -> AsyncIterator[FactBot]:
+async def running_bot(settings: Settings | None = None, *, knowledge_dir: Path | None = None) -> AsyncIterator[FactBot]:
     """A started bot with its health endpoint, closed (buffered logs written) on exit."""
     settings = settings or load_settings()
     bot = await create_bot(settings, knowledge_dir=knowledge_dir)

@@ -291,7 +291,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     edit.add_argument("--title")
     edit.add_argument("--answer")
     edit.add_argument("--topic")
-    for field, singular in (("questions", "question"), ("tags", "tag"), ("keywords", "keyword"), ("related", "related")):
+    for field, singular in (
+        ("questions", "question"),
+        ("tags", "tag"),
+        ("keywords", "keyword"),
+        ("related", "related"),
+    ):
         edit.add_argument(f"--add-{singular}", dest=f"add_{field}", action="append", metavar="TEXT")
         edit.add_argument(f"--remove-{singular}", dest=f"remove_{field}", action="append", metavar="TEXT")
 

@@ -130,9 +130,7 @@ def _layout(text: str) -> _FileLayout | None:
         return None
     if not isinstance(root, yaml.MappingNode):
         return None
-    sequence = next(
-        (v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "facts"), None
-    )
+    sequence = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "facts"), None)
     if not isinstance(sequence, yaml.SequenceNode) or sequence.flow_style:
         return None
     lines = text.splitlines(keepends=True)
@@ -141,8 +139,11 @@ def _layout(text: str) -> _FileLayout | None:
         if not isinstance(node, yaml.MappingNode) or node.flow_style:
             return None
         fact_id = next(
-            (v.value for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "id"
-             and isinstance(v, yaml.ScalarNode)),
+            (
+                v.value
+                for k, v in node.value
+                if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode)
+            ),
             None,
         )
         start = node.start_mark.line

@@ -169,7 +169,8 @@ def render_stats(stats: Stats) -> str:
     """Statistics as compact plain text (at most 3,000 characters)."""
     scope = f"community {stats.community}" if stats.community else "all communities"
     lines = [
-        f"Last {stats.days} day{'s' if stats.days != 1 else ''} ({stats.since:%Y-%m-%d} to {stats.until:%Y-%m-%d}, {scope})",
+        f"Last {stats.days} day{'s' if stats.days != 1 else ''} "
+        f"({stats.since:%Y-%m-%d} to {stats.until:%Y-%m-%d}, {scope})",
         f"Questions: {stats.total}. Answered: {stats.answered}, with suggestions: {stats.suggested}, "
         f"abstained: {stats.abstained}. Answer rate: {_percent(stats.answer_rate)}.",
         f"Feedback: {stats.helpful} helpful, {stats.not_helpful} not helpful "
@@ -185,9 +186,7 @@ def render_stats(stats: Stats) -> str:
             lines.append(f"  {day:%m-%d} {count:>5} {bar}")
     if stats.top_facts:
         lines.append("Most asked facts:")
-        lines.extend(
-            f"  {i}. {_clip(f.title, 70)} ({f.fact_id}): {f.count}" for i, f in enumerate(stats.top_facts, 1)
-        )
+        lines.extend(f"  {i}. {_clip(f.title, 70)} ({f.fact_id}): {f.count}" for i, f in enumerate(stats.top_facts, 1))
     if stats.slowest:
         lines.append("Slowest answers:")
         lines.extend(f"  {s.latency_ms:7.1f} ms  “{_clip(s.question, 70)}”" for s in stats.slowest)
@@ -345,7 +344,9 @@ class Moderation:
             try:
                 await asyncio.wait_for(self.log.flush(), timeout)
             except (StorageUnavailable, TimeoutError):
-                log.warning("closing with %d question log entries not written (database unavailable)", self.log.buffered)
+                log.warning(
+                    "closing with %d question log entries not written (database unavailable)", self.log.buffered
+                )
         await self._storage.close()
 
     async def _open(self) -> None:
@@ -515,7 +516,11 @@ class Moderation:
                 return current
             self._check_related(fact)
             after = _overlay.document(fact)
-            diff = {key: {"before": before.get(key), "after": value} for key, value in after.items() if before.get(key) != value}
+            diff = {
+                key: {"before": before.get(key), "after": value}
+                for key, value in after.items()
+                if before.get(key) != value
+            }
             await self._save(fact_id, self._entry(fact, actor), _audit(action, actor, fact_id, changes=diff))
             log.info("fact %s: %s by %s (%s)", fact_id, action, actor, ", ".join(sorted(diff)))
             return fact

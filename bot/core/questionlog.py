@@ -151,8 +151,11 @@ class QuestionLog:
         except StorageUnavailable:
             raise
         except Exception:
-            log.exception("the database rejected a batch of %d log entries; writing them one by one", len(questions) + len(feedback))
-        for entries in ([([q], []) for q in questions] + [([], [f]) for f in feedback]):
+            log.exception(
+                "the database rejected a batch of %d log entries; writing them one by one",
+                len(questions) + len(feedback),
+            )
+        for entries in [([q], []) for q in questions] + [([], [f]) for f in feedback]:
             try:
                 await self._storage.write_log(*entries)
             except StorageUnavailable:

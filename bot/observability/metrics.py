@@ -22,10 +22,14 @@ class Metrics:
             "factbot_questions", "Questions answered, by platform and outcome.", ["platform", "outcome"], registry=r
         )
         self.latency = Histogram(
-            "factbot_answer_latency_seconds", "Time to answer a question from memory.", buckets=LATENCY_BUCKETS,
+            "factbot_answer_latency_seconds",
+            "Time to answer a question from memory.",
+            buckets=LATENCY_BUCKETS,
             registry=r,
         )
-        self.facts = Gauge("factbot_knowledge_facts", "Facts in the knowledge base, by visibility.", ["state"], registry=r)
+        self.facts = Gauge(
+            "factbot_knowledge_facts", "Facts in the knowledge base, by visibility.", ["state"], registry=r
+        )
         self.overlay = Gauge("factbot_knowledge_overlay_entries", "Runtime edits laid over the files.", registry=r)
         self.reloads = Counter("factbot_knowledge_reloads", "Knowledge reloads, by result.", ["result"], registry=r)
         self.feedback = Counter("factbot_feedback", "Feedback recorded, by verdict.", ["helpful"], registry=r)
@@ -34,7 +38,9 @@ class Metrics:
         )
         self.db_up = Gauge("factbot_database_up", "1 when the last database operation succeeded.", registry=r)
         self.log_buffered = Gauge("factbot_log_buffered", "Log entries waiting in memory for the database.", registry=r)
-        self.log_dropped = Counter("factbot_log_dropped", "Log entries dropped because the buffer was full.", registry=r)
+        self.log_dropped = Counter(
+            "factbot_log_dropped", "Log entries dropped because the buffer was full.", registry=r
+        )
         self.db_up.set(0)
 
     def observe_answer(self, platform: str, outcome: str, seconds: float) -> None:

@@ -129,7 +129,9 @@ class SqlStorage:
         self._migrated = False
         self._open_lock = asyncio.Lock()
         self.postgres = url.get_backend_name() == "postgresql"
-        self.poll_interval = poll_interval if poll_interval is not None else (POLL_POSTGRES if self.postgres else POLL_SQLITE)
+        self.poll_interval = (
+            poll_interval if poll_interval is not None else (POLL_POSTGRES if self.postgres else POLL_SQLITE)
+        )
 
     @property
     def available(self) -> bool:
@@ -219,7 +221,9 @@ class SqlStorage:
             if feedback:
                 wanted = {f.log_id for f in feedback}
                 known = set(
-                    (await connection.execute(sa.select(t.questions.c.id).where(t.questions.c.id.in_(wanted)))).scalars()
+                    (
+                        await connection.execute(sa.select(t.questions.c.id).where(t.questions.c.id.in_(wanted)))
+                    ).scalars()
                 )
                 rows = [
                     {"log_id": f.log_id, "user_hash": f.user_hash, "helpful": f.helpful, "given_at": f.given_at}
@@ -236,7 +240,9 @@ class SqlStorage:
                 return False
             inserted = await connection.execute(
                 self._insert_ignoring(t.feedback, ["log_id", "user_hash"])
-                .values(log_id=record.log_id, user_hash=record.user_hash, helpful=record.helpful, given_at=record.given_at)
+                .values(
+                    log_id=record.log_id, user_hash=record.user_hash, helpful=record.helpful, given_at=record.given_at
+                )
                 .returning(t.feedback.c.id)
             )
             return inserted.first() is not None

@@ -49,12 +49,25 @@ def test_add_edit_hide_export_audit(bot_settings: Settings, tmp_path: Path, caps
     source = tmp_path / "fact.yaml"
     source.write_text(FACT_YAML, encoding="utf-8")
 
-    assert kb(capsys, "--as", "Alice", "add", str(source)) == (0, "Added kosovo-olympics (International organisations): Kosovo and the Olympics\n", "")
+    assert kb(capsys, "--as", "Alice", "add", str(source)) == (
+        0,
+        "Added kosovo-olympics (International organisations): Kosovo and the Olympics\n",
+        "",
+    )
     code, _, err = kb(capsys, "add", str(source))
     assert code == 1 and "already exists" in err
 
-    code, out, _ = kb(capsys, "edit", "kosovo-olympics", "--answer", "Since 2014, says the IOC.",
-                      "--add-question", "Is Kosovo in the Olympics?", "--add-tag", "sport")
+    code, out, _ = kb(
+        capsys,
+        "edit",
+        "kosovo-olympics",
+        "--answer",
+        "Since 2014, says the IOC.",
+        "--add-question",
+        "Is Kosovo in the Olympics?",
+        "--add-tag",
+        "sport",
+    )
     assert code == 0 and out == "Edited kosovo-olympics: answer, questions, tags\n"
     fact = _fact(bot_settings, "kosovo-olympics")
     assert fact.answer == "Since 2014, says the IOC." and fact.questions[-1] == "Is Kosovo in the Olympics?"
@@ -93,8 +106,11 @@ def test_add_reads_stdin_and_a_facts_list(bot_settings: Settings, monkeypatch, c
     import io
 
     second = FACT_YAML.replace("kosovo-olympics", "kosovo-fifa").replace("IOC", "FIFA")
-    listed = "facts:\n" + "".join(("    " if i else "  - ") + line + "\n"
-                                  for doc in (FACT_YAML, second) for i, line in enumerate(doc.splitlines()))
+    listed = "facts:\n" + "".join(
+        ("    " if i else "  - ") + line + "\n"
+        for doc in (FACT_YAML, second)
+        for i, line in enumerate(doc.splitlines())
+    )
     monkeypatch.setattr("sys.stdin", io.StringIO(listed))
     code, out, err = kb(capsys, "add", "-")
     assert code == 0 and out.count("Added ") == 2, err
@@ -113,8 +129,11 @@ def test_stats_unanswered_and_privacy_commands(bot_settings: Settings, capsys) -
     async def chat() -> None:
         bot = await create_bot(bot_settings, background=False)
         try:
-            for user, question in (("U1", "who won the 1998 world cup?"), ("U2", "Who won the 1998 World Cup"),
-                                   ("U1", "does china recognise kosovo?")):
+            for user, question in (
+                ("U1", "who won the 1998 world cup?"),
+                ("U2", "Who won the 1998 World Cup"),
+                ("U1", "does china recognise kosovo?"),
+            ):
                 await bot.ask(question, AskContext(platform="slack", community="T1", user=user))
         finally:
             await bot.close()
@@ -126,7 +145,11 @@ def test_stats_unanswered_and_privacy_commands(bot_settings: Settings, capsys) -
     assert code == 0 and "asked 2×" in out and "1998 world cup" in out.casefold()
     code, out, _ = kb(capsys, "stats", "--json")
     assert code == 0 and '"total": 3' in out
-    assert kb(capsys, "forget-user", "slack", "U1") == (0, "Deleted 2 logged question(s) and feedback of that user.\n", "")
+    assert kb(capsys, "forget-user", "slack", "U1") == (
+        0,
+        "Deleted 2 logged question(s) and feedback of that user.\n",
+        "",
+    )
     assert kb(capsys, "purge")[1] == "Purged 0 logged question(s) older than the retention period.\n"
 
 

@@ -58,7 +58,9 @@ def test_new_facts_go_to_an_overlay_file_per_topic_and_later_ones_are_appended(k
     assert path.read_text(encoding="utf-8").startswith(NEW_FILE_HEADER)
     assert load_knowledge(knowledge_copy).get(NEW.id) == NEW
 
-    second = NEW.model_copy(update={"id": "kosovo-fifa", "title": "Kosovo and FIFA", "questions": ["Is Kosovo in FIFA?"]})
+    second = NEW.model_copy(
+        update={"id": "kosovo-fifa", "title": "Kosovo and FIFA", "questions": ["Is Kosovo in FIFA?"]}
+    )
     kb = load_knowledge(knowledge_copy).with_facts([second])
     assert export_overlay(knowledge_copy, kb, [second.id], knowledge_copy) == [path]
     reloaded = load_knowledge(knowledge_copy)

@@ -42,7 +42,19 @@ def test_stats_show_rates_top_facts_and_slowest() -> None:
 
 
 def test_empty_stats_say_n_a_instead_of_dividing_by_zero() -> None:
-    text = render_stats(_stats(total=0, answered=0, suggested=0, abstained=0, helpful=0, not_helpful=0, top_facts=[], slowest=[], mean_latency_ms=None))
+    text = render_stats(
+        _stats(
+            total=0,
+            answered=0,
+            suggested=0,
+            abstained=0,
+            helpful=0,
+            not_helpful=0,
+            top_facts=[],
+            slowest=[],
+            mean_latency_ms=None,
+        )
+    )
     assert "Answer rate: n/a." in text and "helpful ratio n/a" in text
 
 

@@ -32,12 +32,18 @@ def test_spelling_case_and_punctuation_variants_form_one_group_counted() -> None
 
 
 def test_a_question_about_another_subject_stays_apart() -> None:
-    groups = group_unanswered(_rows(("does china recognise kosovo", 1, "abstained"), ("does russia recognise kosovo", 2, "abstained")))
+    groups = group_unanswered(
+        _rows(("does china recognise kosovo", 1, "abstained"), ("does russia recognise kosovo", 2, "abstained"))
+    )
     assert sorted(g.question for g in groups) == ["does china recognise kosovo", "does russia recognise kosovo"]
 
 
 def test_ties_are_broken_by_recency_and_limit_applies() -> None:
-    rows = _rows(("what about taiwan", 1, "abstained"), ("tell me about tibet", 5, "abstained"), ("xinjiang policy", 3, "abstained"))
+    rows = _rows(
+        ("what about taiwan", 1, "abstained"),
+        ("tell me about tibet", 5, "abstained"),
+        ("xinjiang policy", 3, "abstained"),
+    )
     groups = group_unanswered(rows, limit=2)
     assert [g.question for g in groups] == ["tell me about tibet", "xinjiang policy"]
 

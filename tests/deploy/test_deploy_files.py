@@ -55,7 +55,7 @@ def test_image_is_slim_python_and_runs_as_a_non_root_user() -> None:
     assert users, "the image must switch to an unprivileged user"
     user = users[-1].split(":")[0]
     assert user not in {"root", "0"}
-    assert any(name == "RUN" and f"useradd" in arguments and user in arguments for name, arguments in stage)
+    assert any(name == "RUN" and "useradd" in arguments and user in arguments for name, arguments in stage)
     assert ("ENTRYPOINT", '["factbot"]') in stage and ("CMD", '["run"]') in stage
     env = _env_of(stage)
     assert env["FACTBOT_DATA_DIR"] == "/data" and ("VOLUME", '["/data"]') in stage
@@ -98,7 +98,10 @@ def test_compose_runs_the_bot_and_postgres_with_health_checks_volumes_and_restar
     assert bot["build"] == "."
     assert bot["env_file"] == ".env"
     assert bot["depends_on"]["db"]["condition"] == "service_healthy"
-    assert bot["environment"]["DATABASE_URL"].startswith("postgresql://") and "@db:5432/" in bot["environment"]["DATABASE_URL"]
+    assert (
+        bot["environment"]["DATABASE_URL"].startswith("postgresql://")
+        and "@db:5432/" in bot["environment"]["DATABASE_URL"]
+    )
     assert any(v.startswith("factbot-data:/data") for v in bot["volumes"])
     port = bot["environment"]["FACTBOT_METRICS_PORT"]
     assert f"127.0.0.1:{port}/healthz" in " ".join(bot["healthcheck"]["test"])
@@ -139,8 +142,17 @@ def test_env_example_documents_every_setting() -> None:
     assert compose_variables <= documented
 
 
-@pytest.mark.parametrize("name", ["DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
-                                  "FACTBOT_USER_HASH_KEY", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DISCORD_TOKEN",
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "FACTBOT_USER_HASH_KEY",
+        "DATABASE_URL",
+    ],
+)
 def test_env_example_holds_no_secret_values(name: str) -> None:
     text = (ROOT / ".env.example").read_text(encoding="utf-8")
     (line,) = [line for line in text.splitlines() if re.match(rf"^#? ?{name}=", line)]

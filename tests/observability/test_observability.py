@@ -38,8 +38,10 @@ async def test_metrics_and_health_endpoint(bot_settings: Settings) -> None:
         status, content_type, metrics = _get(base + "/metrics")
         assert status == 200 and content_type.startswith("text/plain")
         assert 'factbot_questions_total{outcome="abstained",platform="slack"} 1.0' in metrics
-        assert any(line.startswith('factbot_questions_total{outcome="') and 'platform="discord"' in line
-                   for line in metrics.splitlines())
+        assert any(
+            line.startswith('factbot_questions_total{outcome="') and 'platform="discord"' in line
+            for line in metrics.splitlines()
+        )
         assert "factbot_answer_latency_seconds_count 2.0" in metrics
         assert f'factbot_knowledge_facts{{state="visible"}} {float(len(bot.knowledge.visible))}' in metrics
         assert "factbot_database_up 1.0" in metrics
@@ -48,8 +50,14 @@ async def test_metrics_and_health_endpoint(bot_settings: Settings) -> None:
         status, content_type, body = _get(base + "/healthz")
         health = json.loads(body)
         assert status == 200 and content_type == "application/json"
-        assert health == {"status": "ok", "facts": len(bot.knowledge.visible), "hidden": 0,
-                          "database": "ok", "log_buffered": 0, "log_dropped": 0}
+        assert health == {
+            "status": "ok",
+            "facts": len(bot.knowledge.visible),
+            "hidden": 0,
+            "database": "ok",
+            "log_buffered": 0,
+            "log_dropped": 0,
+        }
     finally:
         server.stop()
         await bot.close()

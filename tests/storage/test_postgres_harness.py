@@ -18,9 +18,8 @@ def test_a_server_that_cannot_start_skips_locally_and_fails_in_ci(monkeypatch, i
 
     monkeypatch.setattr(postgres, "IN_CI", in_ci)
     monkeypatch.setattr(postgres, "throwaway_postgres", contextlib.contextmanager(_unavailable))
-    with pytest.raises(outcome, match="initdb not found"):
-        with postgres.server_for_tests():
-            pass
+    with pytest.raises(outcome, match="initdb not found"), postgres.server_for_tests():
+        pass
 
 
 def test_not_root_without_binaries_says_what_to_install(monkeypatch) -> None:

@@ -14,12 +14,28 @@ NOW = dt.datetime.now(dt.UTC)
 MOD = Actor(platform="cli", user="alice")
 
 
-def _question(text: str, *, days_ago: float = 0, community: str = "g1", outcome: str = "answered",
-              fact_id: str | None = "china-stance-on-kosovo", latency: float = 1.0, user_hash: str = "h1") -> QuestionRecord:
+def _question(
+    text: str,
+    *,
+    days_ago: float = 0,
+    community: str = "g1",
+    outcome: str = "answered",
+    fact_id: str | None = "china-stance-on-kosovo",
+    latency: float = 1.0,
+    user_hash: str = "h1",
+) -> QuestionRecord:
     return QuestionRecord(
-        id=uuid.uuid4().hex, asked_at=NOW - dt.timedelta(days=days_ago), platform="discord", community=community,
-        channel="c", user_hash=user_hash, question=text, fact_id=None if outcome == "abstained" else fact_id,
-        score=80.0, outcome=outcome, latency_ms=latency,
+        id=uuid.uuid4().hex,
+        asked_at=NOW - dt.timedelta(days=days_ago),
+        platform="discord",
+        community=community,
+        channel="c",
+        user_hash=user_hash,
+        question=text,
+        fact_id=None if outcome == "abstained" else fact_id,
+        score=80.0,
+        outcome=outcome,
+        latency_ms=latency,
     )
 
 
@@ -35,8 +51,12 @@ async def test_stats_for_a_period_and_a_community(make_bot) -> None:
         _question("other community", days_ago=0.2, community="g2", fact_id=fact_b),
         _question("too old", days_ago=10, fact_id=fact_b),
     ]
-    votes = [FeedbackRecord(logged[0].id, "u1", True, NOW), FeedbackRecord(logged[0].id, "u2", True, NOW),
-             FeedbackRecord(logged[3].id, "u1", False, NOW), FeedbackRecord(logged[5].id, "u1", False, NOW)]
+    votes = [
+        FeedbackRecord(logged[0].id, "u1", True, NOW),
+        FeedbackRecord(logged[0].id, "u2", True, NOW),
+        FeedbackRecord(logged[3].id, "u1", False, NOW),
+        FeedbackRecord(logged[5].id, "u1", False, NOW),
+    ]
     await bot.moderation.storage.write_log(logged, votes)
 
     stats = await bot.stats(days=7, community="g1")
@@ -68,8 +88,9 @@ async def test_unanswered_groups_abstained_and_unhelpful_questions(make_bot) -> 
         _question("old and forgotten", outcome="abstained", days_ago=40),
         _question("elsewhere", outcome="abstained", community="g2"),
     ]
-    await bot.moderation.storage.write_log(logged, [FeedbackRecord(logged[2].id, "u9", False, NOW),
-                                                     FeedbackRecord(logged[4].id, "u9", True, NOW)])
+    await bot.moderation.storage.write_log(
+        logged, [FeedbackRecord(logged[2].id, "u9", False, NOW), FeedbackRecord(logged[4].id, "u9", True, NOW)]
+    )
     groups = await bot.unanswered(days=30, community="g1")
     assert [(g.count, g.not_helpful) for g in groups] == [(3, 1), (1, 0)]
     assert groups[0].question.casefold().startswith("does china recogni")

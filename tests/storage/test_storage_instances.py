@@ -55,7 +55,9 @@ async def test_a_fact_added_through_one_instance_is_answered_by_the_other(make_b
     assert one.fact("kosovo-olympics").hidden
 
 
-async def test_a_reload_through_one_instance_reloads_the_other(make_bot, database_url: str, knowledge_copy: Path) -> None:
+async def test_a_reload_through_one_instance_reloads_the_other(
+    make_bot, database_url: str, knowledge_copy: Path
+) -> None:
     one, other = await make_bot(), await make_bot()
     (knowledge_copy / "olympics.yaml").write_text(
         "facts:\n  - id: kosovo-olympics\n    title: Kosovo and the Olympics\n"

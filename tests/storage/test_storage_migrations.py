@@ -17,7 +17,11 @@ def _differences(connection: sa.Connection) -> list[object]:
     context = MigrationContext.configure(
         connection, opts={"compare_type": True, "render_as_batch": connection.dialect.name == "sqlite"}
     )
-    return [d for d in compare_metadata(context, metadata) if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")]
+    return [
+        d
+        for d in compare_metadata(context, metadata)
+        if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")
+    ]
 
 
 async def test_migrations_build_exactly_the_declared_schema_and_are_idempotent(database_url: str, tmp_path) -> None:

@@ -35,7 +35,12 @@ async def test_an_added_fact_is_answered_at_once_and_audited(make_bot) -> None:
     assert answer.fact is not None and answer.fact.id == "kosovo-olympics"
     (entry,) = await bot.audit()
     assert (entry.action, entry.fact_id, entry.actor_platform, entry.actor_user, entry.actor_name) == (
-        "add", "kosovo-olympics", "discord", "4242", "curator")
+        "add",
+        "kosovo-olympics",
+        "discord",
+        "4242",
+        "curator",
+    )
     assert entry.detail["after"]["answer"] == NEW["answer"]
 
 
@@ -137,7 +142,9 @@ async def test_a_broken_reload_keeps_the_last_good_knowledge_and_reports_where(m
     assert [(e.action, e.detail.get("ok")) for e in await bot.audit()] == [("reload", True), ("reload", False)]
 
 
-async def test_export_writes_reviewable_files_and_the_next_reload_retires_the_edits(make_bot, knowledge_copy: Path) -> None:
+async def test_export_writes_reviewable_files_and_the_next_reload_retires_the_edits(
+    make_bot, knowledge_copy: Path
+) -> None:
     from bot.core.knowledge import load_knowledge
 
     bot = await make_bot(background=False)
@@ -148,7 +155,10 @@ async def test_export_writes_reviewable_files_and_the_next_reload_retires_the_ed
     written = await bot.export(actor=MOD)
 
     assert sorted(p.name for p in written) == sorted(
-        {"overlay-international-organisations.yaml", next(p.name for p in knowledge_copy.glob("*.yaml") if f"id: {fact.id}\n" in p.read_text())}
+        {
+            "overlay-international-organisations.yaml",
+            next(p.name for p in knowledge_copy.glob("*.yaml") if f"id: {fact.id}\n" in p.read_text()),
+        }
     )
     on_disk = load_knowledge(knowledge_copy)
     assert on_disk.get("kosovo-olympics") == bot.fact("kosovo-olympics")

@@ -23,11 +23,21 @@ pytestmark = pytest.mark.postgres
 
 ASK = AskContext(platform="discord", community="g", channel="c", user="1")
 MOD = Actor(platform="discord", user="2")
-QUESTIONS = ["does china recognise kosovo?", "what about serbia?", "who won the 1998 world cup?",
-             "why did china block kosovo from interpol?", "is china for or against kosovo?"]
-OLYMPICS = {"id": "kosovo-olympics", "title": "Kosovo and the Olympics", "answer": "Since 2014.",
-            "questions": ["When did the IOC recognise Kosovo?"], "topic": "International organisations",
-            "sources": [{"publisher": "Test Gazette", "article": "Games"}]}
+QUESTIONS = [
+    "does china recognise kosovo?",
+    "what about serbia?",
+    "who won the 1998 world cup?",
+    "why did china block kosovo from interpol?",
+    "is china for or against kosovo?",
+]
+OLYMPICS = {
+    "id": "kosovo-olympics",
+    "title": "Kosovo and the Olympics",
+    "answer": "Since 2014.",
+    "questions": ["When did the IOC recognise Kosovo?"],
+    "topic": "International organisations",
+    "sources": [{"publisher": "Test Gazette", "article": "Games"}],
+}
 #: Retry delays double up to 5 s while the database is away; recovery takes at most about that.
 RECOVERY_TIMEOUT = 15.0
 
@@ -39,8 +49,9 @@ def fault_server() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture
-def outage_settings(fault_server: PostgresServer, tmp_path: Path, knowledge_copy: Path,
-                    monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+def outage_settings(
+    fault_server: PostgresServer, tmp_path: Path, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
     if not fault_server.running():
         fault_server.start()
     monkeypatch.setenv("DATABASE_URL", fault_server.create_database())
@@ -90,7 +101,9 @@ async def test_answers_continue_and_the_buffered_log_lands_after_the_database_re
 
         seconds = await eventually(landed, timeout=RECOVERY_TIMEOUT, interval=0.1)
         print(f"buffered log written {seconds:.1f}s after the database came back")
-        assert sorted(r.id for r in await rows(bot, "questions")) == sorted([first.log_id, *(a.log_id for a in answers)])
+        assert sorted(r.id for r in await rows(bot, "questions")) == sorted(
+            [first.log_id, *(a.log_id for a in answers)]
+        )
         (vote,) = await rows(bot, "feedback")
         assert vote.log_id == answers[0].log_id and vote.helpful is False
         assert (await bot.stats()).total == 6

@@ -80,8 +80,19 @@ async def test_awkward_text_is_stored_and_a_rejected_entry_never_blocks_the_log(
     assert row.question == "nul in the middle of kosovo?" and len(row.community) == 100
 
     if database_url.startswith("postgresql"):  # SQLite does not enforce column lengths
-        good = QuestionRecord(uuid.uuid4().hex, dt.datetime.now(dt.UTC), "discord", "g", "c", None,
-                              "who won the 1998 world cup?", None, 12.0, "abstained", 0.4)
+        good = QuestionRecord(
+            uuid.uuid4().hex,
+            dt.datetime.now(dt.UTC),
+            "discord",
+            "g",
+            "c",
+            None,
+            "who won the 1998 world cup?",
+            None,
+            12.0,
+            "abstained",
+            0.4,
+        )
         bad = dataclasses.replace(good, id=uuid.uuid4().hex, outcome="x" * 40)  # too long for its column
         bot.moderation.log.record(bad)
         bot.moderation.log.record(good)

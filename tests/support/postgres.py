@@ -62,7 +62,9 @@ def install_postgres() -> None:
     for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"]):
         result = subprocess.run(command, env=_APT_ENV, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise PostgresUnavailable(f"`{' '.join(command)}` failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+            raise PostgresUnavailable(
+                f"`{' '.join(command)}` failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+            )
 
 
 def _free_port() -> int:
@@ -106,7 +108,13 @@ class PostgresServer:
         if self.owner is not None:
             command = ["runuser", "-u", self.owner, "--", *command]
         result = subprocess.run(
-            command, capture_output=True, text=True, check=False, timeout=timeout, cwd=self.root, env={**os.environ, "LC_ALL": "C"}
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+            cwd=self.root,
+            env={**os.environ, "LC_ALL": "C"},
         )
         if check and result.returncode != 0:
             log = self.logfile.read_text(errors="replace")[-3000:] if self.logfile.exists() else ""
@@ -116,7 +124,20 @@ class PostgresServer:
         return result
 
     def init(self) -> None:
-        self._run(["initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"])
+        self._run(
+            [
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ]
+        )
 
     def start(self) -> None:
         options = " ".join(
@@ -144,8 +165,21 @@ class PostgresServer:
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         result = self._run(
-            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER, "-d", database, "-v", "ON_ERROR_STOP=1",
-             "-qAtc", sql]
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                SUPERUSER,
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qAtc",
+                sql,
+            ]
         )
         return result.stdout.strip()
 

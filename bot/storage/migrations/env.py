@@ -22,10 +22,13 @@ def _render_item(kind: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
-def _compare_type(context: Any, inspected: Any, metadata_column: Any, inspected_type: Any, metadata_type: Any) -> bool | None:
+def _compare_type(
+    context: Any, inspected: Any, metadata_column: Any, inspected_type: Any, metadata_type: Any
+) -> bool | None:
     if isinstance(metadata_type, UTCDateTime):
         return not isinstance(inspected_type, sa.DateTime)
     return None
+
 
 connection = context.config.attributes.get("connection")
 if connection is None:

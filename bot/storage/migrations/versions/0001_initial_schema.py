@@ -21,14 +21,16 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "questions",
-        sa.Column("id", sa.String(length=32), nullable=False,
-                  comment="uuid4 hex made by the bot, so feedback can refer to it"),
+        sa.Column(
+            "id", sa.String(length=32), nullable=False, comment="uuid4 hex made by the bot, so feedback can refer to it"
+        ),
         sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("platform", sa.String(length=32), nullable=False),
         sa.Column("community", sa.String(length=100), nullable=True),
         sa.Column("channel", sa.String(length=100), nullable=True),
-        sa.Column("user_hash", sa.String(length=64), nullable=True,
-                  comment="HMAC-SHA256 of platform:user, never the raw id"),
+        sa.Column(
+            "user_hash", sa.String(length=64), nullable=True, comment="HMAC-SHA256 of platform:user, never the raw id"
+        ),
         sa.Column("question", sa.Text(), nullable=False),
         sa.Column("fact_id", sa.String(length=64), nullable=True),
         sa.Column("score", sa.Float(), nullable=False),
@@ -47,8 +49,9 @@ def upgrade() -> None:
         sa.Column("user_hash", sa.String(length=64), nullable=False),
         sa.Column("helpful", sa.Boolean(), nullable=False),
         sa.Column("given_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["log_id"], ["questions.id"], name=op.f("fk_feedback_log_id_questions"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["log_id"], ["questions.id"], name=op.f("fk_feedback_log_id_questions"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback")),
         sa.UniqueConstraint("log_id", "user_hash", name=op.f("uq_feedback_log_id_user_hash")),
     )
