@@ -28,3 +28,38 @@ def test_chat_questions_land_in_the_question_log(bot_settings: Settings, monkeyp
     stats, unanswered = asyncio.run(stats())
     assert stats.total == 2 and stats.abstained == 1
     assert [g.question for g in unanswered] == ["who won the 1998 world cup?"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_run_on_the_console_serves_metrics_and_health_when_a_port_is_set(
+    bot_settings: Settings, monkeypatch, capsys
+) -> None:
+    import json
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("FACTBOT_METRICS_PORT", str(port))
+    for token in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(token, raising=False)
+    seen: dict[str, str] = {}
+
+    class Stdin(io.StringIO):
+        """Asks one question, then reads the endpoint while the bot is running, then quits."""
+
+        def readline(self, *args: object) -> str:
+            if not seen:
+                seen["first"] = "asked"
+                return "does china recognise kosovo?\n"
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+                seen["metrics"] = response.read().decode()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                seen["health"] = response.read().decode()
+            return ""
+
+    monkeypatch.setattr("sys.stdin", Stdin())
+    assert main(["run"]) == 0
+    assert 'factbot_questions_total{outcome="' in seen["metrics"] and 'platform="console"' in seen["metrics"]
+    assert json.loads(seen["health"])["status"] == "ok"
