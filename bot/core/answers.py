@@ -22,6 +22,15 @@ SUGGEST_FLOOR = 45.0
 MAX_SUGGESTIONS = 3
 
 
+def confidence_label(score: float) -> str:
+    """How sure the bot is, in words and figures, the same on every platform: "high (91/100)"."""
+    if score >= 85:
+        return f"high ({score:.0f}/100)"
+    if score >= 70:
+        return f"good ({score:.0f}/100)"
+    return f"fair ({score:.0f}/100)"
+
+
 class Outcome(enum.StrEnum):
     ANSWERED = "answered"
     SUGGESTED = "suggested"  # answered, with other close facts offered

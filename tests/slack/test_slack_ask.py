@@ -10,6 +10,7 @@ import time
 import pytest
 
 from bot.adapters.slack._blocks import ACTION_SHARE, ACTION_SHOW_FACT, FEEDBACK_DOWN, FEEDBACK_UP
+from bot.core.answers import confidence_label
 from bot.core.service import FactBot
 from mock_slack import BOT_USER, TEAM, MockSlack
 from signed_requests import SlackSender
@@ -35,7 +36,7 @@ async def test_ask_is_acknowledged_at_once_and_answered_privately(sender: SlackS
     assert "closed on Sundays" in blocks[2]["text"]["text"]
     source, confidence = blocks[3]["elements"]
     assert source["text"] == "*Source:* Town Library, “Visitor guide”, Opening hours"
-    assert confidence["text"] == "Confidence: 100/100"
+    assert confidence["text"] == "Confidence: high (100/100)"
     related = [b["text"]["text"] for b in answer.buttons() if b["action_id"].startswith(ACTION_SHOW_FACT)]
     assert related == ["A library card is free for residents", "Reading room rules (R&D <quiet> zone)"]
     assert answer.button(ACTION_SHARE)["style"] == "primary"
@@ -239,7 +240,7 @@ async def test_slack_gives_the_same_answers_as_the_core(sender: SlackSender, sla
         shown = reply.blocks[1]["text"]["text"] if expected.fact else None
         assert shown == (expected.fact.title if expected.fact else None), question
         if expected.fact:
-            assert f"Confidence: {expected.score:.0f}/100" in reply.text()
+            assert f"Confidence: {confidence_label(expected.score)}" in reply.text()
             suggested = [b["value"] for b in reply.buttons() if b["action_id"].startswith(ACTION_SHOW_FACT)]
             assert suggested[: len(expected.suggestions)] == [s.fact_id for s in expected.suggestions]
 

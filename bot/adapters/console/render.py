@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.core.answers import Answer
+from bot.core.answers import Answer, confidence_label
 
 _WIDTH = 88
 
@@ -27,7 +27,7 @@ def render_answer(answer: Answer) -> str:
         lines.append(_wrap(fact.answer))
         lines.append("")
         lines.append(f"Source: {fact.source_line()}")
-        lines.append(f"Confidence: {answer.score:.0f}/100")
+        lines.append(f"Confidence: {confidence_label(answer.score)}")
         if answer.suggestions:
             lines.append("")
             lines.append("Did you mean:")

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import discord
 
-from bot.core.answers import Answer, Outcome
+from bot.core.answers import Answer, Outcome, confidence_label
 from bot.core.knowledge.schema import Fact
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -70,14 +70,6 @@ def quote(text: str, limit: int) -> str:
     """User text as a quoted, escaped line of at most ``limit`` characters."""
     flat = " ".join(text.split())
     return f"“{clip(escape(flat), max(limit - 2, 1))}”"
-
-
-def confidence_label(score: float) -> str:
-    if score >= 85:
-        return f"high ({score:.0f}/100)"
-    if score >= 70:
-        return f"good ({score:.0f}/100)"
-    return f"fair ({score:.0f}/100)"
 
 
 def _fit_total(embed: discord.Embed) -> discord.Embed:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.adapters.slack._text import escape, escape_within, truncate
-from bot.core.answers import Answer, Suggestion
+from bot.core.answers import Answer, Suggestion, confidence_label
 from bot.core.knowledge.schema import Fact
 
 # Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
@@ -147,7 +147,7 @@ def _quote(question: str, limit: int = SHARED_QUESTION_MAX) -> str:
 
 
 def _confidence(score: float) -> str:
-    return f"Confidence: {score:.0f}/100"
+    return f"Confidence: {confidence_label(score)}"
 
 
 def _fact_buttons(block_id: str, facts: Iterable[tuple[str, str]]) -> dict[str, Any]:
