@@ -49,20 +49,29 @@ def run_chat(knowledge_dir: Path, history_file: Path | None = None, settings: Se
 
 async def _chat(knowledge_dir: Path, history_file: Path | None, settings: Settings | None) -> int:
     from bot.app import running_bot
+    from bot.settings import load_settings
 
+    settings = settings or load_settings()
+    if history_file is None:
+        # Line history survives restarts, beside the local database.
+        history_file = settings.database.factbot_data_dir / "chat-history"
     async with running_bot(settings, knowledge_dir=knowledge_dir) as bot:
         return await _loop(bot, history_file)
 
 
-async def _loop(bot: FactBot, history_file: Path | None) -> int:
+async def _loop(bot: FactBot, history_file: Path) -> int:
     context = AskContext(platform="console", community="console", channel="console", user="console")
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     print(_BANNER.format(facts=len(bot.knowledge.visible), topics=len(bot.topics())))
     if interactive:
         from prompt_toolkit import PromptSession
-        from prompt_toolkit.history import FileHistory, InMemoryHistory
+        from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
-        history = FileHistory(str(history_file)) if history_file else InMemoryHistory()
+        try:
+            history_file.parent.mkdir(parents=True, exist_ok=True)
+            history: History = FileHistory(str(history_file))
+        except OSError:
+            history = InMemoryHistory()
         session: PromptSession[str] = PromptSession(history=history)
         read = lambda: session.prompt_async("you> ")  # noqa: E731
     else:

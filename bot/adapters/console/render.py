@@ -38,6 +38,8 @@ def render_answer(answer: Answer) -> str:
         return "\n".join(lines)
 
     lines.append("I don't know the answer to that: it is not in my knowledge base.")
+    if answer.log_id:
+        lines.append("I've noted the question for the moderators, who add new facts.")
     if answer.suggestions:
         lines.append("")
         lines.append("Closest facts I have:")

@@ -41,15 +41,6 @@ class Source(_Strict):
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
     date: dt.date | None = None
 
-    def cite(self) -> str:
-        """One line for a chat message: publisher, article, section (and date when known)."""
-        parts = [self.publisher, f"“{self.article}”"]
-        if self.section:
-            parts.append(self.section)
-        if self.date:
-            parts.append(self.date.isoformat())
-        return ", ".join(parts)
-
 
 class Fact(_Strict):
     """One answer in the knowledge base, with the questions that lead to it."""
@@ -89,7 +80,16 @@ class Fact(_Strict):
         return self
 
     def source_line(self) -> str:
-        return "; ".join(source.cite() for source in self.sources)
+        """The sources on one line, sections of one article grouped: 'P, “A”, S1; S2'."""
+        grouped: dict[tuple[str, str], list[Source]] = {}
+        for source in self.sources:
+            grouped.setdefault((source.publisher, source.article), []).append(source)
+        parts = []
+        for (publisher, article), sources in grouped.items():
+            details = [", ".join(filter(None, (s.section, s.date.isoformat() if s.date else None))) for s in sources]
+            details = [d for d in details if d]
+            parts.append(f"{publisher}, “{article}”" + (f", {'; '.join(details)}" if details else ""))
+        return " · ".join(parts)
 
 
 def is_valid_id(value: str) -> bool:
