@@ -24,25 +24,39 @@ def _knowledge_dir(args: argparse.Namespace) -> Path:
     return KnowledgeSettings().knowledge_dir
 
 
-def _load_bot(args: argparse.Namespace):
-    from bot.core.service import FactBot
+def _with_bot(args: argparse.Namespace, work: Callable[[Any], int]) -> int:
+    """Run ``work`` on the knowledge as members see it: the files plus the runtime edits stored in
+    the database. Nothing is logged; an unreachable database leaves the files alone (the storage
+    layer warns)."""
+    from bot.app import create_bot
+    from bot.settings import load_settings
 
-    return FactBot(_knowledge_dir(args))
+    async def run() -> int:
+        bot = await create_bot(load_settings(), knowledge_dir=_knowledge_dir(args), background=False)
+        try:
+            return work(bot)
+        finally:
+            await bot.close()
+
+    return asyncio.run(run())
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
     from bot.adapters.console.render import render_answer
 
-    bot = _load_bot(args)
-    if args.question == "-":
-        for line in sys.stdin:
-            answer = bot.answer(line.rstrip("\r\n"))
-            sys.stdout.write((json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_answer(answer)) + "\n")
-            sys.stdout.flush()
+    def show(answer: Any) -> str:
+        return json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_answer(answer)
+
+    def work(bot: Any) -> int:
+        if args.question == "-":
+            for line in sys.stdin:
+                sys.stdout.write(show(bot.answer(line.rstrip("\r\n"))) + "\n")
+                sys.stdout.flush()
+        else:
+            print(show(bot.answer(args.question)))
         return 0
-    answer = bot.answer(args.question)
-    print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_answer(answer))
-    return 0
+
+    return _with_bot(args, work)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -61,23 +75,27 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_facts(args: argparse.Namespace) -> int:
-    bot = _load_bot(args)
-    facts = bot.knowledge.facts
-    if args.topic:
-        facts = tuple(f for f in facts if f.topic.casefold() == args.topic.casefold())
-    for fact in facts:
-        hidden = " (hidden)" if fact.hidden else ""
-        print(f"{fact.id:40} {fact.title}{hidden}")
-    return 0
+    def work(bot: Any) -> int:
+        facts = bot.knowledge.facts
+        if args.topic:
+            facts = tuple(f for f in facts if f.topic.casefold() == args.topic.casefold())
+        for fact in facts:
+            hidden = " (hidden)" if fact.hidden else ""
+            print(f"{fact.id:40} {fact.title}{hidden}")
+        return 0
+
+    return _with_bot(args, work)
 
 
 def _cmd_topics(args: argparse.Namespace) -> int:
-    bot = _load_bot(args)
-    for topic, facts in bot.topics().items():
-        print(f"{topic} ({len(facts)})")
-        for fact in facts:
-            print(f"  {fact.id:38} {fact.title}")
-    return 0
+    def work(bot: Any) -> int:
+        for topic, facts in bot.topics().items():
+            print(f"{topic} ({len(facts)})")
+            for fact in facts:
+                print(f"  {fact.id:38} {fact.title}")
+        return 0
+
+    return _with_bot(args, work)
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
@@ -107,6 +125,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
             return 2
         platforms.append(lambda factbot: run_slack(factbot, settings.slack))
     if not platforms:
+        if not sys.stdin.isatty():
+            print(
+                "factbot run: neither DISCORD_TOKEN nor SLACK_BOT_TOKEN is set, so the console chat "
+                "answers standard input (set a token to serve Discord or Slack)",
+                file=sys.stderr,
+            )
         return _cmd_chat(args)
     return asyncio.run(_serve(settings, platforms))
 

@@ -49,18 +49,15 @@ def _print_json(value: Any) -> None:
 
 def _read_document(source: str) -> tuple[Any, str]:
     """Parse a YAML (or JSON) file, or stdin for ``-``, keeping line numbers; (data, label)."""
-    import yaml
-
-    from bot.core.knowledge.loader import _LineLoader
+    from bot.core.knowledge import KnowledgeError
+    from bot.core.knowledge.loader import parse_yaml
 
     label = "<stdin>" if source == "-" else source
     text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     try:
-        return yaml.load(text, Loader=_LineLoader), label  # noqa: S506 - _LineLoader is a SafeLoader
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{label}:{mark.line + 1}" if mark else label
-        raise _Rejected([f"{where}: YAML syntax error: {exc.problem or exc}"]) from exc
+        return parse_yaml(text, label), label
+    except KnowledgeError as exc:
+        raise _Rejected([str(problem) for problem in exc.problems]) from exc
 
 
 class _Rejected(Exception):

@@ -16,8 +16,16 @@ from bot.settings import DEFAULT_KNOWLEDGE_DIR
 FACTBOT = shutil.which("factbot", path=str(Path(sys.executable).parent)) or "factbot"
 
 
+@pytest.fixture(autouse=True)
+def _own_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own local database, never the checkout's."""
+    monkeypatch.setenv("FACTBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
 def run(*args: str, stdin: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "FACTBOT_"))}
+    environment["FACTBOT_DATA_DIR"] = os.environ["FACTBOT_DATA_DIR"]
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -133,13 +141,27 @@ def test_help_lists_every_command() -> None:
         assert command in result.stdout
 
 
-def test_chat_reads_questions_from_a_pipe(tmp_path: Path) -> None:
-    result = run(
-        "chat",
-        stdin="/topics\ninterpol\n/fact geng-shuang-tolerance-reconciliation\n/quit\n",
-        env={"FACTBOT_DATA_DIR": str(tmp_path)},
-    )
+def test_chat_reads_questions_from_a_pipe() -> None:
+    result = run("chat", stdin="/topics\ninterpol\n/fact geng-shuang-tolerance-reconciliation\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "International organisations" in result.stdout
     assert "Interpol" in result.stdout
     assert "Geng Shuang" in result.stdout
+
+
+def test_ask_facts_and_topics_see_runtime_edits(tmp_path: Path) -> None:
+    fact = tmp_path / "fact.yaml"
+    fact.write_text(
+        "id: kosovo-snooker\ntitle: Snooker in Kosovo\nanswer: An answer added by a moderator at runtime.\n"
+        "questions:\n  - Is snooker popular in Kosovo?\ntopic: Sport\n"
+        "sources:\n  - publisher: Example\n    article: Example article\n",
+        encoding="utf-8",
+    )
+    added = run("kb", "add", str(fact))
+    assert added.returncode == 0, added.stderr
+    assert json.loads(run("ask", "--json", "snooker in kosovo").stdout)["fact_id"] == "kosovo-snooker"
+    assert "kosovo-snooker" in run("facts").stdout
+    assert "Sport (1)" in run("topics").stdout
+    hidden = run("kb", "hide", "kosovo-snooker")
+    assert hidden.returncode == 0, hidden.stderr
+    assert json.loads(run("ask", "--json", "snooker in kosovo").stdout)["answered"] is False

@@ -104,6 +104,20 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(Problem(label, line, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"))
         return None
+    return _parse(text, label, problems)
+
+
+def parse_yaml(text: str, label: str) -> Any:
+    """Parse one YAML document whose mappings and lists remember their lines (for located
+    errors, as :func:`validate_fact` reports them); raise :class:`KnowledgeError` on bad YAML."""
+    problems: list[Problem] = []
+    data = _parse(text, label, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    return data
+
+
+def _parse(text: str, label: str, problems: list[Problem]) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
