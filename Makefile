@@ -9,12 +9,20 @@ STAMP  := $(VENV)/.installed-stamp
 .PHONY: run test bench install clean system-packages
 
 # Debian packages the project needs from the system, installed when missing (as root, e.g. in CI):
-# python3-venv for `python3 -m venv`, and PostgreSQL's server binaries, which the test session runs
-# as a throwaway server. Not root: the command to run is printed instead.
+# python3-venv for `python3 -m venv` (every target), and PostgreSQL's server binaries, which the
+# test session runs as a throwaway server (make test only). Not root: the command to run is printed.
+NEEDS := python3-venv
+test: NEEDS := python3-venv postgresql
+
 system-packages:
 	@missing=""; \
-	$(PYTHON) -c "import ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
-	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	for need in $(NEEDS); do \
+	  case $$need in \
+	    python3-venv) $(PYTHON) -c "import ensurepip" 2>/dev/null || missing="$$missing python3-venv" ;; \
+	    postgresql) command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	                || missing="$$missing postgresql" ;; \
+	  esac; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \
