@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 from bot.adapters.discord.client import FactBotClient, create_client
 from bot.app import build_bot
 from bot.core.service import FactBot
-from bot.settings import DEFAULT_KNOWLEDGE_DIR, DiscordSettings, Settings
+from bot.settings import DiscordSettings, Settings
 from discord_emulator import MANAGE_GUILD, MEMBER_PERMISSIONS, DiscordEmulator, Guild, Member, User, snowflake
 
 STARTUP_TIMEOUT = 10.0
@@ -82,10 +81,8 @@ async def _build_factbot(knowledge_dir: Path, data_dir: Path) -> FactBot:
 
 
 @pytest.fixture
-def knowledge_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
-    return target
+def knowledge_dir(knowledge_copy: Path) -> Path:
+    return knowledge_copy
 
 
 @pytest.fixture
