@@ -1,19 +1,22 @@
 """The question index: an inverted index over every phrasing of every fact.
 
-Finding the fact for a question takes four steps, each cheap:
+Finding the fact for a question takes five steps, each cheap:
 
-1. The query becomes index terms (:mod:`bot.core.matching.normalise`). A word the index does not
-   know is looked up as a typo: candidates one edit away come from a table of single-character
-   deletions (so the work does not grow with the vocabulary), and rapidfuzz scores them. A typo
-   match costs weight in proportion to how far it is. Words with digits are never corrected.
-2. Term weights are IDF over facts, so the words every fact shares (the subject of the whole
-   knowledge base) count little and the words that tell facts apart count most. Weights are
-   accumulated with numpy over per-term postings of facts; a term found only in a fact's answer
+1. The question becomes words (:mod:`bot.core.matching.normalise`), each flagged when written like
+   a name. A word the index does not know, and that is not ordinary English, is corrected first:
+   candidates one edit away come from a table of single-character deletions (so the work does not
+   grow with the vocabulary), and rapidfuzz scores them; a correction costs confidence. Words with
+   digits are never corrected. The word being typed can be completed by prefix (autocomplete).
+2. Curated synonyms apply, then words become stemmed index terms.
+3. A term weighs its IDF over facts (the words every fact shares count little) times how specific
+   it is in general English (:mod:`bot.core.matching.specificity`); names keep full weight. Weights
+   are accumulated with numpy over per-term postings of facts; a term found only in a fact's answer
    earns part of its weight.
-3. The best few facts are rescored: how much of the query's weight the fact covers (a significant
-   word the fact never mentions, such as another country, costs confidence), how much a single
-   phrasing covers, and rapidfuzz ``token_set_ratio`` against the fact's phrasings.
-4. Those combine into a calibrated confidence from 0 to 100 (:mod:`bot.core.answers` decides).
+4. The best few facts are rescored: how much of the question's weight the fact covers (a
+   significant word the fact never mentions costs confidence), how much a single phrasing covers,
+   and rapidfuzz ``token_set_ratio`` against the fact's phrasings. A name the fact never mentions,
+   a possessor it never speaks of, and a date or number the answer cannot give lower confidence.
+5. The result is a calibrated confidence from 0 to 100; :mod:`bot.core.answers` decides.
 """
 
 from __future__ import annotations
@@ -149,7 +152,6 @@ class QuestionIndex:
 
         n_facts = len(self.facts)
         self._vocab = vocab
-        self._surface = surface
         self._phr_text = phr_text
         self._phr_display = phr_display
         self._fact_start = fact_start
