@@ -21,6 +21,7 @@ from bot.core.answers import Answer, compose
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.knowledge.schema import Fact
 from bot.core.matching import Normaliser, QuestionIndex
+from bot.core.matching.specificity import warm_up
 from bot.core.moderation import Actor, Moderation, ReloadReport, Stats, StorageUnavailable, UnansweredGroup
 from bot.core.ports import AuditEntry, Storage
 from bot.core.privacy import UserHasher
@@ -58,6 +59,7 @@ class KnowledgeState:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.index = QuestionIndex(kb.visible, Normaliser(kb.synonyms.pairs()))
+        warm_up()  # the English word lists, once per process, before the first question
 
     def answer(self, question: str) -> Answer:
         started = time.perf_counter()

@@ -39,7 +39,8 @@ from bot.core.matching.normalise import (
     expected_answer_kind,
     stem,
 )
-from bot.core.matching.specificity import is_common_english, specificity
+from bot.core.matching.specificity import english_specificity, is_common_english, specificity
+from bot.core.matching.typos import DeletionTable
 
 #: How much a term counts when it appears only in a fact's answer, not in its phrasings.
 ANSWER_CREDIT = 0.5
@@ -52,9 +53,8 @@ UNKNOWN_ENGLISH_WEIGHT = 0.75
 RESCORE_DEPTH = 12
 #: Facts whose accumulated weight is below this share of the best one's are not rescored.
 CANDIDATE_RATIO = 0.5
-#: Lowest rapidfuzz ratio for a typo match, and the shortest word we try to correct.
+#: Lowest rapidfuzz ratio for a typo match.
 TYPO_CUTOFF = 75.0
-TYPO_MIN_LEN = 4
 #: A question asking "when" or "how many" of a fact whose answer states no date or number.
 NO_NUMBER_FACTOR = 0.55
 #: Confidence kept for each name in the question ("Japan", "ASEAN") that the fact never mentions.
@@ -101,10 +101,6 @@ class SearchResult:
     @property
     def best(self) -> Hit | None:
         return self.hits[0] if self.hits else None
-
-
-def _deletions(word: str) -> set[str]:
-    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 class QuestionIndex:
@@ -186,19 +182,10 @@ class QuestionIndex:
         self._weight = np.log1p((n_facts - df + 0.5) / (df + 0.5)) + WEIGHT_FLOOR
         self._unknown_weight = float(math.log1p((n_facts + 0.5) / 1.5)) + WEIGHT_FLOOR
 
-        # Typo candidates: every single-character deletion of every correctable word, by hash.
+        # Words a typo can be corrected to: the index's and the synonyms' own.
         known = set(surface) | norm.variant_words
         self._known_words = frozenset(known)
-        self._typo_words = sorted(w for w in known if len(w) >= TYPO_MIN_LEN and not any(c.isdigit() for c in w))
-        keys: list[int] = []
-        owners: list[int] = []
-        for w_index, word in enumerate(self._typo_words):
-            for variant in _deletions(word):
-                keys.append(hash(variant))
-                owners.append(w_index)
-        order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
-        self._del_keys = np.asarray(keys, dtype=np.int64)[order]
-        self._del_owner = np.asarray(owners, dtype=np.int32)[order]
+        self._typos = DeletionTable(known)
         self._sorted_known = sorted(known)
 
     # -- queries ---------------------------------------------------------------------------------
@@ -240,23 +227,17 @@ class QuestionIndex:
                 weight = float(self._weight[tid]) * factor
                 resolved.append(QueryTerm(item.typed or word, tid, item.similarity, weight, word if item.typed else None))
             else:
+                # No fact uses the word. A name, or a word rare in English, is likely the subject
+                # of the question; an ordinary word (or a misspelt one) only says how it is asked.
+                if item.flag != NAME:
+                    factor = english_specificity(item.typed or word)
                 weight = self._unknown_weight if factor == 1.0 else UNKNOWN_ENGLISH_WEIGHT * factor
                 resolved.append(QueryTerm(item.typed or word, None, 0.0, weight))
         return resolved
 
     def correct(self, word: str) -> tuple[str, float] | None:
         """The index word one edit from ``word`` that rapidfuzz scores highest, with its score."""
-        if len(word) < TYPO_MIN_LEN or any(ch.isdigit() for ch in word) or not len(self._del_keys):
-            return None
-        probes = np.asarray([hash(v) for v in _deletions(word)], dtype=np.int64)
-        lo = np.searchsorted(self._del_keys, probes, side="left")
-        hi = np.searchsorted(self._del_keys, probes, side="right")
-        candidates = {int(o) for a, b in zip(lo, hi, strict=True) if b > a for o in self._del_owner[a:b]}
-        if not candidates:
-            return None
-        choices = [self._typo_words[i] for i in candidates]
-        found = process.extractOne(word, choices, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF)
-        return (found[0], found[1]) if found is not None else None
+        return self._typos.closest(word, TYPO_CUTOFF)
 
     def _complete(self, prefix: str) -> str | None:
         """The shortest index word starting with ``prefix`` (for as-you-type autocomplete)."""

@@ -47,6 +47,8 @@ STOPWORDS = frozenset(
     explain explained describe info information details detail overview summary summarise summarize
     wonder wondering curious question questions answer want wanted wants im ive id ill youre thats
     currently today now lately recent recently exactly basically generally bit lot lots many much
+    doesnt dont isnt arent wasnt werent cant wont didnt hasnt havent hadnt shouldnt wouldnt couldnt
+    hows whos wheres whys theyre theres youve weve ive gonna wanna gotta
     """.split()
 )
 

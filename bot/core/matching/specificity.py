@@ -14,6 +14,8 @@ from functools import cache
 
 from wordfreq import get_frequency_dict
 
+from bot.core.matching.typos import DeletionTable
+
 #: Zipf frequency (log10 of occurrences per billion words) at and above which a word is as
 #: unspecific as a word can be, and at and below which it is fully specific.
 COMMON_ZIPF = 6.0
@@ -41,3 +43,25 @@ def specificity(word: str) -> float:
 def is_common_english(word: str) -> bool:
     """Whether ``word`` is an ordinary English word (so a correct spelling, not a typo)."""
     return word in _frequencies()
+
+
+#: Lowest rapidfuzz ratio at which a word not in the English list counts as a misspelt English word.
+ENGLISH_TYPO_CUTOFF = 80.0
+
+
+@cache
+def _english() -> DeletionTable:
+    return DeletionTable(_frequencies())
+
+
+def english_specificity(word: str) -> float:
+    """:func:`specificity`, reading a misspelt English word ("agressive") as the word it meant."""
+    if word in _frequencies():
+        return specificity(word)
+    meant = _english().closest(word, ENGLISH_TYPO_CUTOFF)
+    return specificity(meant[0]) if meant is not None else 1.0
+
+
+def warm_up() -> None:
+    """Load the word lists now rather than on the first question."""
+    _english()
