@@ -14,7 +14,7 @@ from bot.core.knowledge.schema import Fact
 from bot.core.matching.index import SearchResult
 
 #: At or above this confidence the best fact is given as the answer.
-ANSWER_THRESHOLD = 60.0
+ANSWER_THRESHOLD = 56.0
 #: Another fact within this many points of the answer is offered as "did you mean".
 SUGGEST_MARGIN = 12.0
 #: Nothing below this confidence is ever suggested.

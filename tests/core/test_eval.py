@@ -63,5 +63,5 @@ def test_held_out_questions_do_not_regress() -> None:
     )
     abstained = sum(state.answer(e["q"]).fact is None for e in unanswerable)
     assert top1 / len(answerable) >= 0.75
-    assert answered / len(answerable) >= 0.55
-    assert abstained / len(unanswerable) >= 0.90
+    assert answered / len(answerable) >= 0.70
+    assert abstained / len(unanswerable) >= 0.85

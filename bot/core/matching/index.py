@@ -62,6 +62,8 @@ UNCOVERED_NAME_FACTOR = 0.6
 #: Confidence kept when the question asks about someone's ("the EU's position") and the fact never
 #: speaks of that someone's anything.
 OTHER_OWNER_FACTOR = 0.7
+#: How much of a phrasing's coverage depends on the question covering that phrasing's own words.
+PRECISION_SHARE = 0.5
 #: Score mix of the calibrated confidence.
 W_FACT_COVER = 0.5
 W_PHRASE_COVER = 0.3
@@ -320,10 +322,19 @@ class QuestionIndex:
         owners: frozenset[str],
     ) -> Hit:
         start, end = self._fact_start[f_index], self._fact_start[f_index + 1]
+        # The best single phrasing: what share of the question it covers, discounted by what share
+        # of its own words the question leaves out ("…recognise Kosovo" against "…recognise
+        # Kosovo, why do they still trade?").
         weights = [(t.term, t.weight * t.similarity) for t in known]
-        best_phrase = max(
-            (sum(w for term, w in weights if term in self._phr_terms[pid]) for pid in range(start, end)), default=0.0
-        )
+        asked = {t.term for t in known}
+        best_phrase = 0.0
+        for pid in range(start, end):
+            terms = self._phr_terms[pid]
+            covered = sum(w for term, w in weights if term in terms)
+            if covered:
+                own = sum(float(self._weight[term]) for term in terms)
+                precision = sum(float(self._weight[term]) for term in terms if term in asked) / own
+                best_phrase = max(best_phrase, covered * (1.0 - PRECISION_SHARE + PRECISION_SHARE * precision))
         phrase_coverage = best_phrase / total
         similarity, closeness, phrasing = 0.0, 0.0, self.facts[f_index].title
         if end > start:
@@ -334,7 +345,7 @@ class QuestionIndex:
                 similarity, phrasing = found[1], self._phr_display[start + found[2]]
                 closeness = fuzz.token_sort_ratio(query_text, self._phr_text[start + found[2]], processor=None)
         confidence = 100.0 * (
-            W_FACT_COVER * min(fact_coverage, 1.0) + W_PHRASE_COVER * phrase_coverage + W_FUZZ * similarity / 100.0
+            W_FACT_COVER * min(fact_coverage, 1.0) + W_PHRASE_COVER * phrase_coverage + W_FUZZ * (similarity + closeness) / 200.0
         )
         if expected is not None and expected not in self._answer_kinds[f_index]:
             confidence *= NO_NUMBER_FACTOR
