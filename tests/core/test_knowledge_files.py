@@ -41,6 +41,8 @@ def test_fact_is_cited_and_fits_every_platform(fact_id: str) -> None:
         assert source.section, "each fact names the section it comes from"
     # Self-contained in chat: the answer names its subject instead of relying on context.
     assert "China" in fact.answer or "Beijing" in fact.answer
+    # Attributed as the article attributes it: the publisher's analysis, not the bot's own claim.
+    assert re.search(r"The Western Balkans|the article|the analysis", fact.answer), fact.answer
 
 
 @pytest.mark.parametrize("fact_id", FACT_IDS)
