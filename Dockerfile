@@ -32,4 +32,4 @@ EXPOSE 9100 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('FACTBOT_METRICS_PORT', '9100'), timeout=4)"]
 ENTRYPOINT ["factbot"]
-CMD ["run"]
+CMD ["run", "--platforms-only"]

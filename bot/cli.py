@@ -125,6 +125,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
             return 2
         platforms.append(lambda factbot: run_slack(factbot, settings.slack))
     if not platforms:
+        if getattr(args, "platforms_only", False):
+            print(
+                "factbot run: no platform to serve: set DISCORD_TOKEN and/or SLACK_BOT_TOKEN "
+                "(see .env.example)",
+                file=sys.stderr,
+            )
+            return 2
         if not sys.stdin.isatty():
             print(
                 "factbot run: neither DISCORD_TOKEN nor SLACK_BOT_TOKEN is set, so the console chat "
@@ -168,7 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, or '-' to read one question per line from stdin")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     add("chat", _cmd_chat, "interactive console chat on the knowledge base")
-    add("run", _cmd_run, "run the bot: Discord/Slack when their tokens are set, else the console chat")
+    run = add("run", _cmd_run, "run the bot: Discord/Slack when their tokens are set, else the console chat")
+    run.add_argument(
+        "--platforms-only",
+        action="store_true",
+        help="exit with an error instead of opening the console chat when no platform token is set "
+        "(for services and containers)",
+    )
     validate = add("validate", _cmd_validate, "validate knowledge files; list every problem with file:line")
     validate.add_argument("path", nargs="?", help="knowledge directory (default: the configured one)")
     facts = add("facts", _cmd_facts, "list the facts of the knowledge base")

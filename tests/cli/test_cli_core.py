@@ -165,3 +165,9 @@ def test_ask_facts_and_topics_see_runtime_edits(tmp_path: Path) -> None:
     hidden = run("kb", "hide", "kosovo-snooker")
     assert hidden.returncode == 0, hidden.stderr
     assert json.loads(run("ask", "--json", "snooker in kosovo").stdout)["answered"] is False
+
+
+def test_run_for_services_refuses_to_start_without_a_platform() -> None:
+    result = run("run", "--platforms-only", stdin="")
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr and "SLACK_BOT_TOKEN" in result.stderr

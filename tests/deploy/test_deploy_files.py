@@ -56,7 +56,7 @@ def test_image_is_slim_python_and_runs_as_a_non_root_user() -> None:
     user = users[-1].split(":")[0]
     assert user not in {"root", "0"}
     assert any(name == "RUN" and "useradd" in arguments and user in arguments for name, arguments in stage)
-    assert ("ENTRYPOINT", '["factbot"]') in stage and ("CMD", '["run"]') in stage
+    assert ("ENTRYPOINT", '["factbot"]') in stage and ("CMD", '["run", "--platforms-only"]') in stage
     env = _env_of(stage)
     assert env["FACTBOT_DATA_DIR"] == "/data" and ("VOLUME", '["/data"]') in stage
     for name, arguments in _dockerfile():
