@@ -67,7 +67,10 @@ def test_duplicate_ids_across_files_name_both_places(kb: Path) -> None:
     write(kb, "a.yaml", "facts:\n" + GOOD_FACT.format(id="same"))
     write(kb, "b.yaml", "facts:\n" + GOOD_FACT.format(id="same"))
     found = problems(kb)
-    assert any(p.startswith("knowledge/b.yaml:2: [fact same] duplicate id (first defined at knowledge/a.yaml:2)") for p in found), found
+    assert any(
+        p.startswith("knowledge/b.yaml:2: [fact same] duplicate id (first defined at knowledge/a.yaml:2)")
+        for p in found
+    ), found
 
 
 def test_related_id_that_does_not_exist(kb: Path) -> None:
@@ -85,18 +88,20 @@ def test_empty_question_list(kb: Path) -> None:
 
 
 def test_answer_over_the_platform_limit(kb: Path) -> None:
-    text = "facts:\n" + GOOD_FACT.format(id="long").replace(
-        "An answer that stands on its own.", "x" * 3001
-    )
+    text = "facts:\n" + GOOD_FACT.format(id="long").replace("An answer that stands on its own.", "x" * 3001)
     write(kb, "a.yaml", text)
     found = problems(kb)
-    assert any("knowledge/a.yaml:4: [fact long] answer: String should have at most 3000 characters" in p for p in found), found
+    assert any(
+        "knowledge/a.yaml:4: [fact long] answer: String should have at most 3000 characters" in p for p in found
+    ), found
 
 
 def test_question_over_the_autocomplete_limit(kb: Path) -> None:
     text = "facts:\n" + GOOD_FACT.format(id="wordy").replace("And a second one?", "q" * 101)
     write(kb, "a.yaml", text)
-    assert any("knowledge/a.yaml:7: [fact wordy] questions.1: String should have at most 100" in p for p in problems(kb))
+    assert any(
+        "knowledge/a.yaml:7: [fact wordy] questions.1: String should have at most 100" in p for p in problems(kb)
+    )
 
 
 def test_invalid_utf8_names_the_line(kb: Path) -> None:

@@ -176,9 +176,7 @@ class QuestionIndex:
         self._answer_kinds = [
             answer_kinds(f.answer) | {k for q in f.questions if (k := expected_answer_kind(q))} for f in self.facts
         ]
-        self._possessors = [
-            norm.possessors(" ".join((*f.questions, f.title, f.answer))) for f in self.facts
-        ]
+        self._possessors = [norm.possessors(" ".join((*f.questions, f.title, f.answer))) for f in self.facts]
 
         df = np.asarray([len(p) for p in self._fact_postings], dtype=np.float64)
         self._weight = np.log1p((n_facts - df + 0.5) / (df + 0.5)) + WEIGHT_FLOOR
@@ -227,7 +225,9 @@ class QuestionIndex:
             tid = self._vocab.get(stem(word))
             if tid is not None:
                 weight = float(self._weight[tid]) * factor
-                resolved.append(QueryTerm(item.typed or word, tid, item.similarity, weight, word if item.typed else None))
+                resolved.append(
+                    QueryTerm(item.typed or word, tid, item.similarity, weight, word if item.typed else None)
+                )
             else:
                 # No fact uses the word. A name, or a word rare in English, is likely the subject
                 # of the question; an ordinary word (or a misspelt one) only says how it is asked.
@@ -345,7 +345,9 @@ class QuestionIndex:
                 similarity, phrasing = found[1], self._phr_display[start + found[2]]
                 closeness = fuzz.token_sort_ratio(query_text, self._phr_text[start + found[2]], processor=None)
         confidence = 100.0 * (
-            W_FACT_COVER * min(fact_coverage, 1.0) + W_PHRASE_COVER * phrase_coverage + W_FUZZ * (similarity + closeness) / 200.0
+            W_FACT_COVER * min(fact_coverage, 1.0)
+            + W_PHRASE_COVER * phrase_coverage
+            + W_FUZZ * (similarity + closeness) / 200.0
         )
         if expected is not None and expected not in self._answer_kinds[f_index]:
             confidence *= NO_NUMBER_FACTOR
