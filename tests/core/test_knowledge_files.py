@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.core.knowledge import load_knowledge
-from bot.core.knowledge.loader import knowledge_files
+from bot.core.knowledge.loader import knowledge_files, parse_yaml
 from bot.core.knowledge.schema import ANSWER_MAX_CHARS, QUESTION_MAX_CHARS
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
@@ -26,7 +26,9 @@ def test_every_fact_file_holds_facts() -> None:
     files = knowledge_files(DEFAULT_KNOWLEDGE_DIR)
     assert len(files) >= 5
     for path in files:
-        assert "facts:" in path.read_text(encoding="utf-8"), path.name
+        facts = parse_yaml(path.read_text(encoding="utf-8"), path.name)["facts"]
+        assert facts, path.name
+        assert all(fact["id"] in KB.by_id for fact in facts), path.name
 
 
 @pytest.mark.parametrize("fact_id", FACT_IDS)
