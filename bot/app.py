@@ -64,6 +64,17 @@ async def create_bot(
     return bot
 
 
+@contextlib.asynccontextmanager
+async def command_bot(knowledge_dir: Path | None = None) -> AsyncIterator[FactBot]:
+    """A started bot for one command (``factbot ask``, ``factbot kb …``): the knowledge as members
+    see it, storage open, no log writer or watcher; closed on exit."""
+    bot = await create_bot(load_settings(), knowledge_dir=knowledge_dir, background=False)
+    try:
+        yield bot
+    finally:
+        await bot.close()
+
+
 def start_observability(settings: Settings, bot: FactBot) -> ObservabilityServer | None:
     """Serve ``/metrics`` and ``/healthz`` when ``FACTBOT_METRICS_PORT`` is set."""
     if settings.metrics.port is None or bot.metrics is None:

@@ -28,15 +28,11 @@ def _with_bot(args: argparse.Namespace, work: Callable[[Any], int]) -> int:
     """Run ``work`` on the knowledge as members see it: the files plus the runtime edits stored in
     the database. Nothing is logged; an unreachable database leaves the files alone (the storage
     layer warns)."""
-    from bot.app import create_bot
-    from bot.settings import load_settings
+    from bot.app import command_bot
 
     async def run() -> int:
-        bot = await create_bot(load_settings(), knowledge_dir=_knowledge_dir(args), background=False)
-        try:
+        async with command_bot(_knowledge_dir(args)) as bot:
             return work(bot)
-        finally:
-            await bot.close()
 
     return asyncio.run(run())
 

@@ -215,17 +215,11 @@ async def _audit(bot: Any, args: argparse.Namespace) -> int:
 
 
 async def _run(handler: Handler, args: argparse.Namespace) -> int:
-    from bot.app import create_bot
-    from bot.settings import load_settings
+    from bot.app import command_bot
 
-    settings = load_settings()
-    if getattr(args, "knowledge", None):
-        settings.knowledge.knowledge_dir = Path(args.knowledge).expanduser().resolve()
-    bot = await create_bot(settings, background=False)
-    try:
+    knowledge = Path(args.knowledge).expanduser().resolve() if getattr(args, "knowledge", None) else None
+    async with command_bot(knowledge) as bot:
         return await handler(bot, args)
-    finally:
-        await bot.close()
 
 
 def _command(handler: Handler) -> Callable[[argparse.Namespace], int]:
