@@ -8,7 +8,6 @@ Every fact is validated by :class:`Fact`; unknown keys are errors, so a typo suc
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -21,8 +20,6 @@ TITLE_MAX_CHARS = 256
 #: A question phrasing is shown as an autocomplete choice; Discord allows 100 characters there.
 QUESTION_MAX_CHARS = 100
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
-
-_ID_RE = re.compile(ID_PATTERN)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 FactId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ID_PATTERN)]
@@ -90,7 +87,3 @@ class Fact(_Strict):
             details = [d for d in details if d]
             parts.append(f"{publisher}, “{article}”" + (f", {'; '.join(details)}" if details else ""))
         return " · ".join(parts)
-
-
-def is_valid_id(value: str) -> bool:
-    return bool(_ID_RE.match(value))

@@ -193,10 +193,6 @@ class QuestionIndex:
     def __len__(self) -> int:
         return len(self.facts)
 
-    @property
-    def phrasing_count(self) -> int:
-        return self._fact_start[-1]
-
     def _fix(self, word: str, is_last: bool, prefix: bool) -> tuple[str, float] | None:
         """Correct a word the index does not know, or complete the word being typed."""
         if word in self._known_words or stem(word) in self._vocab:

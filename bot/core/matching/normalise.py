@@ -282,9 +282,6 @@ class Normaliser:
         canonical = self.canonical([Tagged(w) for w in words(text)])
         return list(dict.fromkeys(t.word for t in canonical if t.word not in STOPWORDS))
 
-    def terms(self, text: str) -> list[str]:
-        """The index terms of ``text``: content words stemmed, duplicates removed, order kept."""
-        return list(dict.fromkeys(stem(word) for word in self.content_words(text)))
 
 
 #: Filler words people write in capitals without meaning a name ("I", "OK").
