@@ -29,6 +29,7 @@ from bot.core.knowledge import Fact, KnowledgeBase, KnowledgeError, load_knowled
 from bot.core.ports import AuditEntry, FeedbackRecord, OverlayEntry, QuestionRecord, Revision, Storage
 from bot.core.privacy import UserHasher
 from bot.core.questionlog import QuestionLog
+from bot.core.tasks import stop_tasks
 from bot.core.unanswered import UnansweredGroup, group_unanswered
 
 if TYPE_CHECKING:
@@ -334,15 +335,12 @@ class Moderation:
 
     async def close(self, timeout: float = 5.0) -> None:
         """Stop background work, write what is buffered (for up to ``timeout`` seconds), close storage."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(self._tasks)
         self._tasks = []
         if self.log.buffered:
             try:
-                await asyncio.wait_for(self.log.flush(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self.log.flush()
             except (StorageUnavailable, TimeoutError):
                 log.warning(
                     "closing with %d question log entries not written (database unavailable)", self.log.buffered

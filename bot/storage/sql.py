@@ -34,6 +34,7 @@ from bot.core.ports import (
     StatsRows,
     UnansweredRow,
 )
+from bot.core.tasks import wait_event
 from bot.observability.metrics import Metrics
 from bot.storage import tables as t
 from bot.storage.engine import create_engine, listener_connect_kwargs, mask
@@ -422,9 +423,7 @@ class SqlStorage:
                 delay = 0.5
                 wake.set()  # catch up with whatever changed while we were not listening
                 while True:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(wake.wait(), self.poll_interval)
-                    if not wake.is_set():
+                    if not await wait_event(wake, self.poll_interval):
                         await connection.fetchval("SELECT 1", timeout=self.poll_interval)
                     wake.clear()
                     await self._notify_safely(on_change)

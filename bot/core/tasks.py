@@ -1,0 +1,63 @@
+"""Background tasks that stop when asked: cancellation-proof waits and a bounded shutdown.
+
+Python 3.11's ``asyncio.wait_for`` returns the awaited result when a cancellation arrives in the
+same loop iteration as that result, so a loop around it keeps running after ``cancel()`` and
+whoever awaits the task waits forever. :func:`wait_event` uses ``asyncio.timeout`` instead, which
+counts cancellations and always lets one through, and :func:`stop_tasks` never waits unbounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+log = logging.getLogger(__name__)
+
+#: How long :func:`stop_tasks` waits for cancelled tasks before it gives up on them, in seconds.
+STOP_TIMEOUT = 5.0
+#: How many times a task that did not stop is cancelled again within that time.
+_CANCEL_ROUNDS = 5
+
+
+async def wait_event(event: asyncio.Event, seconds: float) -> bool:
+    """Wait until ``event`` is set or ``seconds`` pass; True when it was set. A cancellation always
+    propagates, even one that arrives as the event fires."""
+    try:
+        async with asyncio.timeout(seconds):
+            await event.wait()
+    except TimeoutError:
+        return event.is_set()
+    return True
+
+
+async def stop_tasks(tasks: Sequence[asyncio.Task[None]], timeout: float = STOP_TIMEOUT) -> list[asyncio.Task[None]]:
+    """Cancel ``tasks`` and wait for them for at most ``timeout`` seconds in all.
+
+    A task that swallowed its cancellation is cancelled again a few times within that time; one that
+    still runs afterwards is logged and left behind, so closing the bot never hangs. Returns the
+    tasks that did not stop.
+    """
+    pending = [task for task in tasks if not task.done()]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    for _ in range(_CANCEL_ROUNDS):
+        if not pending:
+            break
+        for task in pending:
+            task.cancel()
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            break
+        _done, still = await asyncio.wait(pending, timeout=remaining / _CANCEL_ROUNDS)
+        pending = list(still)
+    for task in tasks:
+        if task.done() and not task.cancelled():
+            with contextlib.suppress(asyncio.CancelledError):
+                exc = task.exception()
+                if exc is not None:
+                    log.error("background task %s ended with an error", task.get_name(), exc_info=exc)
+    for task in pending:
+        log.warning("background task %s did not stop within %.1f s; closing without it", task.get_name(), timeout)
+    return pending
