@@ -76,6 +76,10 @@ def _cmd_facts(args: argparse.Namespace) -> int:
         if args.topic:
             facts = tuple(f for f in facts if f.topic.casefold() == args.topic.casefold())
         for fact in facts:
+            if args.json:
+                fields = {"fact_id": fact.id, "title": fact.title, "summary": fact.summary, "topic": fact.topic}
+                print(json.dumps({**fields, "hidden": fact.hidden}, ensure_ascii=False))
+                continue
             hidden = " (hidden)" if fact.hidden else ""
             print(f"{fact.id:40} {fact.title}{hidden}")
         return 0
@@ -182,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", nargs="?", help="knowledge directory (default: the configured one)")
     facts = add("facts", _cmd_facts, "list the facts of the knowledge base")
     facts.add_argument("--topic", help="only the facts of this topic")
+    facts.add_argument(
+        "--json", action="store_true", help="one JSON object per fact: fact_id, title, summary, topic, hidden"
+    )
     add("topics", _cmd_topics, "list topics and their facts")
     from bot.adapters.discord.sync import register as register_discord
 

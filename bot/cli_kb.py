@@ -132,7 +132,7 @@ def _edit_changes(bot: Any, args: argparse.Namespace) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise _Rejected([f"{label}: expected a mapping of the fields to change"])
         changes.update(dict(data))
-    for field in ("title", "answer", "topic"):
+    for field in ("title", "summary", "answer", "topic"):
         value = getattr(args, field)
         if value is not None:
             changes[field] = value
@@ -280,6 +280,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     edit.add_argument("fact_id", metavar="FACT")
     edit.add_argument("file", nargs="?", help="YAML/JSON mapping of fields to set ('-': stdin)")
     edit.add_argument("--title")
+    edit.add_argument("--summary", help="the one-line preview shown in fact menus")
     edit.add_argument("--answer")
     edit.add_argument("--topic")
     for field, singular in (

@@ -74,6 +74,7 @@ class Answer:
             "outcome": self.outcome.value,
             "fact_id": fact.id if fact else None,
             "title": fact.title if fact else None,
+            "summary": fact.summary if fact else None,
             "answer": fact.answer if fact else None,
             "topic": fact.topic if fact else None,
             "score": self.score,

@@ -13,7 +13,7 @@ from typing import Any
 from bot.core.knowledge import Fact, KnowledgeBase, Problem, validate_fact
 
 #: What ``edit`` may change. ``id`` never changes; ``hidden`` has its own use-case (hide/unhide).
-EDITABLE_FIELDS = ("title", "answer", "questions", "topic", "tags", "keywords", "sources", "related")
+EDITABLE_FIELDS = ("title", "summary", "answer", "questions", "topic", "tags", "keywords", "sources", "related")
 
 
 def document(fact: Fact) -> dict[str, Any]:

@@ -91,6 +91,23 @@ def test_add_edit_hide_export_audit(bot_settings: Settings, tmp_path: Path, caps
 
 
 @sqlite_only
+def test_edit_sets_a_one_line_summary_that_export_writes(bot_settings: Settings, tmp_path: Path, capsys) -> None:
+    source = tmp_path / "fact.yaml"
+    source.write_text(FACT_YAML, encoding="utf-8")
+    assert kb(capsys, "add", str(source))[0] == 0
+    code, out, _ = kb(capsys, "edit", "kosovo-olympics", "--summary", "The IOC recognised Kosovo in 2014.")
+    assert code == 0 and out == "Edited kosovo-olympics: summary\n"
+    assert _fact(bot_settings, "kosovo-olympics").summary == "The IOC recognised Kosovo in 2014."
+    code, _, err = kb(capsys, "edit", "kosovo-olympics", "--summary", "two\nlines")
+    assert code == 1 and "a summary is one line" in err
+    code, _, err = kb(capsys, "edit", "kosovo-olympics", "--summary", "x" * 101)
+    assert code == 1 and "summary: String should have at most 100 characters" in err
+    assert kb(capsys, "export", "--out", str(tmp_path / "review"))[0] == 0
+    exported = (tmp_path / "review" / "overlay-international-organisations.yaml").read_text(encoding="utf-8")
+    assert "    summary: The IOC recognised Kosovo in 2014.\n" in exported
+
+
+@sqlite_only
 def test_invalid_fact_file_is_rejected_with_file_and_line(bot_settings: Settings, tmp_path: Path, capsys) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: Bad Id\ntitle: x\nquestoins:\n  - typo\nanswer: y\n", encoding="utf-8")

@@ -118,3 +118,16 @@ def test_sources_round_trip_through_the_modal_text():
         {"publisher": "The Western Balkans", "article": "China and the Kosovo issue", "section": "Stance"},
         {"publisher": "P", "article": "A", "url": "https://example.org/a", "date": "2024-05-08"},
     ]
+
+
+def test_fact_menu_previews_each_fact_with_its_summary_else_its_topic():
+    from bot.adapters.discord._components import related_select
+
+    with_summary = _fact(id="with-summary", summary="S" * 100, topic="Topic A")
+    without = _fact(id="without-summary", topic="Topic B")
+    select = related_select([with_summary, without])
+    assert select is not None
+    options = {option.value: option for option in select.item.options}
+    assert options["with-summary"].description == "S" * 100
+    assert options["without-summary"].description == "Topic B"
+    assert all(len(option.label) <= _render.SELECT_LABEL_MAX for option in options.values())

@@ -20,11 +20,13 @@ _FACT_ID = ID_PATTERN.removeprefix("^").removesuffix("$")
 
 
 def _fact_options(facts: Sequence[Fact]) -> list[discord.SelectOption]:
+    """One option per fact: its title, and below it a preview of the answer (the fact's summary;
+    its topic when it has none)."""
     return [
         discord.SelectOption(
             label=_render.clip(fact.title, _render.SELECT_LABEL_MAX),
             value=fact.id,
-            description=_render.clip(fact.topic, _render.SELECT_DESCRIPTION_MAX),
+            description=_render.clip(fact.summary or fact.topic, _render.SELECT_DESCRIPTION_MAX),
         )
         for fact in facts[: _render.SELECT_OPTIONS_MAX]
     ]

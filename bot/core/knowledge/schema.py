@@ -19,10 +19,14 @@ ANSWER_MAX_CHARS = 3000
 TITLE_MAX_CHARS = 256
 #: A question phrasing is shown as an autocomplete choice; Discord allows 100 characters there.
 QUESTION_MAX_CHARS = 100
+#: A summary is shown as a one-line preview, such as the description of a Discord select option
+#: (100 characters at most).
+SUMMARY_MAX_CHARS = 100
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 FactId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ID_PATTERN)]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SUMMARY_MAX_CHARS)]
 
 
 class _Strict(BaseModel):
@@ -44,6 +48,7 @@ class Fact(_Strict):
 
     id: FactId = Field(description="Stable identifier: lowercase letters, digits and hyphens.")
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX_CHARS)]
+    summary: Summary | None = Field(default=None, description="The answer in one line, for previews (fact menus).")
     answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ANSWER_MAX_CHARS)]
     questions: list[
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=QUESTION_MAX_CHARS)]
@@ -69,6 +74,13 @@ class Fact(_Strict):
                 raise ValueError(f"duplicate entry {value!r}")
             seen.add(key)
         return values
+
+    @field_validator("summary")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is not None and ("\n" in value or "\r" in value):
+            raise ValueError("a summary is one line: no line breaks (use '>-' in YAML to fold a long line)")
+        return value
 
     @model_validator(mode="after")
     def _not_related_to_itself(self) -> Fact:
