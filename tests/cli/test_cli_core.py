@@ -57,6 +57,7 @@ def test_ask_json_contract() -> None:
     assert data["question"] == "geng shuang"
     assert data["answered"] is True and data["fact_id"] == "geng-shuang-tolerance-reconciliation"
     assert isinstance(data["title"], str) and isinstance(data["answer"], str)
+    assert isinstance(data["summary"], str) and "Geng Shuang" in data["summary"]
     assert 0 <= data["score"] <= 100
     assert data["sources"] and data["sources"][0]["section"]
     assert isinstance(data["suggestions"], list)
@@ -97,6 +98,16 @@ def test_default_knowledge_works_from_any_directory(tmp_path: Path) -> None:
     result = run("facts", cwd=tmp_path)
     assert result.returncode == 0
     assert "unesco-interpol-blocking" in result.stdout
+
+
+def test_facts_json_lists_each_fact_with_its_summary() -> None:
+    result = run("facts", "--json", "--topic", "Official stance")
+    assert result.returncode == 0, result.stderr
+    facts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert facts and {f["topic"] for f in facts} == {"Official stance"}
+    by_id = {f["fact_id"]: f for f in facts}
+    assert set(by_id["non-recognition-sovereignty"]) == {"fact_id", "title", "summary", "topic", "hidden"}
+    assert by_id["non-recognition-sovereignty"]["summary"].startswith("China does not recognise")
 
 
 def test_topics_lists_topics_and_their_facts() -> None:

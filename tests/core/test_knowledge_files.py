@@ -87,3 +87,29 @@ def test_related_facts_exist_and_are_not_self_references() -> None:
     for fact in KB.facts:
         for rid in fact.related:
             assert rid in KB.by_id and rid != fact.id
+
+
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=[.!?”])\s+(?=[A-Z])", text)
+
+
+def test_claims_keep_the_articles_attribution_hedges_and_scope() -> None:
+    """Findings of a line-by-line review against the article, kept fixed."""
+    blocking = KB.by_id["unesco-interpol-blocking"].answer
+    # The article states the blocking itself; Vučić is credited only with highlighting China's backing.
+    assert not any("Vučić" in s and "blocked" in s for s in _sentences(blocking))
+    assert not re.search(r"Vučić[^.]*\b(?:highlighted|pointed to|stressed) (?:this|that)\b", blocking)
+    assert blocking.count("such as Interpol and UNESCO") <= 1
+    # The article puts Russia's stretched resources down to the war; sanctions come in another sentence.
+    russia = KB.by_id["russia-decreasing-role"].answer
+    assert all("sanction" not in s for s in _sentences(russia) if "stretch" in s)
+    # Titles are as hedged and as narrow as the article.
+    assert " may " in KB.by_id["serbia-strategic-partnership"].title
+    assert "states" in KB.by_id["scenario-economic-pressure"].title
+    assert "membership" in KB.by_id["unsc-veto-power"].title
+    # Two statements from two sections stay two sentences, each attributed to the article.
+    precedent = _sentences(KB.by_id["separatism-precedent-taiwan"].answer)
+    taiwan = [s for s in precedent if "Taiwan" in s]
+    borders = [s for s in precedent if "own borders" in s]
+    assert len(taiwan) == len(borders) == 1 and taiwan != borders
+    assert all(re.search(r"The Western Balkans|the article", s) for s in (*taiwan, *borders))

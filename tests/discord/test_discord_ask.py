@@ -49,7 +49,7 @@ async def test_ask_offers_did_you_mean_and_a_related_select_that_shows_the_fact(
     )
     shown = await picked.reply()
     assert shown.ephemeral
-    assert shown.embed["title"] == "China sees Kosovo as a precedent for Taiwan, Tibet and Xinjiang"
+    assert shown.embed["title"] == "China sees Kosovo as a precedent for separatists in Taiwan, Tibet and Xinjiang"
 
     clicked = await h.emulator.click(
         reply, f"factbot:show:{suggestion.fact_id}", member=h.world.other, guild=h.world.guild

@@ -26,6 +26,9 @@ async def test_topics_lists_topics_and_the_select_leads_to_facts(start_bot):
     assert topic_reply.ephemeral and topic_reply.embed["title"] == "China and Serbia"
     facts = topic_reply.component(lambda c: c.get("custom_id") == "factbot:facts:topic")
     assert "serbia-strategic-partnership" in [o["value"] for o in facts["options"]]
+    # Each option previews its fact with the fact's one-line summary.
+    for option in facts["options"]:
+        assert option["description"] == h.factbot.fact(option["value"]).summary
 
     fact_reply = await (
         await h.emulator.select(
@@ -45,7 +48,7 @@ async def test_fact_with_autocomplete(start_bot):
     assert by_title[0]["value"] == "separatism-precedent-taiwan"
 
     reply = await (await h.slash("fact", {"id": "unesco-interpol-blocking"})).reply()
-    assert reply.embed["title"] == "China blocks Kosovo in Interpol and UNESCO"
+    assert reply.embed["title"] == "China has blocked Kosovo's bids to join Interpol and UNESCO"
     assert any(f["name"] == "Source" for f in reply.embed["fields"])
 
 
@@ -72,6 +75,6 @@ async def test_commands_work_in_direct_messages_except_kb(start_bot):
     await sync_commands(h.client, None)
     dm = {"member": h.world.admin, "guild": None, "channel_id": snowflake()}
     reply = await (await h.emulator.slash("fact", {"id": "unesco-interpol-blocking"}, **dm)).reply()
-    assert reply.embed["title"] == "China blocks Kosovo in Interpol and UNESCO"
+    assert reply.embed["title"] == "China has blocked Kosovo's bids to join Interpol and UNESCO"
     refused = await (await h.emulator.slash("kb reload", **dm)).reply()  # guild-only, and checked anyway
     assert refused.ephemeral and refused.content == NOT_MODERATOR
