@@ -56,7 +56,11 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    """Load the knowledge (file:line errors), then run the curator's checks: answers' length, and,
+    against the source documents (``--against``, else those ``sources.yaml`` names), copied runs
+    and section headings. Exit 1 on any problem or finding, 2 when a named document is unreadable."""
     from bot.core.knowledge import KnowledgeError, load_knowledge
+    from bot.core.knowledge.curation import SourceReadError, check_knowledge, read_document, setting_documents
 
     directory = Path(args.path).expanduser().resolve() if args.path else _knowledge_dir(args)
     try:
@@ -64,9 +68,37 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     except KnowledgeError as exc:
         print(exc, file=sys.stderr)
         return 1
+    if args.against:
+        try:
+            documents = [read_document(Path(name).expanduser(), name) for name in args.against]
+        except SourceReadError as exc:
+            print(f"factbot validate: {exc}", file=sys.stderr)
+            return 2
+        setting_problems = []
+    else:
+        documents, setting_problems = setting_documents(directory)
+    if args.headings:
+        for document in documents:
+            print(document.label)
+            for level, heading in document.headings:
+                print(f"{'  ' * level}{heading}")
+        if setting_problems:
+            print(KnowledgeError(setting_problems), file=sys.stderr)
+        return 1 if setting_problems else 0
+    findings = setting_problems + check_knowledge(
+        directory, kb, documents, min_run=args.min_run, max_words=args.max_words
+    )
+    if findings:
+        print(KnowledgeError(findings), file=sys.stderr)
+        return 1
     questions = sum(len(f.questions) for f in kb.facts)
     print(f"OK: {len(kb.facts)} facts, {questions} phrasings, {len(kb.topics)} topics, "
           f"{len(kb.synonyms.groups)} synonym groups in {directory}")
+    checked = f"every answer at most {args.max_words} words"
+    if documents:
+        names = ", ".join(d.label for d in documents)
+        checked += f"; no run of {args.min_run}+ words copied from {names}; every section a heading of its source"
+    print(f"Checked: {checked}")
     return 0
 
 
@@ -151,7 +183,22 @@ async def _serve(settings: Any, platforms: Sequence[Callable[[Any], Awaitable[No
     return 0
 
 
+def _at_least(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from bot.core.knowledge.sources import DEFAULT_MAX_WORDS, DEFAULT_MIN_RUN
+
     parser = argparse.ArgumentParser(
         prog="factbot",
         description="A cited Q&A bot: answers questions from a curated knowledge base, "
@@ -182,8 +229,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit with an error instead of opening the console chat when no platform token is set "
         "(for services and containers)",
     )
-    validate = add("validate", _cmd_validate, "validate knowledge files; list every problem with file:line")
+    validate = add(
+        "validate",
+        _cmd_validate,
+        "validate knowledge files and check them against their source documents; list every problem "
+        "with file:line",
+    )
     validate.add_argument("path", nargs="?", help="knowledge directory (default: the configured one)")
+    validate.add_argument(
+        "--against",
+        nargs="+",
+        metavar="SOURCE_FILE",
+        help="check against these UTF-8 text documents instead of those the directory's sources.yaml "
+        "names (give PATH before this option)",
+    )
+    validate.add_argument(
+        "--min-run",
+        type=_at_least(2),
+        default=DEFAULT_MIN_RUN,
+        metavar="N",
+        help=f"report runs of N or more consecutive words copied from a source (default {DEFAULT_MIN_RUN})",
+    )
+    validate.add_argument(
+        "--max-words",
+        type=_at_least(1),
+        default=DEFAULT_MAX_WORDS,
+        metavar="N",
+        help=f"report answers of more than N words (default {DEFAULT_MAX_WORDS})",
+    )
+    validate.add_argument(
+        "--headings",
+        action="store_true",
+        help="list the headings recognised in the source documents (sections may cite them) and exit",
+    )
     facts = add("facts", _cmd_facts, "list the facts of the knowledge base")
     facts.add_argument("--topic", help="only the facts of this topic")
     facts.add_argument(

@@ -79,11 +79,11 @@ def test_an_export_that_would_not_load_writes_nothing(knowledge_copy: Path) -> N
     dangling = NEW.model_copy(update={"related": ["kosovo-fifa"]})
     fifa = NEW.model_copy(update={"id": "kosovo-fifa", "questions": ["Is Kosovo in FIFA?"]})
     kb = load_knowledge(knowledge_copy).with_facts([dangling, fifa])
-    snapshot = {p: p.read_bytes() for p in knowledge_copy.iterdir()}
+    snapshot = {p: p.read_bytes() for p in knowledge_copy.rglob("*") if p.is_file()}
     with pytest.raises(ExportError) as caught:
         export_overlay(knowledge_copy, kb, [dangling.id], knowledge_copy)  # kosovo-fifa is not exported
     assert any("'kosovo-fifa' does not exist" in p for p in caught.value.problems)
-    assert {p: p.read_bytes() for p in knowledge_copy.iterdir()} == snapshot
+    assert {p: p.read_bytes() for p in knowledge_copy.rglob("*") if p.is_file()} == snapshot
 
 
 def test_write_atomic_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:

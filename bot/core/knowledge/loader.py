@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from bot.core.knowledge.model import KnowledgeBase, SynonymTable
 from bot.core.knowledge.schema import Fact
+from bot.core.knowledge.sources import SOURCES_FILE, read_setting
 
 SYNONYMS_FILE = "synonyms.yaml"
 _FILE_KEYS = {"facts"}
@@ -131,8 +132,9 @@ def _parse(text: str, label: str, problems: list[Problem]) -> Any:
         return None
 
 
-def _line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
-    """The line of the deepest node on the path ``loc`` that the parsed YAML can locate."""
+def line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the deepest node on the path ``loc`` that the parsed YAML (:func:`parse_yaml`)
+    can locate."""
     line = getattr(data, "line", None)
     node = data
     for part in loc:
@@ -168,7 +170,7 @@ def validate_fact(data: Any, file: str, problems: list[Problem]) -> Fact | None:
         return Fact.model_validate(dict(data))
     except ValidationError as exc:
         for error in exc.errors():
-            line = _line_of(data, tuple(error["loc"])) or base_line
+            line = line_of(data, tuple(error["loc"])) or base_line
             problems.append(Problem(file, line, _describe(error), fact_id))
         return None
 
@@ -203,9 +205,10 @@ def _load_synonyms(path: Path, label: str, problems: list[Problem]) -> list[list
 
 
 def knowledge_files(directory: Path) -> list[Path]:
-    """The fact files of a knowledge directory (every ``*.yaml``/``*.yml`` below it but the synonyms)."""
+    """The fact files of a knowledge directory (every ``*.yaml``/``*.yml`` below it but the
+    synonyms and the source documents' setting)."""
     files = [p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()]
-    return sorted(p for p in files if p.name != SYNONYMS_FILE)
+    return sorted(p for p in files if p.name not in {SYNONYMS_FILE, SOURCES_FILE})
 
 
 def load_knowledge(directory: Path | str) -> KnowledgeBase:
@@ -260,6 +263,13 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     synonyms_path = directory / SYNONYMS_FILE
     if synonyms_path.exists():
         synonyms = _load_synonyms(synonyms_path, synonyms_path.relative_to(directory.parent).as_posix(), problems)
+
+    sources_path = directory / SOURCES_FILE
+    if sources_path.exists():  # the documents themselves are read by `factbot validate` only
+        label = sources_path.relative_to(directory.parent).as_posix()
+        data = _read_yaml(sources_path, label, problems)
+        if data is not None:
+            problems.extend(Problem(label, line, message) for line, message in read_setting(data, directory)[1])
 
     if problems:
         raise KnowledgeError(problems)
