@@ -8,6 +8,7 @@ reason; in CI (``CI=true``) that is a failure, never a pass.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,18 @@ import pytest
 
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
 from support.postgres import PostgresServer, server_for_tests
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """``bot.cli.main`` installs factbot's log handler on the test's stderr: put logging back after each test."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    alembic = logging.getLogger("alembic").level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    logging.getLogger("alembic").setLevel(alembic)
 
 
 @pytest.fixture(scope="session")

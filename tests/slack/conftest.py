@@ -16,7 +16,7 @@ from bot.core.service import FactBot
 from bot.settings import DatabaseSettings, Settings
 from block_kit import check_message, check_view
 from mock_slack import MockSlack
-from signed_requests import SlackSender, slack_settings
+from signed_requests import SIGNING_SECRET, SlackSender, slack_settings
 
 KNOWLEDGE = Path(__file__).parent / "knowledge"
 
@@ -63,7 +63,9 @@ async def factbot(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[FactBot]
 @pytest.fixture
 async def server(slack: MockSlack, factbot: FactBot) -> AsyncIterator[SlackHttpServer]:
     settings = slack_settings(slack)
-    http = SlackHttpServer(build_app(factbot, settings), settings.factbot_slack_host, settings.factbot_slack_port)
+    http = SlackHttpServer(
+        build_app(factbot, settings), SIGNING_SECRET, settings.factbot_slack_host, settings.factbot_slack_port
+    )
     await http.start()
     yield http
     await http.stop()

@@ -11,10 +11,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack._blocks import notice
 from bot.adapters.slack._reply import Target, is_direct_message, post_to_response_url, retry_handlers
+from bot.adapters.slack._verify import VERIFIED
 from bot.adapters.slack.ask import AskFeature
 from bot.adapters.slack.moderation import Moderators, ModerationFeature
 from bot.core.service import FactBot
@@ -42,8 +44,20 @@ def web_client(settings: SlackSettings) -> AsyncWebClient:
     )
 
 
-async def _on_error(error: Exception, body: dict[str, Any], context: AsyncBoltContext) -> None:
-    """Every unexpected failure of a handler: the traceback to the log, an apology to the person."""
+def _trusted(request: AsyncBoltRequest) -> bool:
+    """Whether the request came from Slack: over the Socket Mode websocket, or verified by the HTTP server."""
+    return request.mode == "socket_mode" or request.context.get(VERIFIED) is True
+
+
+async def _on_error(error: Exception, body: dict[str, Any], context: AsyncBoltContext, request: AsyncBoltRequest) -> None:
+    """Every unexpected failure of a handler: the traceback to the log, an apology to the person.
+
+    The apology goes only where a request from Slack says: an unverified body never names an
+    address to call or a channel to post in.
+    """
+    if not _trusted(request):
+        log.warning("Slack request failed before it was verified (%s): not answered", type(error).__name__)
+        return
     log.error("Slack request failed (%s)", body.get("type") or body.get("command"), exc_info=error)
     try:
         if context.response_url:

@@ -3,7 +3,8 @@
 * Socket Mode, when ``SLACK_APP_TOKEN`` is set: the bot opens a websocket to Slack; nothing listens
   on the network. The easy start.
 * HTTP mode otherwise: ``POST /slack/events`` on ``FACTBOT_SLACK_HOST:FACTBOT_SLACK_PORT``, every
-  request verified with ``SLACK_SIGNING_SECRET``; ``GET /healthz`` answers the load balancer.
+  request verified with ``SLACK_SIGNING_SECRET`` before anything parses it (``_verify.py``);
+  ``GET /healthz`` answers the load balancer.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import logging
 from typing import Protocol
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.adapters.slack._verify import VERIFIED, RequestVerifier
 from bot.adapters.slack.app import SlackConfigError, build_app
 from bot.core.service import FactBot
 from bot.settings import SlackSettings
@@ -34,10 +37,14 @@ class SlackRunner(Protocol):
 
 
 class SlackHttpServer:
-    """The app served by aiohttp on ``host:port`` (port 0 picks a free port; see :attr:`port`)."""
+    """The app served by aiohttp on ``host:port`` (port 0 picks a free port; see :attr:`port`).
 
-    def __init__(self, app: AsyncApp, host: str, port: int, path: str = EVENTS_PATH) -> None:
+    Only requests signed with ``signing_secret`` reach the app; the others get 401 and one log line.
+    """
+
+    def __init__(self, app: AsyncApp, signing_secret: str, host: str, port: int, path: str = EVENTS_PATH) -> None:
         self.app = app
+        self.verifier = RequestVerifier(signing_secret)
         self.host = host
         self.port = port
         self.path = path
@@ -50,8 +57,27 @@ class SlackHttpServer:
         return web_app
 
     async def _events(self, request: web.Request) -> web.Response:
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        timestamp = request.headers.get("X-Slack-Request-Timestamp")
+        signature = request.headers.get("X-Slack-Signature")
+        refused = self.verifier.check_headers(timestamp, signature)
+        raw = b""
+        if refused is None:
+            raw = await request.read()
+            refused = self.verifier.check_body(timestamp or "", signature or "", raw)
+        if refused is not None:
+            log.info("Refused a request to %s from %s: %s", self.path, request.remote, refused)
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=raw.decode("utf-8"),
+                query=request.query_string,
+                headers=dict(request.headers),
+                context={VERIFIED: True},
+            )
+        except ValueError:  # signed, so from Slack (or whoever holds the secret), but not JSON nor a form
+            log.warning("A signed request to %s could not be parsed (%d bytes): ignored", self.path, len(raw))
+            return web.json_response({"error": "unreadable request"}, status=400)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def _health(self, request: web.Request) -> web.Response:
         return web.Response(text="ok")
@@ -119,7 +145,8 @@ def slack_runner(bot: FactBot, settings: SlackSettings) -> SlackRunner:
     app = build_app(bot, settings)
     if mode == "socket" and settings.slack_app_token is not None:
         return SlackSocketMode(app, settings.slack_app_token.get_secret_value())
-    return SlackHttpServer(app, settings.factbot_slack_host, settings.factbot_slack_port)
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    return SlackHttpServer(app, secret, settings.factbot_slack_host, settings.factbot_slack_port)
 
 
 async def run_slack(bot: FactBot, settings: SlackSettings) -> None:
