@@ -10,12 +10,12 @@ import aiohttp
 import pytest
 
 from bot.adapters.slack.app import build_app
-from bot.adapters.slack.server import SlackHttpServer
+from bot.adapters.slack.server import SlackHttpServer, SlackSocketMode, slack_runner
 from bot.app import build_bot
 from bot.core.service import FactBot
 from bot.settings import DatabaseSettings, Settings
 from block_kit import check_message, check_view
-from mock_slack import MockSlack
+from mock_slack import APP_TOKEN, MockSlack
 from signed_requests import SIGNING_SECRET, SlackSender, slack_settings
 
 KNOWLEDGE = Path(__file__).parent / "knowledge"
@@ -75,3 +75,14 @@ async def server(slack: MockSlack, factbot: FactBot) -> AsyncIterator[SlackHttpS
 async def sender(server: SlackHttpServer, slack: MockSlack) -> AsyncIterator[SlackSender]:
     async with aiohttp.ClientSession() as session:
         yield SlackSender(server.url, slack, session)
+
+
+@pytest.fixture
+async def socket_mode(slack: MockSlack, factbot: FactBot) -> AsyncIterator[SlackSocketMode]:
+    """The app connected to the loopback Slack over Socket Mode."""
+    runner = slack_runner(factbot, slack_settings(slack, slack_app_token=APP_TOKEN, slack_signing_secret=None))
+    assert isinstance(runner, SlackSocketMode)
+    await runner.start()
+    await slack.wait_connected()
+    yield runner
+    await runner.stop()

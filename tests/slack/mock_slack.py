@@ -234,9 +234,13 @@ class MockSlack:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._sockets)), timeout)
 
-    async def send_envelope(self, kind: str, payload: dict[str, Any], envelope_id: str) -> dict[str, Any]:
+    async def send_envelope(
+        self, kind: str, payload: dict[str, Any], envelope_id: str, *, retry_attempt: int | None = None
+    ) -> dict[str, Any]:
         """Push one Socket Mode envelope to the app and wait for its acknowledgement."""
         envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": kind != "events_api"}
+        if retry_attempt is not None:
+            envelope.update(retry_attempt=retry_attempt, retry_reason="timeout")
         await self._sockets[0].send_json(envelope)
         async with self._changed:
             await asyncio.wait_for(

@@ -57,13 +57,15 @@ class SlackSender:
         self.verifier = SignatureVerifier(SIGNING_SECRET)
 
     async def post(
-        self, body: str, content_type: str, *, timestamp: int | None = None, signature: str | None = None
+        self, body: str, content_type: str, *, timestamp: int | None = None, signature: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": ts,
             "X-Slack-Signature": signature or self.verifier.generate_signature(timestamp=ts, body=body),
+            **(headers or {}),
         }
         started = time.perf_counter()
         async with self.session.post(self.url, data=body.encode(), headers=headers) as response:
@@ -86,13 +88,15 @@ class SlackSender:
         }
         return await self.post(urlencode(form), "application/x-www-form-urlencoded"), response_url
 
-    async def event(self, event: dict[str, Any]) -> Reply:
+    async def event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None) -> Reply:
+        """An Events API delivery; ``retry`` makes it Slack's re-delivery number ``retry`` of ``event_id``."""
         body = {
             "token": "legacy", "team_id": TEAM, "api_app_id": "AFACTBOT", "event": event,
-            "type": "event_callback", "event_id": f"Ev{next(_ids)}", "event_time": int(time.time()),
+            "type": "event_callback", "event_id": event_id or f"Ev{next(_ids)}", "event_time": int(time.time()),
             "authorizations": [{"team_id": TEAM, "user_id": "UFACTBOT", "is_bot": True}],
         }
-        return await self.post(json.dumps(body), "application/json")
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        return await self.post(json.dumps(body), "application/json", headers=headers)
 
     async def interaction(self, payload: dict[str, Any]) -> Reply:
         return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")

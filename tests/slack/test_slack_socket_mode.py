@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.adapters.slack.server import SlackHttpServer, SlackSocketMode, slack_runner
 from bot.core.service import FactBot
 from mock_slack import APP_TOKEN, BOT_USER, TEAM, MockSlack
 from signed_requests import slack_settings
-
-
-@pytest.fixture
-async def socket_mode(slack: MockSlack, factbot: FactBot) -> AsyncIterator[SlackSocketMode]:
-    runner = slack_runner(factbot, slack_settings(slack, slack_app_token=APP_TOKEN, slack_signing_secret=None))
-    assert isinstance(runner, SlackSocketMode)
-    await runner.start()
-    await slack.wait_connected()
-    yield runner
-    await runner.stop()
 
 
 async def test_slash_command_over_socket_mode(socket_mode: SlackSocketMode, slack: MockSlack) -> None:

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack._blocks import notice
 from bot.adapters.slack._reply import Target, is_direct_message, post_to_response_url, retry_handlers
+from bot.adapters.slack._retries import OncePerEvent
 from bot.adapters.slack._verify import VERIFIED
 from bot.adapters.slack.ask import AskFeature
 from bot.adapters.slack.moderation import Moderators, ModerationFeature
@@ -100,6 +101,7 @@ def build_app(bot: FactBot, settings: SlackSettings) -> AsyncApp:
         logger=_BOLT_LOG,
     )
     app.error(_on_error)
+    app.middleware(OncePerEvent().middleware)  # Slack's retries of an event are acknowledged, not answered again
     AskFeature(bot).register(app)
     ModerationFeature(bot, Moderators(settings.factbot_slack_mod_users)).register(app)
     return app
