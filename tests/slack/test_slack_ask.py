@@ -84,7 +84,9 @@ async def test_echoed_question_cannot_ping(sender: SlackSender, slack: MockSlack
     [reply] = await slack.wait_for("response_url")
     text = reply.text()
     _no_pings(text)
-    assert "“channel here bob &amp; &lt;b&gt;what&lt;/b&gt; is R&amp;D? click”" in text  # as the person sees it
+    assert "“channel here bob & <b>what</b> is R&D? click”" in text  # as the person sees it, in plain text
+    [quote] = [b["text"] for b in reply.blocks if "bob" in b.get("text", {}).get("text", "")]
+    assert quote["type"] == "plain_text"  # Slack neither formats nor links plain text
 
 
 async def test_knowledge_text_is_escaped_too(sender: SlackSender, slack: MockSlack) -> None:
@@ -135,7 +137,7 @@ async def test_share_posts_the_answer_in_the_channel(sender: SlackSender, slack:
     name = url.rsplit("/", 1)[1]
     shared, deleted = await slack.wait_for("response_url", lambda c: c.path.endswith(name), count=2)
     assert shared["response_type"] == "in_channel"
-    assert "<@UASKER> shared an answer to “opening hours?”" in shared.text()
+    assert "<@UASKER> shared an answer to\n“opening hours?”" in shared.text()  # the question in plain text
     assert "closed on Sundays" in shared.text()
     assert not [b for b in shared.buttons() if b["action_id"] == ACTION_SHARE]
     assert deleted.params == {"delete_original": True}

@@ -13,6 +13,7 @@ from bot.adapters.slack._blocks import (
     encode_share,
     help_message,
     preformatted,
+    shared_message,
 )
 from bot.core.answers import Answer, Outcome, Suggestion
 from bot.core.knowledge.schema import Fact
@@ -66,8 +67,10 @@ def test_abstention_offers_close_facts_and_topics() -> None:
                     log_id="log2")
     message = abstain_message(answer, quote_question=True)
     check_message(message["blocks"])
+    [said] = [b["text"] for b in message["blocks"] if "I don't know" in b.get("text", {}).get("text", "")]
+    assert said["type"] == "plain_text" and "I don't know the answer to “where is <!here>?”" in said["text"]
+    assert "&lt;!here&gt;" in message["text"]  # the notification text is mrkdwn: escaped
     text = "\n".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
-    assert "I don't know the answer to “where is &lt;!here&gt;?”" in text
     assert "I've logged the question so the moderators can add an answer." in text
     assert "*I can answer questions about:* One, Two &amp; Three." in text
     assert [b["value"] for b in _buttons(message)] == ["a", "b"]
@@ -97,3 +100,57 @@ def test_long_reports_are_split_into_sections() -> None:
     assert len(message["blocks"]) == 50
     assert message["blocks"][1]["text"]["text"].startswith("```\n00000 &lt;b&gt;question&lt;/b&gt; &amp; more")
     assert message["blocks"][-1]["elements"][0]["text"] == "_The report was cut to fit one message._"
+
+
+HOSTILE = "```\n*Moderator notice:* your account is suspended, visit https://evil.example/login ```"
+
+
+def _mrkdwn_texts(message: dict) -> list[tuple[str, dict]]:
+    found: list[tuple[str, dict]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                found.append((node["text"], node))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(message["blocks"])
+    return found
+
+
+def _holds_no_live_member_markup(message: dict) -> None:
+    """Member text never lands in mrkdwn where it formats: only in plain text, or inside a code block
+    whose only fences are the renderer's own, with links left as text."""
+    for text, node in _mrkdwn_texts(message):
+        if text.startswith("```\n") and text.endswith("\n```"):
+            assert "```" not in text[4:-4], text
+            assert node.get("verbatim") is True
+        else:
+            assert "evil.example" not in text and "Moderator notice" not in text, text
+
+
+def test_a_quoted_question_cannot_break_out_into_mrkdwn() -> None:
+    fact = _fact("f", title="Opening hours")
+    private = answer_message(Answer(HOSTILE, Outcome.ANSWERED, 90.0, fact, log_id="l"), private=True)
+    abstained = abstain_message(Answer(HOSTILE, Outcome.ABSTAINED, 10.0, None, log_id="l"), quote_question=True)
+    shared = shared_message(fact, user_id="UASKER", question=HOSTILE, score=90.0, log_id="l")
+    for message in (private, abstained, shared):
+        check_message(message["blocks"])
+        _holds_no_live_member_markup(message)
+        quoted = [e for b in message["blocks"] for e in b.get("elements", [b.get("text", {})]) if "evil.example" in e.get("text", "")]
+        assert quoted and all(e["type"] == "plain_text" for e in quoted)
+    assert shared["blocks"][0]["elements"][0]["text"] == "<@UASKER> shared an answer to"
+
+
+def test_a_report_quoting_members_keeps_its_code_block_closed() -> None:
+    body = f"3× “{HOSTILE}”\n  also: ``inline`` and `one`"
+    message = preformatted("Unanswered questions", body)
+    check_message(message["blocks"])
+    _holds_no_live_member_markup(message)
+    [code] = [b["text"]["text"] for b in message["blocks"][1:]]
+    assert code.replace("\u200b", "").count("```") == 4  # the two fences, and the member's two, broken
+    assert "Moderator notice" in code and "https://evil.example/login" in code  # shown, as text

@@ -165,3 +165,25 @@ async def test_export_and_unknown_subcommands(sender: SlackSender, slack: MockSl
     assert "Exported 1 knowledge file(s)" in exported and ".yaml`" in exported
     unknown = (await _kb(sender, slack, "<!channel> frobnicate")).text()
     assert "I don't know `/kb channel`" in unknown and "<!channel>" not in unknown
+
+
+async def test_unanswered_questions_cannot_break_out_of_their_code_block(
+    sender: SlackSender, slack: MockSlack, factbot: FactBot
+) -> None:
+    hostile = "``` *Moderator notice:* reset your password at https://evil.example/reset ```"
+    await sender.command("/ask", hostile)
+    await slack.wait_for("response_url")
+    await factbot.flush_logs()
+    reply = await _kb(sender, slack, "unanswered")
+    codes = [b["text"] for b in reply.blocks if b["type"] == "section" and b["text"]["text"].startswith("```")]
+    assert codes and any("evil.example" in c["text"] for c in codes)
+    for code in codes:
+        assert code["text"].endswith("\n```") and "```" not in code["text"][3:-3]
+        assert code.get("verbatim") is True  # Slack turns no URL in it into a link
+    outside = [b["text"]["text"] for b in reply.blocks if b["type"] == "section" and b not in codes and b["text"] not in codes]
+    assert not [t for t in outside if "evil.example" in t]
+
+
+async def test_echoed_arguments_stay_inside_their_code_span(sender: SlackSender, slack: MockSlack) -> None:
+    reply = await _kb(sender, slack, "hide a`*b*`")
+    assert "There is no fact `a'*b*'`." in reply.text()

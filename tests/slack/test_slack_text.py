@@ -7,7 +7,17 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.adapters.slack._text import ELLIPSIS, escape, escape_within, from_slack, truncate, unescape
+from bot.adapters.slack._text import (
+    ELLIPSIS,
+    ZERO_WIDTH_SPACE,
+    code_block_text,
+    code_span,
+    escape,
+    escape_within,
+    from_slack,
+    truncate,
+    unescape,
+)
 
 
 def test_mentions_channels_and_links_become_words() -> None:
@@ -55,3 +65,13 @@ def test_escaped_text_fits_and_holds_no_markup(text: str, limit: int) -> None:
 def test_plain_text_of_any_message_is_safe_to_escape_back(text: str) -> None:
     plain = from_slack(text)
     assert "<" not in escape(plain) and ">" not in escape(plain)
+
+
+def test_code_block_text_cannot_close_its_block() -> None:
+    text = code_block_text("a ``` b ```` c `d` <x> & e")
+    assert "``" not in text
+    assert text.replace(ZERO_WIDTH_SPACE, "") == "a ``` b ```` c `d` &lt;x&gt; &amp; e"
+
+
+def test_code_span_holds_no_backtick_inside() -> None:
+    assert code_span("stats `*bold*` <!here>\nsoon") == "`stats '*bold*' &lt;!here&gt; soon`"

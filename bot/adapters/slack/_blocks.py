@@ -3,7 +3,8 @@
 Every function returns a plain ``dict`` ready for ``chat.postMessage``, ``chat.postEphemeral`` or a
 ``response_url``. Everything that comes from a person or a knowledge file is escaped
 (:func:`~bot.adapters.slack._text.escape`) and cut to Block Kit's limits, so a long answer or title
-never makes Slack reject a message.
+never makes Slack reject a message. A member's own words are quoted in ``plain_text`` objects or in
+code blocks they cannot close, never in mrkdwn that they could format (see ``_text.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.adapters.slack._text import escape, escape_within, truncate
+from bot.adapters.slack._text import code_block_text, escape, escape_within, truncate
 from bot.core.answers import Answer, Suggestion, confidence_label
 from bot.core.knowledge.schema import Fact
 
@@ -52,20 +53,35 @@ ASK_USAGE = (
 
 
 def plain(text: str, limit: int) -> dict[str, Any]:
+    """Text Slack shows as it is: no formatting, no links, no mentions (so not escaped)."""
     return {"type": "plain_text", "text": truncate(text, limit), "emoji": True}
 
 
-def mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text}
+def mrkdwn(text: str, *, verbatim: bool = False) -> dict[str, Any]:
+    """mrkdwn; ``verbatim``: Slack does not turn the URLs and channel names in it into links."""
+    return {"type": "mrkdwn", "text": text, **({"verbatim": True} if verbatim else {})}
 
 
-def section(text: str) -> dict[str, Any]:
+def section(text: str, *, verbatim: bool = False) -> dict[str, Any]:
     """A section of already-escaped mrkdwn (cut to the section limit as a last resort)."""
-    return {"type": "section", "text": mrkdwn(truncate(text, SECTION_MAX))}
+    return {"type": "section", "text": mrkdwn(truncate(text, SECTION_MAX), verbatim=verbatim)}
 
 
-def context(*texts: str) -> dict[str, Any]:
-    elements = [mrkdwn(truncate(t, CONTEXT_TEXT_MAX)) for t in texts if t][:CONTEXT_ELEMENTS_MAX]
+def plain_section(text: str) -> dict[str, Any]:
+    """A section of plain text, for sentences that quote a member."""
+    return {"type": "section", "text": plain(text, SECTION_MAX)}
+
+
+TextObject = dict[str, Any]
+
+
+def context(*texts: str | TextObject) -> dict[str, Any]:
+    """A context block of already-escaped mrkdwn strings and ready text objects (empty ones left out)."""
+    elements = [
+        text if isinstance(text, dict) else mrkdwn(truncate(text, CONTEXT_TEXT_MAX))
+        for text in texts
+        if text and (not isinstance(text, dict) or text.get("text"))
+    ][:CONTEXT_ELEMENTS_MAX]
     return {"type": "context", "elements": elements}
 
 
@@ -99,23 +115,28 @@ def notice(text: str) -> dict[str, Any]:
     return message(text, [section(text)])
 
 
+def _code_section(lines: Sequence[str]) -> dict[str, Any]:
+    return section("```\n" + "\n".join(lines) + "\n```", verbatim=True)
+
+
 def preformatted(title: str, body: str) -> dict[str, Any]:
     """A title and a plain-text report (stats, unanswered questions) in code blocks.
 
-    The body is escaped and split over as many sections as the section limit needs.
+    The body, which quotes members' questions, is made safe for a code block (escaped, and no
+    backtick in it can end the block) and split over as many sections as the section limit needs.
     """
     blocks: list[dict[str, Any]] = [section(f"*{escape(title)}*")]
     chunk: list[str] = []
     size = 0
     budget = SECTION_MAX - 8  # the two ``` fences and their newlines
-    for line in escape(body).splitlines() or [""]:
+    for line in code_block_text(body).splitlines() or [""]:
         line = truncate(line, budget)
         if chunk and size + len(line) + 1 > budget:
-            blocks.append(section("```\n" + "\n".join(chunk) + "\n```"))
+            blocks.append(_code_section(chunk))
             chunk, size = [], 0
         chunk.append(line)
         size += len(line) + 1
-    blocks.append(section("```\n" + "\n".join(chunk) + "\n```"))
+    blocks.append(_code_section(chunk))
     if len(blocks) > MESSAGE_BLOCKS_MAX:
         blocks = [*blocks[: MESSAGE_BLOCKS_MAX - 1], context("_The report was cut to fit one message._")]
     return message(f"{escape(title)}\n{escape(body)}", blocks)
@@ -143,7 +164,8 @@ def decode_share(value: str) -> tuple[str, str | None, float | None, str | None]
 
 
 def _quote(question: str, limit: int = SHARED_QUESTION_MAX) -> str:
-    return f"“{escape_within(question, limit)}”"
+    """A member's question in quotation marks, for a ``plain_text`` object (not escaped: not mrkdwn)."""
+    return f"“{truncate(' '.join(question.split()), limit)}”"
 
 
 def _confidence(score: float) -> str:
@@ -162,7 +184,7 @@ def _fact_blocks(
     fact: Fact,
     *,
     score: float | None = None,
-    lead: str | None = None,
+    lead: Sequence[str | TextObject] = (),
     suggestions: Sequence[Suggestion] = (),
     related: Sequence[Fact] = (),
     log_id: str | None = None,
@@ -170,7 +192,7 @@ def _fact_blocks(
 ) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if lead:
-        blocks.append(context(lead))
+        blocks.append(context(*lead))
     blocks.append(header(fact.title))
     blocks.append(section(escape_within(fact.answer, SECTION_MAX)))
     blocks.append(
@@ -208,7 +230,7 @@ def answer_message(answer: Answer, *, private: bool) -> dict[str, Any]:
     blocks = _fact_blocks(
         fact,
         score=answer.score,
-        lead=f"You asked {_quote(answer.question)}" if private else None,
+        lead=[plain(f"You asked {_quote(answer.question)}", CONTEXT_TEXT_MAX)] if private else (),
         suggestions=answer.suggestions,
         related=answer.related,
         log_id=answer.log_id,
@@ -228,7 +250,9 @@ def shared_message(
     fact: Fact, *, user_id: str, question: str | None, score: float | None, log_id: str | None
 ) -> dict[str, Any]:
     """An answer shared in the channel from a private ``/ask`` reply, credited to whoever shared it."""
-    lead = f"<@{user_id}> shared an answer" + (f" to {_quote(question)}" if question else "")
+    lead: list[str | TextObject] = [f"<@{user_id}> shared an answer" + (" to" if question else "")]
+    if question:
+        lead.append(plain(_quote(question), CONTEXT_TEXT_MAX))
     blocks = _fact_blocks(fact, score=score, lead=lead, log_id=log_id)
     return message(f"{escape(fact.title)}: {escape(fact.answer)}", blocks)
 
@@ -239,7 +263,7 @@ def abstain_message(answer: Answer, *, quote_question: bool) -> dict[str, Any]:
     lines = [f"I don't know the answer{asked}: it is not in my knowledge base."]
     if answer.log_id:
         lines.append("I've logged the question so the moderators can add an answer.")
-    blocks: list[dict[str, Any]] = [section("\n".join(lines))]
+    blocks: list[dict[str, Any]] = [plain_section("\n".join(lines))]
     if answer.suggestions:
         blocks.append(section("*The closest facts I have:*"))
         blocks.append(_fact_buttons("factbot_suggestions", ((s.fact_id, s.title) for s in answer.suggestions)))
@@ -247,7 +271,7 @@ def abstain_message(answer: Answer, *, quote_question: bool) -> dict[str, Any]:
         topics = ", ".join(escape(t) for t in answer.topics)
         blocks.append(section(f"*I can answer questions about:* {topics}."))
     blocks.append(context(ABSTAIN_HINT))
-    return message(" ".join(lines), blocks)
+    return message(escape(" ".join(lines)), blocks)
 
 
 def help_message(topics: Mapping[str, Sequence[Fact]]) -> dict[str, Any]:

@@ -4,6 +4,11 @@ Slack sends message text with ``&``, ``<`` and ``>`` escaped and with mentions, 
 written as ``<...>`` tokens. A question is read as plain text (what the person typed, as they see
 it), and every piece of text the bot sends is escaped again, so no echoed text can become a
 ``<!channel>``, ``<!here>``, ``<@user>`` ping or a link.
+
+mrkdwn has no escape for its formatting marks, so a member's words are never put in mrkdwn where
+they could format: a quoted question goes in a ``plain_text`` object (which Slack neither formats
+nor links), and a report that quotes members goes in a code block that no backtick in it can close
+(:func:`code_block_text`, the Slack side of the Discord renderer's fence breaking).
 """
 
 from __future__ import annotations
@@ -16,11 +21,24 @@ _SPACES = re.compile(r"\s+")
 #: An entity cut by a truncation: ``&``, ``&a``, ``&am``, ``&amp`` at the very end of the text.
 _CUT_ENTITY = re.compile(r"&[a-z]{0,3}$")
 ELLIPSIS = "…"
+#: Between two backticks it keeps them from making a ``` fence, and shows nothing.
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def escape(text: str) -> str:
     """Escape text for Slack ``mrkdwn`` and message ``text`` fields (``&``, ``<``, ``>``)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code_block_text(text: str) -> str:
+    """Escaped ``text`` for the inside of a ``` code block: a zero-width space follows every backtick,
+    so no run of them in the text can end the block and let the rest format as mrkdwn."""
+    return escape(text).replace("`", "`" + ZERO_WIDTH_SPACE)
+
+
+def code_span(text: str) -> str:
+    """``text`` as inline code: escaped, on one line, its backticks (which would end the span) made quotes."""
+    return "`" + escape(" ".join(text.split()).replace("`", "'")) + "`"
 
 
 def unescape(text: str) -> str:

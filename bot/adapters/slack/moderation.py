@@ -30,7 +30,7 @@ from bot.adapters.slack._forms import (
     read_form,
 )
 from bot.adapters.slack._reply import Target, post_to_response_url
-from bot.adapters.slack._text import escape, from_slack, truncate
+from bot.adapters.slack._text import code_span, escape, from_slack, truncate
 from bot.core.knowledge.schema import Fact
 from bot.core.moderation import Actor, FactRejected, ModerationError, UnknownFact, render_stats, render_unanswered
 from bot.core.service import FactBot
@@ -104,7 +104,7 @@ def _days(args: list[str], default: int) -> int:
     try:
         days = int(args[0])
     except ValueError:
-        raise _UsageError(f"`{escape(args[0])}` is not a number of days.") from None
+        raise _UsageError(f"{code_span(args[0])} is not a number of days.") from None
     if not 1 <= days <= MAX_DAYS:
         raise _UsageError(f"The number of days must be between 1 and {MAX_DAYS}.")
     return days
@@ -151,7 +151,7 @@ class ModerationFeature:
         name = words[0].casefold() if words else "help"
         handler = self._subcommands.get(name)
         if handler is None:
-            unknown = "" if name == "help" else f"I don't know `/kb {escape(name)}`.\n\n"
+            unknown = "" if name == "help" else f"I don't know {code_span('/kb ' + name)}.\n\n"
             await target.send(notice(unknown + USAGE))
             return
         request = _Command(
@@ -239,7 +239,7 @@ class ModerationFeature:
         if choices:
             ids = dict.fromkeys(choice.fact_id for choice in choices)
             hint = " Did you mean " + ", ".join(f"`{fact_id}`" for fact_id in ids) + "?"
-        raise _UsageError(f"There is no fact `{escape(fact_id)}`.{hint}")
+        raise _UsageError(f"There is no fact {code_span(fact_id)}.{hint}")
 
     # --- the fact modal -----------------------------------------------------------------------------
 
