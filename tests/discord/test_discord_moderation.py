@@ -167,3 +167,31 @@ async def test_modal_is_the_first_response(start_bot):
     h = await start_bot()
     started = await h.slash("kb add", {"topic": "Geopolitics"}, member=h.world.admin)
     assert await started.callback_type() == MODAL
+
+
+async def test_a_member_submitting_a_moderators_form_is_refused_and_the_form_stays_open(start_bot):
+    h = await start_bot()
+    modal = await (await h.slash("kb add", {"topic": "Geopolitics"}, member=h.world.moderator)).modal()
+    forged = await h.emulator.submit_modal(modal, NEW_FACT, member=h.world.member, guild=h.world.guild, channel_id=h.world.general)
+    refusal = await forged.reply()
+    assert refusal.ephemeral and refusal.content == NOT_MODERATOR
+    assert h.factbot.fact("kosovo-olympic-committee") is None
+
+    done = await (
+        await h.emulator.submit_modal(modal, NEW_FACT, member=h.world.moderator, guild=h.world.guild, channel_id=h.world.general)
+    ).reply()
+    assert "Added fact `kosovo-olympic-committee`" in done.content
+
+
+async def test_a_curator_who_lost_the_role_cannot_submit_the_edit_form(start_bot):
+    h = await start_bot()
+    modal = await (await h.slash("kb edit", {"id": "chinese-mission-pristina"}, member=h.world.moderator)).modal()
+    h.world.moderator.roles.clear()  # the role was taken away while the form was open
+    refusal = await (
+        await h.emulator.submit_modal(
+            modal, {"Title": "Edited after losing the role"}, member=h.world.moderator,
+            guild=h.world.guild, channel_id=h.world.general,
+        )
+    ).reply()
+    assert refusal.ephemeral and refusal.content == NOT_MODERATOR
+    assert h.factbot.fact("chinese-mission-pristina").title == "The Chinese mission in Pristina has five employees"

@@ -2,7 +2,10 @@
 
 Discord hides the group from members through its default permissions (Manage Server); server
 admins may change that in their settings, so :meth:`KnowledgeAdmin.interaction_check` checks the
-member's rights again on every invocation (Manage Server, or a configured moderator role).
+member's rights again on every invocation (Manage Server, or a configured moderator role). The
+``/kb add`` and ``/kb edit`` forms check them once more when they are submitted
+(:class:`ModeratorModal`): a form outlives the command that opened it, its submission is a new
+interaction, and anyone who knows its custom id can send one.
 """
 
 from __future__ import annotations
@@ -104,7 +107,16 @@ async def _send_rejection(interaction: discord.Interaction, error: FactRejected)
     )
 
 
-class AddFactModal(ReportingModal):
+class ModeratorModal(ReportingModal):
+    """A form only moderators may submit: the rights of whoever submits are checked on every submission."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:  # type: ignore[override]
+        if not is_moderator(interaction, client_of(interaction).moderator_roles):
+            raise NotModerator("not a moderator")  # answered by on_error; the form stays open for its moderator
+        return True
+
+
+class AddFactModal(ModeratorModal):
     """The fields of a new fact; the topic comes from the command. Validated by the core's schema."""
 
     def __init__(self, topic: str) -> None:
@@ -140,7 +152,7 @@ class AddFactModal(ReportingModal):
         await _send_fact_result(interaction, "Added", fact)
 
 
-class EditFactModal(ReportingModal):
+class EditFactModal(ModeratorModal):
     """The editable fields of a fact, filled in; only the fields that were changed are sent."""
 
     def __init__(self, fact: Fact) -> None:
