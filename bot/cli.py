@@ -15,6 +15,10 @@ from bot import __version__
 
 log = logging.getLogger("bot")
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+#: The exit status of a configuration that cannot work (a bad token, a malformed DATABASE_URL, …).
+EXIT_MISCONFIGURED = 2
+
 
 def _knowledge_dir(args: argparse.Namespace) -> Path:
     if getattr(args, "knowledge", None):
@@ -148,13 +152,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         platforms.append(lambda factbot: run_discord(factbot, settings.discord))
     if settings.slack.slack_bot_token is not None:
-        from bot.adapters.slack.server import SlackConfigError, check_slack_settings, run_slack
+        from bot.adapters.slack.server import check_slack_settings, run_slack
 
-        try:
-            check_slack_settings(settings.slack)
-        except SlackConfigError as exc:
-            print(exc, file=sys.stderr)
-            return 2
+        check_slack_settings(settings.slack)  # a SettingError before anything starts
         platforms.append(lambda factbot: run_slack(factbot, settings.slack))
     if not platforms:
         if getattr(args, "platforms_only", False):
@@ -210,7 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="knowledge directory (default: $FACTBOT_KNOWLEDGE_DIR, else the shipped knowledge/)",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        metavar="LEVEL",
+        help="DEBUG, INFO, WARNING or ERROR (default: $FACTBOT_LOG_LEVEL, else WARNING, with a line for where "
+        "the bot serves); a misconfiguration is one line, its traceback only at DEBUG",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="the same as --log-level DEBUG")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
@@ -281,13 +289,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from bot.observability.logs import configure_logging
-    from bot.settings import LogSettings
+    from bot.settings import LogSettings, SettingError, build_section
 
-    log_settings = LogSettings()  # the environment, then .env; commands stay quiet unless a level is set
-    explicit = log_settings.level if "level" in log_settings.model_fields_set else ""
-    configure_logging("DEBUG" if args.verbose else explicit or "WARNING", log_settings.format)
     if args.command is None:
         args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+    try:
+        # The environment, then .env; commands stay quiet unless a level is set.
+        log_settings = build_section(LogSettings)
+        explicit = log_settings.level.upper() if "level" in log_settings.model_fields_set else None
+        if explicit is not None and explicit not in LOG_LEVELS:
+            raise SettingError(f"FACTBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {explicit!r}")
+    except SettingError as exc:
+        print(f"factbot: {exc}", file=sys.stderr)
+        return EXIT_MISCONFIGURED
+    args.log_level = "DEBUG" if args.verbose else args.log_level or explicit
+    configure_logging(args.log_level or "WARNING", log_settings.format)
     from bot.core.knowledge import KnowledgeError
 
     try:
@@ -297,3 +313,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        problem = setting_error(exc)
+        if problem is None:
+            raise
+        print(f"factbot: {problem}", file=sys.stderr)
+        log.debug("the misconfiguration, in full", exc_info=problem)
+        return EXIT_MISCONFIGURED
+
+
+def setting_error(exc: BaseException) -> Exception | None:
+    """The :class:`~bot.settings.SettingError` that ``exc`` is or holds (in an exception group), if any."""
+    from bot.settings import SettingError
+
+    if isinstance(exc, SettingError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            if (found := setting_error(inner)) is not None:
+                return found
+    return None

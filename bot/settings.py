@@ -7,15 +7,22 @@ importing the package needs no token. Secrets are ``SecretStr``: they print as `
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: The project root of a source checkout (where ``knowledge/`` and ``data/`` live).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+class SettingError(Exception):
+    """A setting cannot work: the message names it and says what is wrong, in one line for the operator.
+
+    ``factbot`` prints the message alone and exits with status 2; the traceback is for ``--log-level DEBUG``.
+    """
+
 
 IdList = Annotated[list[int], NoDecode]
 StrList = Annotated[list[str], NoDecode]
@@ -112,21 +119,38 @@ class SlackSettings(_Section):
     _split_lists = field_validator("factbot_slack_mod_users", mode="before")(_split)
 
 
+_S = TypeVar("_S", bound=_Section)
+
+
+def build_section(section: type[_S], env_file: Path | None = None) -> _S:
+    """One section from the environment and ``.env``; a value that does not fit is a :class:`SettingError`
+    naming its variable (the value itself is not repeated: it may be a secret)."""
+    kwargs = {"_env_file": env_file} if env_file is not None else {}
+    try:
+        return section(**kwargs)
+    except ValidationError as exc:
+        prefix = str(section.model_config.get("env_prefix") or "")
+        problems = "; ".join(
+            f"{(prefix + str(error['loc'][0])).upper() if error['loc'] else section.__name__}: {error['msg']}"
+            for error in exc.errors(include_input=False, include_url=False)
+        )
+        raise SettingError(problems) from None
+
+
 class Settings:
     """All sections, built once per process by :func:`load_settings`."""
 
     def __init__(self, env_file: Path | None = None) -> None:
-        kwargs = {"_env_file": env_file} if env_file is not None else {}
-        self.knowledge = KnowledgeSettings(**kwargs)
-        self.log = LogSettings(**kwargs)
-        self.database = DatabaseSettings(**kwargs)
-        self.metrics = MetricsSettings(**kwargs)
-        self.discord = DiscordSettings(**kwargs)
-        self.slack = SlackSettings(**kwargs)
+        self.knowledge = build_section(KnowledgeSettings, env_file)
+        self.log = build_section(LogSettings, env_file)
+        self.database = build_section(DatabaseSettings, env_file)
+        self.metrics = build_section(MetricsSettings, env_file)
+        self.discord = build_section(DiscordSettings, env_file)
+        self.slack = build_section(SlackSettings, env_file)
 
 
 def load_settings(env_file: Path | None = None) -> Settings:
     return Settings(env_file)
 
 
-__all__ = ["IdList", "SecretStr", "Settings", "StrList", "load_settings"]
+__all__ = ["IdList", "SecretStr", "SettingError", "Settings", "StrList", "build_section", "load_settings"]

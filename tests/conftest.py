@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.observability.logs import QUIET_LIBRARY_LOGGERS, STATUS_LOGGER
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
 from support.postgres import PostgresServer, server_for_tests
 
@@ -24,11 +25,12 @@ def _restore_logging() -> Iterator[None]:
     """``bot.cli.main`` installs factbot's log handler on the test's stderr: put logging back after each test."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    alembic = logging.getLogger("alembic").level
+    levels = {name: logging.getLogger(name).level for name in (*QUIET_LIBRARY_LOGGERS, STATUS_LOGGER)}
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
-    logging.getLogger("alembic").setLevel(alembic)
+    for name, saved in levels.items():
+        logging.getLogger(name).setLevel(saved)
 
 
 @pytest.fixture(scope="session")

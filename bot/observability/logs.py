@@ -18,6 +18,11 @@ from pydantic import SecretStr
 
 MASK = "**********"
 _HANDLER_NAME = "factbot"
+#: Where a running bot says where it serves and what it is connected to ("listening on …", "connected
+#: to workspace …"): shown at the default level (WARNING) too, silenced only by ``ERROR``.
+STATUS_LOGGER = "bot.status"
+#: Loggers of libraries whose chatter the bot reports itself, in one line; all of it at DEBUG.
+QUIET_LIBRARY_LOGGERS = ("alembic", "bot.adapters.slack.socket_mode")
 #: Attributes every LogRecord has; anything else was passed with ``extra=`` and goes into JSON output.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "taskName"}
 _TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -74,9 +79,29 @@ def configure_logging(level: str = "INFO", fmt: str = "text", stream: Any = None
     handler.setFormatter(RedactingFormatter(inner))
     root.addHandler(handler)
     root.setLevel(level.upper())
-    # Alembic tells about every migration context at INFO; only its warnings matter in operation.
-    logging.getLogger("alembic").setLevel(logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING)
+    debug = root.level <= logging.DEBUG
+    # Alembic tells about every migration context at INFO, slack_sdk about every Socket Mode session;
+    # only their warnings matter in operation.
+    for name in QUIET_LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if debug else logging.WARNING)
+    logging.getLogger(STATUS_LOGGER).setLevel(min(root.level, logging.INFO) if root.level <= logging.WARNING else root.level)
     return handler
+
+
+def status_logger() -> logging.Logger:
+    """The logger of a running bot's one-line status (see :data:`STATUS_LOGGER`); log to it at INFO."""
+    return logging.getLogger(STATUS_LOGGER)
+
+
+class TracebackAtDebug(logging.Filter):
+    """For a library logger: its records keep their message, and their traceback only when DEBUG is on
+    (``--log-level DEBUG``), so an operator reads one line per event."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and not logging.getLogger().isEnabledFor(logging.DEBUG):
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 def _secret_values(settings: Any) -> list[str]:

@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, event, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.settings import SettingError
 
 SQLITE_FILE = "factbot.sqlite3"
 CONNECT_TIMEOUT = 5.0
@@ -36,12 +39,26 @@ def resolve_url(database_url: str | None, data_dir: Path) -> URL:
     """The async URL to use: ``database_url`` with its async driver, else the SQLite file in ``data_dir``."""
     if not database_url:
         return sqlite_url(data_dir / SQLITE_FILE)
-    url = make_url(database_url)
+    try:
+        url = make_url(database_url)
+        port = url.port  # a port that is not a number fails here, not at the first connection
+    except (ArgumentError, ValueError):
+        # The message never repeats the URL: it holds the password.
+        raise SettingError(
+            "DATABASE_URL is not a database URL: write it as postgresql://USER:PASSWORD@HOST:5432/DATABASE "
+            "(percent-encode @ : / ? # % in the password), or leave it unset for SQLite"
+        ) from None
     driver = _DRIVERS.get(url.drivername)
     if driver is None:
-        raise ValueError(
-            f"unsupported database {url.drivername!r}: use postgresql://… (asyncpg) or sqlite:///… (aiosqlite)"
+        raise SettingError(
+            f"DATABASE_URL names the unsupported database {url.drivername!r}: use postgresql://… or sqlite:///…"
         )
+    if driver.startswith("postgresql") and not url.host:
+        raise SettingError("DATABASE_URL names no host: write it as postgresql://USER:PASSWORD@HOST:5432/DATABASE")
+    if "@" in (url.host or ""):
+        raise SettingError("DATABASE_URL has an @ in its password: percent-encode it as %40")
+    if port is not None and not 0 < port < 65536:
+        raise SettingError(f"DATABASE_URL names the port {port}, which is not between 1 and 65535")
     return url.set(drivername=driver)
 
 

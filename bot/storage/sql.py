@@ -36,6 +36,7 @@ from bot.core.ports import (
 )
 from bot.core.tasks import wait_event
 from bot.observability.metrics import Metrics
+from bot.settings import SettingError
 from bot.storage import tables as t
 from bot.storage.engine import create_engine, listener_connect_kwargs, mask
 from bot.storage.migrate import migrate
@@ -71,6 +72,27 @@ def is_outage(exc: BaseException) -> bool:
             asyncpg.exceptions.OperatorInterventionError,
         ),
     ) or (exc.__cause__ is not None and exc.__cause__ is not exc and is_outage(exc.__cause__))
+
+
+#: SQLSTATE classes and codes of a database that answers but refuses this configuration: restarting
+#: or waiting does not help, the setting must change.
+_REFUSED = {
+    "28": "it refused the user name or password",  # invalid_authorization_specification, invalid_password
+    "3D000": "the database does not exist",  # invalid_catalog_name
+}
+
+
+def refused_configuration(exc: BaseException) -> str | None:
+    """What is wrong when the database refuses the configured user, password or database; else ``None``."""
+    orig = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if not isinstance(code, str):
+        return None
+    what = _REFUSED.get(code) or _REFUSED.get(code[:2])
+    if what is None:
+        return None
+    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
+    return f"{what} ({detail})" if detail else what
 
 
 def _reason(exc: BaseException) -> str:
@@ -204,8 +226,17 @@ class SqlStorage:
         async with self._open_lock:
             if self._migrated:
                 return
-            async with self._guard("migrate"):
-                await migrate(self._engine)
+            try:
+                async with self._guard("migrate"):
+                    await migrate(self._engine)
+            except sa_exc.DBAPIError as exc:
+                refused = refused_configuration(exc)
+                if refused is None:
+                    raise
+                raise SettingError(
+                    f"DATABASE_URL: {self.description} answers, but {refused}; with docker compose, "
+                    "POSTGRES_PASSWORD must be the password the database volume was created with"
+                ) from exc
             self._migrated = True
 
     async def close(self) -> None:

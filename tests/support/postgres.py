@@ -97,6 +97,7 @@ class PostgresServer:
         self.port = _free_port()
         self._databases = 0
         self._shared: str | None = None
+        self._password_users: set[str] = set()
         self.socket_dir.mkdir()
         if self.owner is not None:
             entry = pwd.getpwnam(self.owner)
@@ -185,6 +186,19 @@ class PostgresServer:
 
     def url(self, database: str) -> str:
         return f"postgresql+asyncpg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def password_user(self, user: str, password: str) -> str:
+        """A role that must log in with ``password`` over TCP (the others keep ``trust``); the URL of
+        one of its databases, without a password, for the caller to add a right or a wrong one."""
+        if user not in self._password_users:
+            hba = self.data / "pg_hba.conf"
+            hba.write_text(f"host all {user} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+            self._run(["pg_ctl", "-D", str(self.data), "reload"])
+            self.psql(f"CREATE ROLE {user} LOGIN PASSWORD '{password}'")
+            self._password_users.add(user)
+        database = self.create_database().rsplit("/", 1)[1]
+        self.psql(f'ALTER DATABASE "{database}" OWNER TO {user}')
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
 
     def create_database(self) -> str:
         """A new empty database; its SQLAlchemy URL."""
