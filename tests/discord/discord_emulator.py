@@ -329,6 +329,8 @@ class DiscordEmulator:
         self.resumes: list[dict[str, Any]] = []
         self.heartbeats = 0
         self.global_commands: list[dict[str, Any]] = []
+        #: Guilds the bot may not publish commands to (not a member, or no applications.commands scope).
+        self.forbidden_guilds: set[int] = set()
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.messages: dict[int, Sent] = {}
         self.messages_by_token: dict[str, list[Sent]] = {}
@@ -427,6 +429,8 @@ class DiscordEmulator:
             case "PUT", ["applications", a, "commands"] if a == app:
                 self.global_commands = self._store_commands(call.body, None)
                 return _json(self.global_commands)
+            case "PUT", ["applications", a, "guilds", guild_id, "commands"] if a == app and int(guild_id) in self.forbidden_guilds:
+                return _json({"message": "Missing Access", "code": 50001}, status=403)
             case "PUT", ["applications", a, "guilds", guild_id, "commands"] if a == app:
                 stored = self._store_commands(call.body, int(guild_id))
                 self.guild_commands[int(guild_id)] = stored

@@ -15,7 +15,7 @@ from bot.settings import DEFAULT_KNOWLEDGE_DIR
 REVOKED = 4004  # Discord's "authentication failed" close code: the bot must stop, not retry
 
 
-async def test_factbot_run_serves_discord_with_the_configured_api(tmp_path: Path, monkeypatch):
+async def test_factbot_run_serves_discord_with_the_configured_api(tmp_path: Path, monkeypatch, capfd):
     guild = Guild(snowflake(), "g", channels={"general": snowflake()}, roles={})
     member = Member(User(snowflake(), "ana"))
     emulator = DiscordEmulator(guilds=[guild], members=[member])
@@ -55,5 +55,7 @@ async def test_factbot_run_serves_discord_with_the_configured_api(tmp_path: Path
         await emulator.close()
     assert not thread.is_alive()
     [result] = outcome
-    assert isinstance(result, BaseException)  # the bot stopped because Discord closed with 4004
-    assert "4004" in repr(result) or any("4004" in repr(e) for e in getattr(result, "exceptions", []))
+    assert result == 2  # the bot stopped because Discord closed with 4004: the token is no longer valid
+    err = capfd.readouterr().err
+    assert "DISCORD_TOKEN was refused by Discord's gateway" in err and "4004" in err
+    assert "Traceback" not in err

@@ -9,7 +9,9 @@ is configured (``factbot discord sync`` is the way to publish them).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import discord
@@ -24,7 +26,8 @@ from bot.adapters.discord.feedback import FeedbackButton
 from bot.adapters.discord.moderation import KnowledgeAdmin
 from bot.adapters.discord.topics import Topics, TopicSelect
 from bot.core.service import FactBot
-from bot.settings import DiscordSettings
+from bot.observability.logs import status_logger
+from bot.settings import DiscordSettings, SettingError
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +36,49 @@ DISCORD_API_BASE = "https://discord.com/api/v10"
 IDENTIFY_INTERVAL = 5.0
 
 
-class DiscordSetupError(Exception):
-    """The Discord settings cannot work together."""
+class DiscordSetupError(SettingError):
+    """The Discord settings cannot work (together, or with Discord); the message names the setting."""
+
+
+#: Gateway close codes that a setting causes, and which one (discord.py raises them, never retries).
+_CLOSE_CODES = {
+    4004: "DISCORD_TOKEN was refused by Discord's gateway (authentication failed): copy the bot's token from "
+    "the developer portal (Bot, Reset Token)",
+    4010: "FACTBOT_DISCORD_SHARD_IDS names a shard Discord does not have (invalid shard)",
+    4011: "Discord says this bot is in too many servers for one shard: set FACTBOT_DISCORD_SHARD_COUNT",
+    4013: "Discord refused the bot's gateway intents (invalid intents)",
+}
+
+
+@contextlib.contextmanager
+def settings_explained() -> Iterator[None]:
+    """Discord's refusals of the configuration become one :class:`DiscordSetupError` naming the setting."""
+    try:
+        yield
+    except discord.LoginFailure as exc:
+        raise DiscordSetupError(
+            "DISCORD_TOKEN was refused by Discord (401 Unauthorized): copy the bot's token from the developer "
+            "portal (Bot, Reset Token)"
+        ) from exc
+    except discord.PrivilegedIntentsRequired as exc:
+        raise DiscordSetupError(
+            "FACTBOT_DISCORD_AUTO_CHANNELS needs the Message Content intent: turn it on in the developer portal "
+            "(Bot, Privileged Gateway Intents) or unset FACTBOT_DISCORD_AUTO_CHANNELS"
+        ) from exc
+    except discord.ConnectionClosed as exc:
+        if exc.code in _CLOSE_CODES:
+            raise DiscordSetupError(f"{_CLOSE_CODES[exc.code]} (gateway close code {exc.code})") from exc
+        raise
+
+
+class _NoVoiceNotice(logging.Filter):
+    """discord.py warns at every start that voice needs PyNaCl and davey: this bot has no voice."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().endswith("voice will NOT be supported")
+
+
+logging.getLogger("discord.client").addFilter(_NoVoiceNotice())
 
 
 def use_api_base(base_url: str) -> None:
@@ -122,7 +166,7 @@ class FactBotClient(commands.AutoShardedBot):
         """No prefix commands: questions by mention and DM are handled by the ``Ask`` cog."""
 
     async def on_ready(self) -> None:
-        log.info(
+        status_logger().info(
             "Connected to Discord as %s (shards %s of %s, %d guilds)",
             self.user, self.shard_ids or "all", self.shard_count, len(self.guilds),
         )
@@ -147,6 +191,7 @@ async def run_discord(factbot: FactBot, settings: DiscordSettings) -> None:
     """Connect and answer until cancelled or disconnected for good."""
     if settings.discord_token is None:
         raise DiscordSetupError("DISCORD_TOKEN is not set.")
-    client = create_client(factbot, settings)
-    async with client:
-        await client.start(settings.discord_token.get_secret_value())
+    with settings_explained():
+        client = create_client(factbot, settings)
+        async with client:
+            await client.start(settings.discord_token.get_secret_value())

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 
 # discord.py is imported by the handler, not here: building the CLI's parser must stay cheap.
 
@@ -28,7 +27,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:
-    from bot.adapters.discord.client import DiscordSetupError
     from bot.settings import load_settings
 
     settings = load_settings()
@@ -37,26 +35,32 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
         settings.knowledge.knowledge_dir = Path(args.knowledge).expanduser().resolve()
     guild_id = None if args.global_sync else args.guild or settings.discord.factbot_discord_dev_guild
-    try:
-        names, where = asyncio.run(publish(settings, guild_id))
-    except DiscordSetupError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    names, where = asyncio.run(publish(settings, guild_id))  # a refused setting is one line (bot.cli.main)
     print(f"Synced {len(names)} commands {where}: {', '.join(sorted(names))}")
     return 0
 
 
 async def publish(settings, guild_id: int | None) -> tuple[list[str], str]:  # noqa: ANN001 - Settings, lazily imported
     """Log in over REST only (no gateway), sync, and return the synced names and where they went."""
-    from bot.adapters.discord.client import DiscordSetupError, create_client, sync_commands
+    import discord
+
+    from bot.adapters.discord.client import DiscordSetupError, create_client, settings_explained, sync_commands
     from bot.core.service import FactBot
 
     if settings.discord.discord_token is None:
         raise DiscordSetupError("DISCORD_TOKEN is not set.")
     factbot = FactBot(settings.knowledge.knowledge_dir)
-    client = create_client(factbot, settings.discord, sync_dev_guild=False)
-    async with client:
-        await client.login(settings.discord.discord_token.get_secret_value())
-        synced = await sync_commands(client, guild_id)
+    with settings_explained():
+        client = create_client(factbot, settings.discord, sync_dev_guild=False)
+        async with client:
+            await client.login(settings.discord.discord_token.get_secret_value())
+            try:
+                synced = await sync_commands(client, guild_id)
+            except discord.Forbidden as exc:
+                where = f"to the server {guild_id}" if guild_id is not None else "globally"
+                raise DiscordSetupError(
+                    f"Discord refused to publish the commands {where} ({exc.status} {exc.text}): invite the bot "
+                    "there with the applications.commands scope, or check --guild / FACTBOT_DISCORD_DEV_GUILD"
+                ) from exc
     where = f"to guild {guild_id}" if guild_id is not None else "globally"
     return [command.name for command in synced], where
