@@ -4,6 +4,7 @@ Python 3.11's ``asyncio.wait_for`` returns the awaited result when a cancellatio
 same loop iteration as that result, so a loop around it keeps running after ``cancel()`` and
 whoever awaits the task waits forever. :func:`wait_event` uses ``asyncio.timeout`` instead, which
 counts cancellations and always lets one through, and :func:`stop_tasks` never waits unbounded.
+:class:`Backoff` spaces out the attempts of a task that reconnects.
 """
 
 from __future__ import annotations
@@ -61,3 +62,28 @@ async def stop_tasks(tasks: Sequence[asyncio.Task[None]], timeout: float = STOP_
     for task in pending:
         log.warning("background task %s did not stop within %.1f s; closing without it", task.get_name(), timeout)
     return pending
+
+
+class Backoff:
+    """Exponential delays between attempts: ``initial``, twice that, … up to ``maximum`` seconds."""
+
+    def __init__(self, initial: float = 1.0, maximum: float = 300.0) -> None:
+        if not 0 < initial <= maximum:
+            raise ValueError("need 0 < initial <= maximum")
+        self.initial = initial
+        self.maximum = maximum
+        self.attempts = 0
+
+    def next_delay(self) -> float:
+        """The delay before the next attempt (each call counts one more failed attempt)."""
+        delay = self.peek()
+        self.attempts += 1
+        return delay
+
+    def peek(self) -> float:
+        """The delay :meth:`next_delay` will give, without counting an attempt."""
+        return min(self.initial * 2 ** min(self.attempts, 60), self.maximum)  # no float overflow after days
+
+    def reset(self) -> None:
+        """After a success: the next failure waits ``initial`` again."""
+        self.attempts = 0

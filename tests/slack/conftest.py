@@ -67,6 +67,9 @@ async def server(slack: MockSlack, factbot: FactBot) -> AsyncIterator[SlackHttpS
         build_app(factbot, settings), SIGNING_SECRET, settings.factbot_slack_host, settings.factbot_slack_port
     )
     await http.start()
+    [check] = slack.calls  # the token check of the start (auth.test): the tests look at what requests cause
+    assert check.method == "auth.test"
+    slack.calls.clear()
     yield http
     await http.stop()
 

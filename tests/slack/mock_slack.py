@@ -228,7 +228,16 @@ class MockSlack:
                         self._changed.notify_all()
         finally:
             self._sockets.remove(ws)
+            async with self._changed:
+                self._changed.notify_all()
         return ws
+
+    async def drop_connections(self) -> None:
+        """Close every Socket Mode websocket from Slack's side, as a Slack restart or a network cut does."""
+        for ws in list(self._sockets):
+            await ws.close()
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: not self._sockets), 5.0)
 
     async def wait_connected(self, timeout: float = 5.0) -> None:
         async with self._changed:

@@ -74,6 +74,11 @@ async def test_factbot_run_serves_slack_over_http(slack: MockSlack, knowledge_di
     log = stderr.decode()
     assert "Traceback" not in log, log
     assert "will be unused" not in log  # bolt's misleading notice about SLACK_BOT_TOKEN is filtered
+    # At the default level, one line says where the bot listens and which workspace it serves.
+    [line] = [line for line in log.splitlines() if line.strip()]
+    assert line.endswith(
+        f"Slack HTTP mode: listening on http://127.0.0.1:{port}/slack/events for workspace Library (T0LIBRARY) as @factbot"
+    ), log
 
 
 async def _wait_healthy(session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process) -> None:

@@ -21,15 +21,15 @@ from bot.adapters.slack._verify import VERIFIED
 from bot.adapters.slack.ask import AskFeature
 from bot.adapters.slack.moderation import Moderators, ModerationFeature
 from bot.core.service import FactBot
-from bot.settings import SlackSettings
+from bot.settings import SettingError, SlackSettings
 
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong on my side and I couldn't answer. Please try again in a minute."
 
 
-class SlackConfigError(Exception):
-    """The Slack settings cannot run the bot; the message says which setting to fix."""
+class SlackConfigError(SettingError):
+    """The Slack settings cannot run the bot (or Slack refuses them); the message says which setting to fix."""
 
 
 def web_client(settings: SlackSettings) -> AsyncWebClient:
