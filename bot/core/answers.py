@@ -106,7 +106,11 @@ def compose(question: str, result: SearchResult, kb: KnowledgeBase) -> Answer:
         for h in result.hits[1:]
         if h.confidence >= max(SUGGEST_FLOOR, best.confidence - SUGGEST_MARGIN)
     )[:MAX_SUGGESTIONS]
-    related = tuple(f for rid in best.fact.related if (f := kb.get(rid)) is not None and not f.hidden)
+    # A fact offered as "did you mean" is not listed under "related" too: every front end shows it once.
+    offered = {s.fact_id for s in close}
+    related = tuple(
+        f for rid in best.fact.related if rid not in offered and (f := kb.get(rid)) is not None and not f.hidden
+    )
     return Answer(
         question=question,
         outcome=Outcome.SUGGESTED if close else Outcome.ANSWERED,

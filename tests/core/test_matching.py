@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -167,3 +168,16 @@ def test_autocomplete_completes_the_word_being_typed() -> None:
     assert choices and choices[0].fact_id == "unesco-interpol-blocking"
     assert len(STATE.autocomplete("")) == 25
     assert all(len(c.label) <= 100 for c in STATE.autocomplete("kosovo"))
+
+
+def test_a_did_you_mean_fact_is_not_listed_as_related_too(tmp_path: Path) -> None:
+    library = (Path(__file__).parents[1] / "slack" / "knowledge" / "library.yaml").read_text(encoding="utf-8")
+    card = library.index("  - id: library-card")
+    library = library[:card] + library[card:].replace(
+        "related: [opening-hours]", "related: [interlibrary-loan, opening-hours]", 1
+    )
+    (tmp_path / "library.yaml").write_text(library, encoding="utf-8")
+    answer = load_state(tmp_path).answer("how do i borrow a book")
+    assert answer.fact is not None and answer.fact.id == "library-card"
+    assert [s.fact_id for s in answer.suggestions] == ["interlibrary-loan"]
+    assert [r.id for r in answer.related] == ["opening-hours"]  # the other related fact, once
