@@ -63,3 +63,33 @@ def test_run_on_the_console_serves_metrics_and_health_when_a_port_is_set(
     assert main(["run"]) == 0
     assert 'factbot_questions_total{outcome="' in seen["metrics"] and 'platform="console"' in seen["metrics"]
     assert json.loads(seen["health"])["status"] == "ok"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("farewell", ["quit", "exit", "Quit.", "bye", "EXIT()", "/quit", "q", ":q"])
+def test_exit_words_end_the_chat_and_are_not_questions(bot_settings: Settings, monkeypatch, capsys, farewell) -> None:
+    lines = f"/frobnicate now\n/Topicz\n{farewell}\nwho won the 1998 world cup?\n"  # the last line is never read
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    assert main(["chat"]) == 0
+    out = capsys.readouterr().out
+    assert "Unknown command /frobnicate: type /help for the commands, or ask a question." in out
+    assert "Unknown command /topicz" in out
+    assert "I don't know" not in out
+
+    async def logged():
+        bot = await create_bot(bot_settings, background=False)
+        try:
+            return (await bot.stats(days=1)).total
+        finally:
+            await bot.close()
+
+    assert asyncio.run(logged()) == 0  # neither the commands nor the exit word reached the question log
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_console_questions_are_logged_under_the_console_user(bot_settings: Settings, monkeypatch, capsys) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("/ask who won the 1998 world cup?\nquit\n"))
+    assert main(["chat"]) == 0
+    assert "I don't know" in capsys.readouterr().out
+    assert main(["kb", "forget-user", "console", "console"]) == 0  # as the docs say
+    assert "Deleted 1 logged question(s)" in capsys.readouterr().out

@@ -1,4 +1,10 @@
-"""Interactive console chat: line editing and history when on a terminal, plain lines otherwise."""
+"""Interactive console chat: line editing and history when on a terminal, plain lines otherwise.
+
+A line is a question, or a ``/command``; ``quit``, ``exit``, ``bye`` (and ``/quit``, ``q``, ``exit()``, …)
+end the chat. Only questions reach the bot and its question log: an exit word or a mistyped command
+never lands in the moderators' unanswered queue. Console questions are logged under the user id
+``console`` (``factbot kb forget-user console console`` deletes them).
+"""
 
 from __future__ import annotations
 
@@ -6,40 +12,62 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.adapters.console.render import render_answer
+from bot.adapters.console.render import bullets, labelled, paragraphs, render_answer, terminal_width
 from bot.core.service import AskContext, FactBot
 from bot.settings import Settings
 
+#: The user id (and community and channel) console questions are logged under.
+CONSOLE_USER = "console"
+
 _BANNER = (
-    "factbot console: ask a question, or type /topics, /fact ID, /help or /quit.\n"
+    "factbot console: ask a question, or type /topics, /fact ID, /help or quit.\n"
     "Knowledge: {facts} facts in {topics} topics."
 )
 _HELP = """Ask in your own words, for example "does china recognize kosovo?".
   /topics    what I know about
   /fact ID   one fact by its id
-  /quit      leave (Ctrl-D works too)"""
+  /ask TEXT  the question TEXT (also when it starts with a slash)
+  quit       leave (also exit, bye, /quit, Ctrl-D)"""
+#: Lines that end the chat, compared case-insensitively without the punctuation around them.
+EXIT_WORDS = frozenset(
+    {"quit", "exit", "bye", "goodbye", "q", ":q", ":wq", "quit()", "exit()", "/quit", "/exit", "/q", "/bye", "\\q"}
+)
+
+
+def is_exit(text: str) -> bool:
+    return text.strip().strip(".!;").casefold() in EXIT_WORDS
 
 
 async def _reply(bot: FactBot, line: str, context: AskContext) -> str | None:
     """The console's reply to one line; ``None`` means leave."""
     text = line.strip()
-    if text in {"/quit", "/exit", "/q"}:
+    width = terminal_width()
+    if is_exit(text):
         return None
-    if text in {"/help", "help", "?"}:
+    if text.casefold() in {"/help", "help", "?", "/?"}:
         return _HELP
-    if text == "/topics":
+    command, _, argument = text.partition(" ")
+    command = command.casefold()
+    if command == "/ask":
+        text = argument.strip()
+    elif command == "/topics":
         return "\n".join(
-            f"{topic}:\n" + "\n".join(f"  {f.id}: {f.title}" for f in facts) for topic, facts in bot.topics().items()
+            f"{topic}:\n" + "\n".join(bullets((f"{f.id}: {f.title}" for f in facts), width))
+            for topic, facts in bot.topics().items()
         )
-    if text.startswith("/fact"):
-        fact_id = text.removeprefix("/fact").strip()
+    elif command == "/fact":
+        fact_id = argument.strip()
         fact = bot.fact(fact_id)
         if fact is None:
             return f"No fact with id {fact_id!r}. /topics lists them."
-        return f"{fact.title}\n\n{fact.answer}\n\nSource: {fact.source_line()}"
+        return "\n\n".join(
+            [paragraphs(fact.title, width), paragraphs(fact.answer, width), labelled("Source", fact.source_line(), width)]
+        )
+    elif command.startswith("/"):
+        return f"Unknown command {command}: type /help for the commands, or ask a question."
     if not text:
         return ""
-    return render_answer(await bot.ask(text, context))
+    return render_answer(await bot.ask(text, context), width)
 
 
 def run_chat(knowledge_dir: Path, history_file: Path | None = None, settings: Settings | None = None) -> int:
@@ -60,9 +88,9 @@ async def _chat(knowledge_dir: Path, history_file: Path | None, settings: Settin
 
 
 async def _loop(bot: FactBot, history_file: Path) -> int:
-    context = AskContext(platform="console", community="console", channel="console", user="console")
+    context = AskContext(platform="console", community=CONSOLE_USER, channel=CONSOLE_USER, user=CONSOLE_USER)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    print(_BANNER.format(facts=len(bot.knowledge.visible), topics=len(bot.topics())))
+    print(paragraphs(_BANNER.format(facts=len(bot.knowledge.visible), topics=len(bot.topics())), terminal_width()))
     if interactive:
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import FileHistory, History, InMemoryHistory
