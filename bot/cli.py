@@ -111,13 +111,14 @@ def _cmd_facts(args: argparse.Namespace) -> int:
         facts = bot.knowledge.facts
         if args.topic:
             facts = tuple(f for f in facts if f.topic.casefold() == args.topic.casefold())
+        column = max((len(f.id) for f in facts), default=0)
         for fact in facts:
             if args.json:
                 fields = {"fact_id": fact.id, "title": fact.title, "summary": fact.summary, "topic": fact.topic}
                 print(json.dumps({**fields, "hidden": fact.hidden}, ensure_ascii=False))
                 continue
             hidden = " (hidden)" if fact.hidden else ""
-            print(f"{fact.id:40} {fact.title}{hidden}")
+            print(f"{fact.id:<{column}}  {fact.title}{hidden}")
         return 0
 
     return _with_bot(args, work)
@@ -125,10 +126,12 @@ def _cmd_facts(args: argparse.Namespace) -> int:
 
 def _cmd_topics(args: argparse.Namespace) -> int:
     def work(bot: Any) -> int:
-        for topic, facts in bot.topics().items():
+        topics = bot.topics()
+        column = max((len(f.id) for facts in topics.values() for f in facts), default=0)
+        for topic, facts in topics.items():
             print(f"{topic} ({len(facts)})")
             for fact in facts:
-                print(f"  {fact.id:38} {fact.title}")
+                print(f"  {fact.id:<{column}}  {fact.title}")
         return 0
 
     return _with_bot(args, work)

@@ -252,7 +252,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     kb = subparsers.add_parser(
         "kb",
         help="moderate the knowledge base: stats, unanswered questions, runtime edits, export, privacy",
-        description=__doc__.split("\n\n")[0],
+        description="Moderate the knowledge base from the shell: the use-cases of /kb on Discord and Slack, and "
+        "privacy. Exit status: 0 done, 1 rejected (the reasons are printed), 3 database unavailable.",
     )
     kb.add_argument("--as", dest="actor_name", metavar="NAME", help="name recorded in the audit log")
     sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)

@@ -141,6 +141,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def period_start(days: int, now: dt.datetime) -> dt.datetime:
+    """The start of "the last ``days`` days": midnight (UTC) ``days - 1`` days before today, so the
+    period holds exactly ``days`` dates, today included."""
+    today = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today - dt.timedelta(days=days - 1)
+
+
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -625,7 +632,7 @@ class Moderation:
             raise ModerationError("the period must be at least 1 day")
         await self._require()
         until = _now()
-        since = until - dt.timedelta(days=days)
+        since = period_start(days, until)
         rows = await self._storage.stats_rows(since, community, TOP_FACTS)
         counts = dict(rows.per_day)
         first = since.date()
@@ -657,7 +664,7 @@ class Moderation:
         if days < 1:
             raise ModerationError("the period must be at least 1 day")
         await self._require()
-        rows = await self._storage.unanswered_rows(_now() - dt.timedelta(days=days), community, UNANSWERED_ROWS)
+        rows = await self._storage.unanswered_rows(period_start(days, _now()), community, UNANSWERED_ROWS)
         return await asyncio.to_thread(group_unanswered, rows, max(limit, 0))
 
     async def audit(self, limit: int = 20, fact_id: str | None = None) -> list[AuditEntry]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from bot.core.moderation import Actor
+from bot.core.moderation import Actor, period_start, render_stats
 from bot.core.ports import FeedbackRecord, QuestionRecord
 from bot.core.service import AskContext
 from support.storage import rows
@@ -69,7 +69,10 @@ async def test_stats_for_a_period_and_a_community(make_bot) -> None:
     assert [s.question for s in stats.slowest[:2]] == ["a2", "a1"] and stats.slowest[0].latency_ms == 40.0
     assert stats.mean_latency_ms == (3.0 + 40.0 + 2.0 + 1.0 + 0.5) / 5
     per_day = dict(stats.per_day)
-    assert len(stats.per_day) == 8 and sum(per_day.values()) == 5
+    today = dt.datetime.now(dt.UTC).date()
+    assert [day for day, _ in stats.per_day] == [today - dt.timedelta(days=n) for n in range(6, -1, -1)]  # 7 dates
+    assert sum(per_day.values()) == 5
+    assert f"Last 7 days ({today - dt.timedelta(days=6):%Y-%m-%d} to {today:%Y-%m-%d}" in render_stats(stats)
     assert per_day[(NOW - dt.timedelta(days=1.1)).date()] >= 1
 
     everywhere = await bot.stats(days=7)
@@ -129,3 +132,11 @@ async def test_forget_user_deletes_their_questions_and_feedback_even_still_buffe
     entry = (await bot.audit())[0]
     assert entry.action == "forget-user" and entry.detail == {"entries": 4}
     assert "U123FORGET" not in repr(entry)
+
+
+def test_the_last_days_are_whole_calendar_days_today_included() -> None:
+    now = dt.datetime(2024, 3, 10, 0, 5, tzinfo=dt.UTC)
+    assert period_start(7, now) == dt.datetime(2024, 3, 4, tzinfo=dt.UTC)
+    assert period_start(1, now) == dt.datetime(2024, 3, 10, tzinfo=dt.UTC)
+    late = dt.datetime(2024, 3, 10, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-5)))  # 04:59 UTC on the 11th
+    assert period_start(1, late) == dt.datetime(2024, 3, 11, tzinfo=dt.UTC)
