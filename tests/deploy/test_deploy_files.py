@@ -162,3 +162,83 @@ def test_env_example_holds_no_secret_values(name: str) -> None:
 def test_docker_context_leaves_out_local_state_and_secrets() -> None:
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".env", ".git", ".venv", "data/"} <= set(ignored)
+
+
+# -- what docker compose does with the files as shipped ---------------------------------------------
+
+
+def _interpolate(value: str, env: dict[str, str | None]) -> str:
+    """Compose's ``${VAR}``, ``${VAR:-default}`` and ``${VAR:?message}``; a fired guard raises ``LookupError``."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name, operator, word = match.group(1), match.group(2), match.group(3) or ""
+        current = env.get(name)
+        if operator == ":?" and not current:
+            raise LookupError(f"{name}: {word}")
+        if operator == ":-" and not current:
+            return word
+        return current or ""
+
+    return re.sub(r"\$\{(\w+)(?:(:[-?])([^}]*))?\}", substitute, value)
+
+
+def _shipped_env() -> dict[str, str | None]:
+    """The variables Compose reads from ``.env`` when it is ``.env.example`` copied as it is."""
+    from dotenv import dotenv_values
+
+    return dict(dotenv_values(ROOT / ".env.example"))
+
+
+def test_compose_refuses_to_start_with_the_example_password() -> None:
+    env = _shipped_env()
+    assert not env.get("POSTGRES_PASSWORD"), "a usable password ships in .env.example"
+    db = _compose()["services"]["db"]
+    with pytest.raises(LookupError, match="POSTGRES_PASSWORD"):
+        _interpolate(db["environment"]["POSTGRES_PASSWORD"], env)
+    with pytest.raises(LookupError, match="POSTGRES_PASSWORD"):
+        _interpolate(_compose()["services"]["bot"]["environment"]["DATABASE_URL"], env)
+    filled = {**env, "POSTGRES_PASSWORD": "a-real-one"}
+    assert _interpolate(db["environment"]["POSTGRES_PASSWORD"], filled) == "a-real-one"
+
+
+def test_no_port_is_published_on_every_interface_by_default() -> None:
+    env = {k: v for k, v in _shipped_env().items() if k != "POSTGRES_PASSWORD"}
+    for service in _compose()["services"].values():
+        for mapping in service.get("ports", []):
+            published = _interpolate(mapping, env)
+            assert published.startswith("127.0.0.1:"), f"{mapping} is published on all interfaces: {published}"
+    slack = next(p for p in _compose()["services"]["bot"]["ports"] if p.endswith(":3000"))
+    assert _interpolate(slack, {"FACTBOT_SLACK_PUBLISH_ADDRESS": "0.0.0.0"}) == "0.0.0.0:3000:3000"
+
+
+def test_the_bot_image_is_built_from_the_checkout_never_pulled() -> None:
+    bot = _compose()["services"]["bot"]
+    assert bot["build"] == "." and bot["pull_policy"] == "build"
+    assert "image" not in bot  # with both, Compose would first try to pull an image of that name
+
+
+def _docs() -> dict[str, str]:
+    return {name: (ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/deployment.md")}
+
+
+def test_the_docs_agree_on_how_to_start_and_upgrade() -> None:
+    for name, text in _docs().items():
+        starts = re.findall(r"docker compose up[^`\n]*", text)
+        assert starts, name
+        assert all("--build" in start for start in starts), (name, starts)
+    compose_comment = (ROOT / "docker-compose.yml").read_text(encoding="utf-8").splitlines()[0]
+    assert "docker compose up -d --build" in compose_comment
+
+
+def test_the_docs_name_where_the_commands_are_published() -> None:
+    readme = _docs()["README.md"]
+    syncs = re.findall(r"factbot discord sync[^`\n]*", readme)
+    assert any("--global" in sync for sync in syncs) and any("--guild" in sync for sync in syncs)
+    assert "factbot discord sync --global" in _docs()["docs/deployment.md"]
+
+
+def test_the_docs_say_what_the_console_logs_and_under_which_user() -> None:
+    for text in _docs().values():
+        flat = " ".join(text.split())
+        assert "factbot kb forget-user console console" in flat
+        assert re.search(r"factbot ask`? logs nothing|not logged", flat)
