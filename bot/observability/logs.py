@@ -84,7 +84,8 @@ def configure_logging(level: str = "INFO", fmt: str = "text", stream: Any = None
     # only their warnings matter in operation.
     for name in QUIET_LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG if debug else logging.WARNING)
-    logging.getLogger(STATUS_LOGGER).setLevel(min(root.level, logging.INFO) if root.level <= logging.WARNING else root.level)
+    status = min(root.level, logging.INFO) if root.level <= logging.WARNING else root.level
+    logging.getLogger(STATUS_LOGGER).setLevel(status)
     return handler
 
 

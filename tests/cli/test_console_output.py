@@ -48,7 +48,9 @@ def test_long_lines_wrap_between_words_and_keep_ids_whole() -> None:
         assert f"({fact.id})" in joined and fact.id in text  # never broken at a hyphen
 
 
-def test_ask_wraps_to_the_terminal_width(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_ask_wraps_to_the_terminal_width(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     monkeypatch.setenv("FACTBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "44")  # what the terminal reports
@@ -58,7 +60,9 @@ def test_ask_wraps_to_the_terminal_width(monkeypatch: pytest.MonkeyPatch, capsys
     assert "Related:" in out
 
 
-def test_chat_wraps_its_own_lines_too(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_chat_wraps_its_own_lines_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     monkeypatch.setenv("FACTBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "40")

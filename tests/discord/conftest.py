@@ -81,6 +81,16 @@ async def _build_factbot(knowledge_dir: Path, data_dir: Path) -> FactBot:
 
 
 @pytest.fixture
+async def emulator() -> AsyncIterator[DiscordEmulator]:
+    """A loopback Discord with one server and no bot connected to it (for REST-only commands)."""
+    guild = Guild(snowflake(), "g", channels={"general": snowflake()}, roles={})
+    emulator = DiscordEmulator(guilds=[guild], members=[Member(User(snowflake(), "owner"))])
+    await emulator.start()
+    yield emulator
+    await emulator.close()
+
+
+@pytest.fixture
 def knowledge_dir(knowledge_copy: Path) -> Path:
     return knowledge_copy
 

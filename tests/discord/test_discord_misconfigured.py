@@ -8,18 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from discord_emulator import DiscordEmulator, Guild, Member, User, snowflake
+from discord_emulator import DiscordEmulator
 
 from support.process import assert_one_plain_line, environment, run_factbot
-
-
-@pytest.fixture
-async def emulator():
-    guild = Guild(snowflake(), "g", channels={"general": snowflake()}, roles={})
-    emulator = DiscordEmulator(guilds=[guild], members=[Member(User(snowflake(), "owner"))])
-    await emulator.start()
-    yield emulator
-    await emulator.close()
 
 
 def _env(tmp_path: Path, emulator: DiscordEmulator, token: str) -> dict[str, str]:
@@ -47,5 +38,6 @@ async def test_the_traceback_is_there_at_debug(emulator: DiscordEmulator, tmp_pa
 
 async def test_a_sync_to_a_server_the_bot_cannot_reach_is_one_line(emulator: DiscordEmulator, tmp_path: Path) -> None:
     emulator.forbidden_guilds.add(4321)
-    result = await run_factbot("discord", "sync", "--guild", "4321", env=_env(tmp_path, emulator, emulator.token), cwd=tmp_path)
+    env = _env(tmp_path, emulator, emulator.token)
+    result = await run_factbot("discord", "sync", "--guild", "4321", env=env, cwd=tmp_path)
     assert_one_plain_line(result, "applications.commands", "4321")

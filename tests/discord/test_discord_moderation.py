@@ -172,7 +172,9 @@ async def test_modal_is_the_first_response(start_bot):
 async def test_a_member_submitting_a_moderators_form_is_refused_and_the_form_stays_open(start_bot):
     h = await start_bot()
     modal = await (await h.slash("kb add", {"topic": "Geopolitics"}, member=h.world.moderator)).modal()
-    forged = await h.emulator.submit_modal(modal, NEW_FACT, member=h.world.member, guild=h.world.guild, channel_id=h.world.general)
+    forged = await h.emulator.submit_modal(
+        modal, NEW_FACT, member=h.world.member, guild=h.world.guild, channel_id=h.world.general
+    )
     refusal = await forged.reply()
     assert refusal.ephemeral and refusal.content == NOT_MODERATOR
     assert h.factbot.fact("kosovo-olympic-committee") is None

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from discord_emulator import DiscordEmulator, Guild, Member, User, snowflake
+from discord_emulator import DiscordEmulator
 
 from bot.adapters.discord.ask import Ask
 from bot.adapters.discord.client import FactBotClient
@@ -17,15 +16,6 @@ from bot.core.service import FactBot
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, DiscordSettings, Settings
 
 EXPECTED = ["ask", "fact", "help", "kb", "topics"]
-
-
-@pytest.fixture
-async def emulator():
-    guild = Guild(snowflake(), "g", channels={"general": snowflake()}, roles={})
-    emulator = DiscordEmulator(guilds=[guild], members=[Member(User(snowflake(), "owner"))])
-    await emulator.start()
-    yield emulator
-    await emulator.close()
 
 
 def _settings(emulator: DiscordEmulator, **discord: object) -> Settings:

@@ -141,7 +141,8 @@ def test_a_quoted_question_cannot_break_out_into_mrkdwn() -> None:
     for message in (private, abstained, shared):
         check_message(message["blocks"])
         _holds_no_live_member_markup(message)
-        quoted = [e for b in message["blocks"] for e in b.get("elements", [b.get("text", {})]) if "evil.example" in e.get("text", "")]
+        texts = [e for b in message["blocks"] for e in b.get("elements", [b.get("text", {})])]
+        quoted = [e for e in texts if "evil.example" in e.get("text", "")]
         assert quoted and all(e["type"] == "plain_text" for e in quoted)
     assert shared["blocks"][0]["elements"][0]["text"] == "<@UASKER> shared an answer to"
 

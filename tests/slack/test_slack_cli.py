@@ -77,7 +77,8 @@ async def test_factbot_run_serves_slack_over_http(slack: MockSlack, knowledge_di
     # At the default level, one line says where the bot listens and which workspace it serves.
     [line] = [line for line in log.splitlines() if line.strip()]
     assert line.endswith(
-        f"Slack HTTP mode: listening on http://127.0.0.1:{port}/slack/events for workspace Library (T0LIBRARY) as @factbot"
+        f"Slack HTTP mode: listening on http://127.0.0.1:{port}/slack/events "
+        "for workspace Library (T0LIBRARY) as @factbot"
     ), log
 
 

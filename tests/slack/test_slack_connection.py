@@ -23,7 +23,10 @@ def _socket_settings(slack: MockSlack, **overrides: object):
 
 @pytest.mark.parametrize(
     ("overrides", "setting"),
-    [({"slack_bot_token": "xoxb-revoked"}, "SLACK_BOT_TOKEN"), ({"slack_app_token": "xapp-revoked"}, "SLACK_APP_TOKEN")],
+    [
+        ({"slack_bot_token": "xoxb-revoked"}, "SLACK_BOT_TOKEN"),
+        ({"slack_app_token": "xapp-revoked"}, "SLACK_APP_TOKEN"),
+    ],
 )
 async def test_socket_mode_stops_at_once_on_a_refused_token(
     slack: MockSlack, factbot: FactBot, overrides: dict, setting: str

@@ -60,9 +60,8 @@ async def _reply(bot: FactBot, line: str, context: AskContext) -> str | None:
         fact = bot.fact(fact_id)
         if fact is None:
             return f"No fact with id {fact_id!r}. /topics lists them."
-        return "\n\n".join(
-            [paragraphs(fact.title, width), paragraphs(fact.answer, width), labelled("Source", fact.source_line(), width)]
-        )
+        source = labelled("Source", fact.source_line(), width)
+        return "\n\n".join([paragraphs(fact.title, width), paragraphs(fact.answer, width), source])
     elif command.startswith("/"):
         return f"Unknown command {command}: type /help for the commands, or ask a question."
     if not text:

@@ -59,7 +59,10 @@ class OncePerEvent:
         if isinstance(event_id, str) and event_id and not self.seen.first_time(event_id):
             retry = (request.headers.get("x-slack-retry-num") or ["?"])[0]
             reason = (request.headers.get("x-slack-retry-reason") or ["unknown"])[0]
-            log.info("Slack event %s delivered again (retry %s, %s): acknowledged, not answered twice", event_id, retry, reason)
+            log.info(
+                "Slack event %s delivered again (retry %s, %s): acknowledged, not answered twice",
+                event_id, retry, reason,
+            )
             return BoltResponse(status=200, body="")
         await next()
         return None

@@ -50,7 +50,9 @@ def _trusted(request: AsyncBoltRequest) -> bool:
     return request.mode == "socket_mode" or request.context.get(VERIFIED) is True
 
 
-async def _on_error(error: Exception, body: dict[str, Any], context: AsyncBoltContext, request: AsyncBoltRequest) -> None:
+async def _on_error(
+    error: Exception, body: dict[str, Any], context: AsyncBoltContext, request: AsyncBoltRequest
+) -> None:
     """Every unexpected failure of a handler: the traceback to the log, an apology to the person.
 
     The apology goes only where a request from Slack says: an unverified body never names an
