@@ -14,10 +14,13 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.adapters.slack._verify import RequestVerifier
+from bot.adapters.slack.app import build_app
+from bot.core.service import FactBot
 from mock_slack import BOT_USER, TEAM, MockSlack
-from signed_requests import SlackSender
+from signed_requests import SlackSender, slack_settings
 
 FORGED = "v0=" + "0" * 64
 SECRET_WORDS = "my-private-question-text"
@@ -133,3 +136,16 @@ def test_the_verifier_reads_only_ascii_digits_as_a_timestamp() -> None:
     assert verifier.check_headers(str(now), "v0=abc") is not None
     assert verifier.check_body(str(now), FORGED, b"\xff") == "the body is not UTF-8"
     assert verifier.check_body(str(now), FORGED, b"x=1") == "the signature does not match"
+
+
+async def test_the_error_handler_never_answers_a_request_that_was_not_verified(
+    slack: MockSlack, factbot: FactBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Whatever serves the app: a request bolt fails on before it is verified gets no apology anywhere."""
+    app = build_app(factbot, slack_settings(slack))
+    headers = {"content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": "abc",
+               "x-slack-signature": FORGED}  # bolt's own check fails on the timestamp with an error
+    response = await app.async_dispatch(AsyncBoltRequest(body=_command_body(slack), headers=headers))
+    assert response.status != 200
+    assert slack.calls == []
+    assert "not answered" in caplog.text and SECRET_WORDS not in caplog.text
