@@ -181,3 +181,25 @@ def test_a_did_you_mean_fact_is_not_listed_as_related_too(tmp_path: Path) -> Non
     assert answer.fact is not None and answer.fact.id == "library-card"
     assert [s.fact_id for s in answer.suggestions] == ["interlibrary-loan"]
     assert [r.id for r in answer.related] == ["opening-hours"]  # the other related fact, once
+
+
+def test_each_penalty_is_named_on_the_hit() -> None:
+    hits = STATE.index.search("What is Japan's stance on Kosovo?", limit=3).hits
+    assert hits and all(hit.semantic is None for hit in hits), "no semantic stage: no semantic similarity"
+    for hit in hits:
+        reasons = [why for why, _ in hit.penalties]
+        assert "name 'japan' is not in the fact" in reasons
+        assert any(why.startswith("asks about japan's") for why in reasons)
+        assert all(0 < factor < 1 for _, factor in hit.penalties)
+    plain = STATE.index.search("china kosovo interpol unesco").best
+    assert plain is not None and plain.penalties == ()
+    when = STATE.index.search("When did China open its mission in Pristina?", limit=5).hits
+    assert any("asks for a date; the answer states none" in [w for w, _ in h.penalties] for h in when)
+
+
+def test_matched_terms_are_the_query_words_the_fact_contains() -> None:
+    result = STATE.index.search("intrepol kosovo japan")
+    matched = STATE.index.matched_terms("unesco-interpol-blocking", result.terms)
+    assert [t.word for t in matched] == ["intrepol", "kosovo"]
+    assert matched[0].matched == "interpol" and matched[0].similarity < 1.0
+    assert STATE.index.matched_terms("no-such-fact", result.terms) == ()

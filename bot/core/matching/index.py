@@ -92,6 +92,10 @@ class Hit:
     similarity: float  # 0-100: rapidfuzz token_set_ratio against the closest phrasing
     phrasing: str  # the fact's phrasing closest to the query
     closeness: float = 0.0  # 0-100: token_sort_ratio against that phrasing (breaks ties)
+    #: Each penalty applied to the confidence: (why, the factor it was multiplied by).
+    penalties: tuple[tuple[str, float], ...] = ()
+    #: 0-1 similarity of meaning from a semantic stage; ``None`` while there is no such stage.
+    semantic: float | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -272,7 +276,7 @@ class QuestionIndex:
         query_text = " ".join(words)
         expected = expected_answer_kind(query)
         owners = frozenset(w for w in self.normaliser.possessors(query) if not self._common(w))
-        name_terms = [t.term for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
+        name_terms = [t for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
         hits = [
             self._rescore(int(f), float(scores[f]) / total, known, total, query_text, expected, name_terms, owners)
             for f in top
@@ -314,7 +318,7 @@ class QuestionIndex:
         total: float,
         query_text: str,
         expected: str | None,
-        name_terms: Sequence[int | None],
+        name_terms: Sequence[QueryTerm],
         owners: frozenset[str],
     ) -> Hit:
         start, end = self._fact_start[f_index], self._fact_start[f_index + 1]
@@ -345,13 +349,33 @@ class QuestionIndex:
             + W_PHRASE_COVER * phrase_coverage
             + W_FUZZ * (similarity + closeness) / 200.0
         )
+        penalties: list[tuple[str, float]] = []
         if expected is not None and expected not in self._answer_kinds[f_index]:
-            confidence *= NO_NUMBER_FACTOR
-        for term in name_terms:
-            if term is None or not self._covers(f_index, term):
-                confidence *= UNCOVERED_NAME_FACTOR
-        if owners - self._possessors[f_index]:
-            confidence *= OTHER_OWNER_FACTOR
+            penalties.append((f"asks for a {expected}; the answer states none", NO_NUMBER_FACTOR))
+        for name in name_terms:
+            if name.term is None or not self._covers(f_index, name.term):
+                penalties.append((f"name {name.word!r} is not in the fact", UNCOVERED_NAME_FACTOR))
+        if missing := owners - self._possessors[f_index]:
+            penalties.append((f"asks about {', '.join(sorted(missing))}'s; the fact never does", OTHER_OWNER_FACTOR))
+        for _why, factor in penalties:
+            confidence *= factor
         return Hit(
-            self.facts[f_index], round(confidence, 1), fact_coverage, phrase_coverage, similarity, phrasing, closeness
+            self.facts[f_index],
+            round(confidence, 1),
+            fact_coverage,
+            phrase_coverage,
+            similarity,
+            phrasing,
+            closeness,
+            tuple(penalties),
         )
+
+    def matched_terms(self, fact_id: str, terms: Sequence[QueryTerm]) -> tuple[QueryTerm, ...]:
+        """The query terms that ``fact_id``'s text (phrasings, title, keywords, answer) contains.
+
+        For explanations only (the moderators' "why"); the answer path never calls it.
+        """
+        position = next((i for i, fact in enumerate(self.facts) if fact.id == fact_id), None)
+        if position is None:
+            return ()
+        return tuple(t for t in terms if t.term is not None and self._covers(position, t.term))
