@@ -10,6 +10,7 @@ and the ``factbot kb`` commands share one configuration path::
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -52,6 +53,8 @@ def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving:
         hasher=UserHasher(load_user_key(key_secret, db.factbot_data_dir)),
         retention_days=db.factbot_retention_days,
         log_capacity=db.factbot_log_buffer,
+        dashboard_url=settings.dashboard.public_url,
+        session_lifetime=dt.timedelta(hours=settings.dashboard.session_hours),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -82,6 +83,47 @@ class MetricsSettings(_Section):
     port: int | None = Field(None, ge=0, le=65535, description="Port of /metrics and /healthz; unset: off.")
 
 
+class DashboardSettings(_Section):
+    """The moderators' dashboard (a web page): where it listens and the address its links use."""
+
+    model_config = SettingsConfigDict(env_prefix="FACTBOT_DASHBOARD_")
+
+    host: str = Field("127.0.0.1", description="Address the dashboard listens on.")
+    port: int | None = Field(None, ge=0, le=65535, description="Port of the dashboard; unset: no dashboard.")
+    url: str | None = Field(
+        None,
+        description="Public address of the dashboard (behind a proxy), e.g. https://factbot.example.org; "
+        "sign-in links use it, and its cookie is Secure when it is https. Unset: http://HOST:PORT.",
+    )
+    session_hours: float = Field(8.0, gt=0, le=24 * 30, description="Hours a dashboard session lasts.")
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        parsed = urlsplit(value)
+        if parsed.scheme not in {"http", "https"} or not parsed.netloc or parsed.query or parsed.fragment:
+            raise ValueError("must be an http:// or https:// address such as https://factbot.example.org")
+        return value
+
+    @property
+    def public_url(self) -> str | None:
+        """Where sign-in links lead: the configured URL, else this host and port (``None``: no dashboard)."""
+        if self.url:
+            return self.url
+        if self.port is None:
+            return None
+        host = "127.0.0.1" if self.host in {"0.0.0.0", "::", ""} else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return (self.public_url or "").startswith("https://")
+
+
 class DiscordSettings(_Section):
     model_config = SettingsConfigDict(env_prefix="")
 
@@ -145,6 +187,7 @@ class Settings:
         self.log = build_section(LogSettings, env_file)
         self.database = build_section(DatabaseSettings, env_file)
         self.metrics = build_section(MetricsSettings, env_file)
+        self.dashboard = build_section(DashboardSettings, env_file)
         self.discord = build_section(DiscordSettings, env_file)
         self.slack = build_section(SlackSettings, env_file)
 

@@ -59,7 +59,14 @@ def knowledge_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def bot_settings(tmp_path: Path, database_url: str, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings of a bot on ``database_url`` and ``knowledge_copy``, ignoring any ``.env`` of the checkout."""
-    for name in ("DATABASE_URL", "FACTBOT_USER_HASH_KEY", "FACTBOT_METRICS_PORT"):
+    for name in (
+        "DATABASE_URL",
+        "FACTBOT_USER_HASH_KEY",
+        "FACTBOT_METRICS_PORT",
+        "FACTBOT_DASHBOARD_PORT",
+        "FACTBOT_DASHBOARD_HOST",
+        "FACTBOT_DASHBOARD_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("FACTBOT_DATA_DIR", str(tmp_path / "data"))

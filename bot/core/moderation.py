@@ -26,11 +26,11 @@ from bot.core.answers import Answer
 from bot.core.errors import ExportError, FactRejected, ModerationError, StorageUnavailable, UnknownFact
 from bot.core.export import export_overlay
 from bot.core.knowledge import Fact, KnowledgeBase, KnowledgeError, load_knowledge
-from bot.core.ports import AuditEntry, FeedbackRecord, OverlayEntry, QuestionRecord, Revision, Storage
+from bot.core.ports import AuditEntry, DayRow, FeedbackRecord, OverlayEntry, QuestionRecord, Revision, Storage
 from bot.core.privacy import UserHasher
 from bot.core.questionlog import QuestionLog
 from bot.core.tasks import stop_tasks
-from bot.core.unanswered import UnansweredGroup, group_unanswered
+from bot.core.unanswered import UnansweredGroup, group_unanswered, without_marked
 
 if TYPE_CHECKING:
     from bot.core.service import AskContext, KnowledgeState
@@ -125,6 +125,11 @@ class Stats:
     not_helpful: int
     slowest: list[SlowAnswer]
     mean_latency_ms: float | None
+    platform: str | None = None
+    #: Every day of the period, empty days included.
+    daily: list[DayRow] = dataclasses.field(default_factory=list)
+    #: Answer time (ms) by percentile: {50: …, 90: …, 99: …}; empty without questions.
+    latency_percentiles: dict[int, float] = dataclasses.field(default_factory=dict)
 
     @property
     def answer_rate(self) -> float | None:
@@ -238,7 +243,8 @@ def _summary(entry: AuditEntry) -> str:
     return f": {', '.join(parts)}" if parts else ""
 
 
-def _audit(action: str, actor: Actor, fact_id: str | None = None, **detail: Any) -> AuditEntry:
+def audit_entry(action: str, actor: Actor, fact_id: str | None = None, **detail: Any) -> AuditEntry:
+    """The audit log's record of ``actor`` doing ``action`` (to ``fact_id``), with details."""
     return AuditEntry(
         action=action,
         actor_platform=actor.platform,
@@ -364,6 +370,10 @@ class Moderation:
             self._opened = True
             log.info("storage ready: %s, %d runtime edits", self._storage.description, len(self._overlay))
 
+    async def ready(self) -> None:
+        """Make sure storage is open; raises :class:`StorageUnavailable` when it cannot be."""
+        await self._require()
+
     async def _require(self) -> None:
         """Make sure storage is open (for moderation commands); raises :class:`StorageUnavailable`."""
         if not self._opened:
@@ -380,6 +390,7 @@ class Moderation:
                     removed = await self.purge()
                     if removed:
                         log.info("retention: purged %d questions older than %d days", removed, self._retention.days)
+                    await self._storage.purge_signins(_now())
                     next_purge = time.monotonic() + PURGE_INTERVAL
                 except StorageUnavailable:
                     pass
@@ -490,48 +501,44 @@ class Moderation:
             return None
         return OverlayEntry(fact.id, patch, created=base is None, updated_at=_now(), updated_by=str(actor))
 
-    async def add_fact(self, data: Mapping[str, Any], actor: Actor) -> Fact:
-        """Add a new fact; raises :class:`FactRejected` with every problem when it is not valid."""
+    @property
+    def state(self) -> KnowledgeState:
+        """The knowledge being served (files plus runtime edits) and its index."""
+        return self._current()
+
+    def proposed_fact(self, data: Mapping[str, Any]) -> Fact:
+        """The fact :meth:`add_fact` would add, checked as it checks it; nothing is saved.
+
+        Raises :class:`FactRejected` with every problem.
+        """
         if not isinstance(data, Mapping):
             raise FactRejected(["a fact must be a mapping of keys to values"])
-        await self._require()
-        async with self._lock:
-            fact, problems = _overlay.validate(dict(data), str(data.get("id", "?")))
-            if fact is None:
-                raise FactRejected(problems)
-            if self._current().kb.get(fact.id) is not None:
-                raise FactRejected([f"a fact with id {fact.id!r} already exists (edit it instead)"])
-            self._check_related(fact)
-            entry = self._entry(fact, actor)
-            await self._save(fact.id, entry, _audit("add", actor, fact.id, after=_overlay.document(fact)))
-            log.info("fact %s added by %s", fact.id, actor)
-            return fact
+        fact, problems = _overlay.validate(dict(data), str(data.get("id", "?")))
+        if fact is None:
+            raise FactRejected(problems)
+        if self._current().kb.get(fact.id) is not None:
+            raise FactRejected([f"a fact with id {fact.id!r} already exists (edit it instead)"])
+        self._check_related(fact)
+        return fact
 
-    async def _change(self, fact_id: str, changes: Mapping[str, Any], actor: Actor, action: str) -> Fact:
-        await self._require()
-        async with self._lock:
-            current = self._current().kb.get(fact_id)
-            if current is None:
-                raise UnknownFact(fact_id)
-            before = _overlay.document(current)
-            fact, problems = _overlay.validate({**before, **changes}, fact_id)
-            if fact is None:
-                raise FactRejected(problems)
-            if fact == current:
-                return current
-            self._check_related(fact)
-            after = _overlay.document(fact)
-            diff = {
-                key: {"before": before.get(key), "after": value}
-                for key, value in after.items()
-                if before.get(key) != value
-            }
-            await self._save(fact_id, self._entry(fact, actor), _audit(action, actor, fact_id, changes=diff))
-            log.info("fact %s: %s by %s (%s)", fact_id, action, actor, ", ".join(sorted(diff)))
-            return fact
+    def proposed_edit(self, fact_id: str, changes: Mapping[str, Any]) -> Fact:
+        """The fact as :meth:`edit_fact` would save it, checked as it checks it; nothing is saved."""
+        self._check_editable(changes)
+        return self._proposed_change(fact_id, changes)[1]
 
-    async def edit_fact(self, fact_id: str, changes: Mapping[str, Any], actor: Actor) -> Fact:
-        """Change fields of a fact (see :data:`~bot.core.overlay.EDITABLE_FIELDS`)."""
+    def _proposed_change(self, fact_id: str, changes: Mapping[str, Any]) -> tuple[Fact, Fact]:
+        current = self._current().kb.get(fact_id)
+        if current is None:
+            raise UnknownFact(fact_id)
+        fact, problems = _overlay.validate({**_overlay.document(current), **changes}, fact_id)
+        if fact is None:
+            raise FactRejected(problems)
+        if fact != current:
+            self._check_related(fact)
+        return current, fact
+
+    @staticmethod
+    def _check_editable(changes: Mapping[str, Any]) -> None:
         if not isinstance(changes, Mapping) or not changes:
             raise FactRejected(["nothing to change: give at least one field"])
         unknown = sorted(set(changes) - set(_overlay.EDITABLE_FIELDS))
@@ -539,7 +546,41 @@ class Moderation:
             raise FactRejected(
                 [f"{key!r} cannot be edited (editable: {', '.join(_overlay.EDITABLE_FIELDS)})" for key in unknown]
             )
-        return await self._change(fact_id, changes, actor, "edit")
+
+    async def add_fact(self, data: Mapping[str, Any], actor: Actor) -> Fact:
+        """Add a new fact; raises :class:`FactRejected` with every problem when it is not valid."""
+        if not isinstance(data, Mapping):
+            raise FactRejected(["a fact must be a mapping of keys to values"])
+        await self._require()
+        async with self._lock:
+            fact = self.proposed_fact(data)
+            entry = self._entry(fact, actor)
+            await self._save(fact.id, entry, audit_entry("add", actor, fact.id, after=_overlay.document(fact)))
+            log.info("fact %s added by %s", fact.id, actor)
+            return fact
+
+    async def _change(self, fact_id: str, changes: Mapping[str, Any], actor: Actor, action: str) -> Fact:
+        await self._require()
+        async with self._lock:
+            current, fact = self._proposed_change(fact_id, changes)
+            if fact == current:
+                return current
+            before = _overlay.document(current)
+            after = _overlay.document(fact)
+            diff = {
+                key: {"before": before.get(key), "after": value}
+                for key, value in after.items()
+                if before.get(key) != value
+            }
+            await self._save(fact_id, self._entry(fact, actor), audit_entry(action, actor, fact_id, changes=diff))
+            log.info("fact %s: %s by %s (%s)", fact_id, action, actor, ", ".join(sorted(diff)))
+            return fact
+
+    async def edit_fact(self, fact_id: str, changes: Mapping[str, Any], actor: Actor, action: str = "edit") -> Fact:
+        """Change fields of a fact (see :data:`~bot.core.overlay.EDITABLE_FIELDS`); ``action`` names it
+        in the audit log ("teach" when phrasings come from the curation queue)."""
+        self._check_editable(changes)
+        return await self._change(fact_id, changes, actor, action)
 
     async def set_hidden(self, fact_id: str, hidden: bool, actor: Actor) -> Fact:
         """Hide a fact from answers (moderators still see it), or show it again."""
@@ -551,7 +592,7 @@ class Moderation:
         async with self._lock:
             if not any(e.fact_id == fact_id for e in self._overlay):
                 raise ModerationError(f"fact {fact_id!r} has no runtime edits to revert")
-            await self._save(fact_id, None, _audit("revert", actor, fact_id))
+            await self._save(fact_id, None, audit_entry("revert", actor, fact_id))
             log.info("fact %s: runtime edits reverted by %s", fact_id, actor)
             return self._current().kb.get(fact_id)
 
@@ -566,7 +607,7 @@ class Moderation:
                 self._metrics.reloads.labels(result="failed").inc()
                 log.error("reload by %s failed, keeping the last good knowledge base:\n%s", actor, exc)
                 with contextlib.suppress(StorageUnavailable):
-                    await self._storage.record_audit(_audit("reload", actor, ok=False, problems=len(exc.problems)))
+                    await self._storage.record_audit(audit_entry("reload", actor, ok=False, problems=len(exc.problems)))
                 return ReloadReport(False, len(self._current().kb.facts), [str(p) for p in exc.problems])
             warnings: list[str] = []
             self._base = base
@@ -574,9 +615,9 @@ class Moderation:
                 await self._require_locked()
                 settled = [e for e in await self._storage.overlay() if _overlay.is_settled(base, e)]
                 for entry in settled:
-                    await self._storage.save_overlay(entry.fact_id, None, _audit("settle", actor, entry.fact_id))
+                    await self._storage.save_overlay(entry.fact_id, None, audit_entry("settle", actor, entry.fact_id))
                 revision = await self._storage.announce_reload(
-                    _audit("reload", actor, ok=True, facts=len(base.facts), settled=len(settled))
+                    audit_entry("reload", actor, ok=True, facts=len(base.facts), settled=len(settled))
                 )
                 await self._refresh_overlay()
                 self._revision = revision
@@ -621,25 +662,27 @@ class Moderation:
         if written:
             with contextlib.suppress(StorageUnavailable):
                 await self._storage.record_audit(
-                    _audit("export", actor or _SYSTEM, files=len(written), facts=len(fact_ids))
+                    audit_entry("export", actor or _SYSTEM, files=len(written), facts=len(fact_ids))
                 )
         return written
 
     # -- insights ---------------------------------------------------------------------------------
 
-    async def stats(self, days: int = 7, community: str | None = None) -> Stats:
+    async def stats(
+        self, days: int = 7, community: str | None = None, platform: str | None = None, top: int = TOP_FACTS
+    ) -> Stats:
         if days < 1:
             raise ModerationError("the period must be at least 1 day")
         await self._require()
         until = _now()
         since = period_start(days, until)
-        rows = await self._storage.stats_rows(since, community, TOP_FACTS)
+        rows = await self._storage.stats_rows(since, community, top, platform)
         counts = dict(rows.per_day)
         first = since.date()
-        per_day = [
-            (first + dt.timedelta(days=i), counts.get(first + dt.timedelta(days=i), 0))
-            for i in range((until.date() - first).days + 1)
-        ]
+        calendar = [first + dt.timedelta(days=i) for i in range((until.date() - first).days + 1)]
+        per_day = [(day, counts.get(day, 0)) for day in calendar]
+        recorded = {row.day: row for row in rows.days}
+        daily = [recorded.get(day) or DayRow(day, 0, 0, 0) for day in calendar]
         kb = self._current().kb
         return Stats(
             days=days,
@@ -658,14 +701,22 @@ class Moderation:
             not_helpful=rows.not_helpful,
             slowest=[SlowAnswer(r.question, r.latency_ms, r.fact_id, r.asked_at, r.platform) for r in rows.slowest],
             mean_latency_ms=rows.mean_latency_ms,
+            platform=platform,
+            daily=daily,
+            latency_percentiles=dict(rows.latency_percentiles),
         )
 
-    async def unanswered(self, days: int = 30, community: str | None = None, limit: int = 10) -> list[UnansweredGroup]:
+    async def unanswered(
+        self, days: int = 30, community: str | None = None, limit: int = 10, platform: str | None = None
+    ) -> list[UnansweredGroup]:
+        """The curation queue: unanswered and not-helpful questions grouped by meaning, most asked first;
+        wordings moderators dismissed or taught are left out."""
         if days < 1:
             raise ModerationError("the period must be at least 1 day")
         await self._require()
-        rows = await self._storage.unanswered_rows(period_start(days, _now()), community, UNANSWERED_ROWS)
-        return await asyncio.to_thread(group_unanswered, rows, max(limit, 0))
+        rows = await self._storage.unanswered_rows(period_start(days, _now()), community, UNANSWERED_ROWS, platform)
+        marks = await self._storage.inbox_marks()
+        return await asyncio.to_thread(lambda: group_unanswered(without_marked(rows, marks), max(limit, 0)))
 
     async def audit(self, limit: int = 20, fact_id: str | None = None) -> list[AuditEntry]:
         await self._require()
@@ -678,7 +729,7 @@ class Moderation:
         await self._require()
         removed = await self._storage.purge(_now() - self._retention)
         if actor is not None:
-            await self._storage.record_audit(_audit("purge", actor, questions=removed, days=self._retention.days))
+            await self._storage.record_audit(audit_entry("purge", actor, questions=removed, days=self._retention.days))
         return removed
 
     async def forget_user(self, platform: str, user: str, actor: Actor | None = None) -> int:
@@ -688,5 +739,5 @@ class Moderation:
         await self.log.flush()
         removed = self.log.forget(user_hash) + await self._storage.forget(user_hash)
         # The audit says that someone was forgotten, never who.
-        await self._storage.record_audit(_audit("forget-user", actor or _SYSTEM, entries=removed))
+        await self._storage.record_audit(audit_entry("forget-user", actor or _SYSTEM, entries=removed))
         return removed

@@ -79,6 +79,18 @@ class Revision:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class DayRow:
+    """One day of questions: how many, and how they went."""
+
+    day: dt.date
+    total: int
+    abstained: int
+    unhelpful: int  # answered, then marked not helpful by at least one member
+    helpful_votes: int = 0
+    not_helpful_votes: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class StatsRows:
     """The aggregates :func:`bot.core.moderation.Stats` is built from."""
 
@@ -89,6 +101,9 @@ class StatsRows:
     not_helpful: int
     slowest: list[QuestionRecord]
     mean_latency_ms: float | None
+    days: list[DayRow] = dataclasses.field(default_factory=list)
+    #: Answer time (ms) at the 50th, 90th and 99th percentile (nearest rank), when there are questions.
+    latency_percentiles: dict[int, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -96,6 +111,49 @@ class UnansweredRow:
     question: str
     asked_at: dt.datetime
     reason: str  # "abstained" or "not helpful"
+    platform: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    """A question as members asked it, and how often, over a period (for re-asking it)."""
+
+    question: str
+    count: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Community:
+    """A platform's community (guild, workspace) that asked questions, for filters."""
+
+    platform: str
+    community: str | None
+    questions: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InboxMark:
+    """A wording taken out of the curation queue: dismissed, or taught to / added as a fact.
+
+    ``key`` is the wording's grouping key (:func:`bot.core.unanswered.question_key`).
+    """
+
+    key: str
+    question: str
+    state: str  # "dismissed", "taught" or "added"
+    at: dt.datetime
+    actor: str
+    fact_id: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SignInRecord:
+    """Whom a sign-in link or a dashboard session belongs to, and until when."""
+
+    platform: str
+    user: str
+    name: str | None
+    expires_at: dt.datetime
 
 
 class Storage(Protocol):
@@ -120,9 +178,41 @@ class Storage(Protocol):
     async def add_feedback(self, record: FeedbackRecord) -> bool:
         """Record feedback; ``False`` when the log entry is unknown or this user already gave some."""
 
-    async def stats_rows(self, since: dt.datetime, community: str | None, top: int) -> StatsRows: ...
+    async def stats_rows(
+        self, since: dt.datetime, community: str | None, top: int, platform: str | None = None
+    ) -> StatsRows: ...
 
-    async def unanswered_rows(self, since: dt.datetime, community: str | None, limit: int) -> list[UnansweredRow]: ...
+    async def unanswered_rows(
+        self, since: dt.datetime, community: str | None, limit: int, platform: str | None = None
+    ) -> list[UnansweredRow]: ...
+
+    async def asked_questions(self, since: dt.datetime, community: str | None, limit: int) -> list[AskedQuestion]:
+        """Distinct questions asked since ``since``, the most asked first, at most ``limit``."""
+
+    async def communities(self, since: dt.datetime) -> list[Community]: ...
+
+    async def inbox_marks(self) -> list[InboxMark]: ...
+
+    async def save_marks(self, marks: Sequence[InboxMark], audit: AuditEntry) -> None:
+        """Set (replace) the marks of these wordings and audit it, in one transaction."""
+
+    async def delete_marks(self, keys: Sequence[str], audit: AuditEntry) -> int:
+        """Remove the marks of these keys and audit it; how many there were."""
+
+    async def save_signin_link(self, token_hash: str, owner: SignInRecord, created_at: dt.datetime) -> None: ...
+
+    async def redeem_signin_link(self, token_hash: str, now: dt.datetime) -> SignInRecord | None:
+        """Use a link once: its owner when it exists, is unused and unexpired (atomically), else ``None``."""
+
+    async def save_session(self, token_hash: str, owner: SignInRecord, created_at: dt.datetime) -> None: ...
+
+    async def session(self, token_hash: str, now: dt.datetime) -> SignInRecord | None:
+        """The owner of an unexpired session, else ``None``."""
+
+    async def end_session(self, token_hash: str) -> None: ...
+
+    async def purge_signins(self, now: dt.datetime) -> int:
+        """Delete used or expired links and expired sessions; how many."""
 
     async def overlay(self) -> list[OverlayEntry]: ...
 
@@ -148,11 +238,16 @@ class Storage(Protocol):
 
 
 __all__ = [
+    "AskedQuestion",
     "AuditEntry",
+    "Community",
+    "DayRow",
     "FeedbackRecord",
+    "InboxMark",
     "OverlayEntry",
     "QuestionRecord",
     "Revision",
+    "SignInRecord",
     "StatsRows",
     "Storage",
     "UnansweredRow",

@@ -17,7 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import datetime as dt
+
 from bot.core.answers import Answer, compose
+from bot.core.curation import Curation
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.knowledge.schema import Fact
 from bot.core.matching import Normaliser, QuestionIndex
@@ -25,6 +28,7 @@ from bot.core.matching.specificity import warm_up
 from bot.core.moderation import Actor, Moderation, ReloadReport, Stats, StorageUnavailable, UnansweredGroup
 from bot.core.ports import AuditEntry, Storage
 from bot.core.privacy import UserHasher
+from bot.core.signin import SESSION_LIFETIME, DashboardAccess
 
 if TYPE_CHECKING:
     from bot.observability.metrics import Metrics
@@ -91,11 +95,15 @@ class FactBot:
         hasher: UserHasher | None = None,
         retention_days: int = 90,
         log_capacity: int = 10_000,
+        dashboard_url: str | None = None,
+        session_lifetime: dt.timedelta = SESSION_LIFETIME,
     ) -> None:
         self.knowledge_dir = Path(knowledge_dir)
         self._state = state or load_state(self.knowledge_dir)
         self._lock = asyncio.Lock()
         self._moderation: Moderation | None = None
+        self._curation: Curation | None = None
+        self._access: DashboardAccess | None = None
         if storage is not None:
             if metrics is None or hasher is None:
                 raise ValueError("a FactBot with storage needs metrics and a user hasher (see bot.app.create_bot)")
@@ -110,6 +118,8 @@ class FactBot:
                 retention_days=retention_days,
                 log_capacity=log_capacity,
             )
+            self._curation = Curation(self._moderation)
+            self._access = DashboardAccess(storage, dashboard_url, session_lifetime=session_lifetime)
         self.metrics = metrics
 
     @property
@@ -154,6 +164,20 @@ class FactBot:
             raise StorageUnavailable("this bot has no storage configured")
         return self._moderation
 
+    @property
+    def curation(self) -> Curation:
+        """The inbox, teaching, impact previews and explanations (see :mod:`bot.core.curation`)."""
+        if self._curation is None:
+            raise StorageUnavailable("this bot has no storage configured")
+        return self._curation
+
+    @property
+    def access(self) -> DashboardAccess:
+        """Sign-in links and sessions of the moderators' dashboard (see :mod:`bot.core.signin`)."""
+        if self._access is None:
+            raise StorageUnavailable("this bot has no storage configured")
+        return self._access
+
     async def start(self, *, background: bool = True) -> None:
         """Open storage (migrations), load runtime edits, start the log writer and the change watcher."""
         if self._moderation is not None:
@@ -188,11 +212,13 @@ class FactBot:
     async def reload(self, actor: Actor) -> ReloadReport:
         return await self.moderation.reload(actor)
 
-    async def stats(self, days: int = 7, community: str | None = None) -> Stats:
-        return await self.moderation.stats(days, community)
+    async def stats(self, days: int = 7, community: str | None = None, platform: str | None = None) -> Stats:
+        return await self.moderation.stats(days, community, platform)
 
-    async def unanswered(self, days: int = 30, community: str | None = None, limit: int = 10) -> list[UnansweredGroup]:
-        return await self.moderation.unanswered(days, community, limit)
+    async def unanswered(
+        self, days: int = 30, community: str | None = None, limit: int = 10, platform: str | None = None
+    ) -> list[UnansweredGroup]:
+        return await self.moderation.unanswered(days, community, limit, platform)
 
     async def add_fact(self, data: Mapping[str, Any], actor: Actor) -> Fact:
         return await self.moderation.add_fact(data, actor)

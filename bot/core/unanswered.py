@@ -3,6 +3,10 @@
 Members ask the same missing question in many ways ("does china recognise kosovo",
 "Does China recognize Kosovo?"). Grouping them shows curators what is asked most, so the first
 group in the queue is the fact most worth writing.
+
+:func:`group_unanswered` is the one place that decides what belongs together; every front end
+(``/kb unanswered``, ``factbot kb unanswered``, the dashboard's inbox) shows its groups. Wordings a
+moderator dismissed, or taught to a fact, are left out first (:func:`without_marked`).
 """
 
 from __future__ import annotations
@@ -10,12 +14,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from bot.core.ports import UnansweredRow
+from bot.core.ports import InboxMark, UnansweredRow
 
 #: ``token_sort_ratio`` at or above which two questions are the same question in other words.
 #: 80 joins spelling and word-order variants ("does china recognise kosovo" / "...recognize kosovo?",
@@ -24,6 +28,13 @@ GROUP_CUTOFF = 80.0
 #: Most distinct questions grouped at once (the most recent ones); bounds the n x n score matrix.
 MAX_DISTINCT = 4000
 MAX_EXAMPLES = 3
+#: Distinct wordings a group carries (for teaching them to a fact, or dismissing them).
+MAX_WORDINGS = 50
+
+
+def question_key(text: str) -> str:
+    """What two wordings must share to count as the same wording (case, punctuation and spacing aside)."""
+    return utils.default_process(text)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -35,28 +46,70 @@ class UnansweredGroup:
     examples: list[str]  # other wordings, most frequent first
     last_asked: dt.datetime
     not_helpful: int = 0  # how many of ``count`` were answered but marked not helpful
+    first_asked: dt.datetime | None = None
+    platforms: tuple[str, ...] = ()  # where it was asked, most often first
+    wordings: tuple[str, ...] = ()  # every distinct wording, ``question`` first (at most MAX_WORDINGS)
 
 
 @dataclasses.dataclass(slots=True)
 class _Bucket:
     wordings: Counter[str]
+    platforms: Counter[str] = dataclasses.field(default_factory=Counter)
     count: int = 0
     not_helpful: int = 0
     last_asked: dt.datetime | None = None
+    first_asked: dt.datetime | None = None
 
     def add(self, row: UnansweredRow) -> None:
         self.wordings[row.question.strip()] += 1
+        if row.platform:
+            self.platforms[row.platform] += 1
         self.count += 1
         self.not_helpful += row.reason == "not helpful"
         if self.last_asked is None or row.asked_at > self.last_asked:
             self.last_asked = row.asked_at
+        if self.first_asked is None or row.asked_at < self.first_asked:
+            self.first_asked = row.asked_at
+
+    def merge(self, other: _Bucket) -> None:
+        self.wordings.update(other.wordings)
+        self.platforms.update(other.platforms)
+        self.count += other.count
+        self.not_helpful += other.not_helpful
+        if self.last_asked is None or (other.last_asked is not None and other.last_asked > self.last_asked):
+            self.last_asked = other.last_asked
+        if self.first_asked is None or (other.first_asked is not None and other.first_asked < self.first_asked):
+            self.first_asked = other.first_asked
+
+
+def without_marked(rows: Iterable[UnansweredRow], marks: Iterable[InboxMark]) -> list[UnansweredRow]:
+    """``rows`` less the wordings moderators took out of the queue.
+
+    A dismissed wording stays out until it is undismissed. A wording taught to a fact (or made
+    into one) stays out for the questions asked until then: asked again later and still not
+    answered well, it comes back.
+    """
+    dismissed: set[str] = set()
+    resolved: dict[str, dt.datetime] = {}
+    for mark in marks:
+        if mark.state == "dismissed":
+            dismissed.add(mark.key)
+        else:
+            resolved[mark.key] = max(mark.at, resolved.get(mark.key, mark.at))
+    kept = []
+    for row in rows:
+        key = question_key(row.question)
+        if key in dismissed or (key in resolved and row.asked_at <= resolved[key]):
+            continue
+        kept.append(row)
+    return kept
 
 
 def group_unanswered(rows: Sequence[UnansweredRow], limit: int = 10) -> list[UnansweredGroup]:
     """Group ``rows`` by similarity; the most asked groups first (ties: the most recent first)."""
     buckets: dict[str, _Bucket] = {}
     for row in sorted(rows, key=lambda r: r.asked_at, reverse=True):
-        key = utils.default_process(row.question)
+        key = question_key(row.question)
         if not key:
             continue
         if key not in buckets:
@@ -81,12 +134,7 @@ def group_unanswered(rows: Sequence[UnansweredRow], limit: int = 10) -> list[Una
         assigned[members] = True
         merged = _Bucket(Counter())
         for i in members:
-            bucket = buckets[keys[i]]
-            merged.wordings.update(bucket.wordings)
-            merged.count += bucket.count
-            merged.not_helpful += bucket.not_helpful
-            if merged.last_asked is None or bucket.last_asked > merged.last_asked:
-                merged.last_asked = bucket.last_asked
+            merged.merge(buckets[keys[i]])
         wordings = [text for text, _ in merged.wordings.most_common()]
         groups.append(
             UnansweredGroup(
@@ -95,6 +143,9 @@ def group_unanswered(rows: Sequence[UnansweredRow], limit: int = 10) -> list[Una
                 examples=wordings[1 : 1 + MAX_EXAMPLES],
                 last_asked=merged.last_asked,
                 not_helpful=merged.not_helpful,
+                first_asked=merged.first_asked,
+                platforms=tuple(platform for platform, _ in merged.platforms.most_common()),
+                wordings=tuple(wordings[:MAX_WORDINGS]),
             )
         )
     groups.sort(key=lambda g: (-g.count, -g.last_asked.timestamp()))

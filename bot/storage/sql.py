@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import logging
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
@@ -26,15 +28,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.errors import StorageUnavailable
 from bot.core.ports import (
+    AskedQuestion,
     AuditEntry,
+    Community,
+    DayRow,
     FeedbackRecord,
+    InboxMark,
     OverlayEntry,
     QuestionRecord,
     Revision,
+    SignInRecord,
     StatsRows,
     UnansweredRow,
 )
 from bot.core.tasks import wait_event
+from bot.core.unanswered import question_key
 from bot.observability.metrics import Metrics
 from bot.settings import SettingError
 from bot.storage import tables as t
@@ -136,6 +144,10 @@ def _audit_row(entry: AuditEntry) -> dict[str, Any]:
         "fact_id": entry.fact_id,
         "detail": entry.detail,
     }
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _as_date(value: Any) -> dt.date:
@@ -281,19 +293,40 @@ class SqlStorage:
 
     # -- insights ---------------------------------------------------------------------------------
 
-    def _period(self, since: dt.datetime, community: str | None) -> list[sa.ColumnElement[bool]]:
+    def _period(
+        self, since: dt.datetime, community: str | None, platform: str | None = None
+    ) -> list[sa.ColumnElement[bool]]:
         conditions = [t.questions.c.asked_at >= since]
         if community is not None:
             conditions.append(t.questions.c.community == community)
+        if platform is not None:
+            conditions.append(t.questions.c.platform == platform)
         return conditions
 
-    async def stats_rows(self, since: dt.datetime, community: str | None, top: int) -> StatsRows:
-        q = t.questions
-        where = self._period(since, community)
+    async def stats_rows(
+        self, since: dt.datetime, community: str | None, top: int, platform: str | None = None
+    ) -> StatsRows:
+        q, f = t.questions, t.feedback
+        where = self._period(since, community, platform)
         day = sa.func.date(q.c.asked_at)
         count = sa.func.count()
+        not_helpful = sa.exists().where(f.c.log_id == q.c.id, f.c.helpful.is_(False))
+        abstained = sa.func.sum(sa.case((q.c.outcome == "abstained", 1), else_=0))
+        unhelpful = sa.func.sum(sa.case((sa.and_(q.c.outcome != "abstained", not_helpful), 1), else_=0))
         async with self._transaction("stats") as c:
-            per_day = (await c.execute(sa.select(day, count).where(*where).group_by(day).order_by(day))).all()
+            days = (
+                await c.execute(
+                    sa.select(day, count, abstained, unhelpful).where(*where).group_by(day).order_by(day)
+                )
+            ).all()
+            day_votes = (
+                await c.execute(
+                    sa.select(day, f.c.helpful, count)
+                    .select_from(f.join(q, f.c.log_id == q.c.id))
+                    .where(*where)
+                    .group_by(day, f.c.helpful)
+                )
+            ).all()
             outcomes = (await c.execute(sa.select(q.c.outcome, count).where(*where).group_by(q.c.outcome))).all()
             top_facts = (
                 await c.execute(
@@ -304,43 +337,180 @@ class SqlStorage:
                     .limit(top)
                 )
             ).all()
-            votes = dict(
-                (
-                    await c.execute(
-                        sa.select(t.feedback.c.helpful, count)
-                        .select_from(t.feedback.join(q, t.feedback.c.log_id == q.c.id))
-                        .where(*where)
-                        .group_by(t.feedback.c.helpful)
-                    )
-                ).all()
-            )
             slowest = (await c.execute(sa.select(q).where(*where).order_by(q.c.latency_ms.desc()).limit(top))).all()
             mean = await c.scalar(sa.select(sa.func.avg(q.c.latency_ms)).where(*where))
+            total = sum(n for _, n in outcomes)
+            percentiles: dict[int, float] = {}
+            for rank in (50, 90, 99) if total else ():
+                offset = max(math.ceil(rank / 100 * total) - 1, 0)
+                value = await c.scalar(
+                    sa.select(q.c.latency_ms).where(*where).order_by(q.c.latency_ms).limit(1).offset(offset)
+                )
+                percentiles[rank] = float(value)
+        votes: dict[tuple[dt.date, bool], int] = {(_as_date(d), bool(h)): n for d, h, n in day_votes}
         return StatsRows(
-            per_day=[(_as_date(d), n) for d, n in per_day],
+            per_day=[(_as_date(d), n) for d, n, _, _ in days],
             outcomes={outcome: n for outcome, n in outcomes},
             top_facts=[(fact_id, n) for fact_id, n in top_facts],
-            helpful=votes.get(True, 0),
-            not_helpful=votes.get(False, 0),
+            helpful=sum(n for (_, h), n in votes.items() if h),
+            not_helpful=sum(n for (_, h), n in votes.items() if not h),
             slowest=[QuestionRecord(**row._asdict()) for row in slowest],
             mean_latency_ms=float(mean) if mean is not None else None,
+            days=[
+                DayRow(
+                    day=_as_date(d),
+                    total=n,
+                    abstained=int(a or 0),
+                    unhelpful=int(u or 0),
+                    helpful_votes=votes.get((_as_date(d), True), 0),
+                    not_helpful_votes=votes.get((_as_date(d), False), 0),
+                )
+                for d, n, a, u in days
+            ],
+            latency_percentiles=percentiles,
         )
 
-    async def unanswered_rows(self, since: dt.datetime, community: str | None, limit: int) -> list[UnansweredRow]:
+    async def unanswered_rows(
+        self, since: dt.datetime, community: str | None, limit: int, platform: str | None = None
+    ) -> list[UnansweredRow]:
         q, f = t.questions, t.feedback
         not_helpful = sa.exists().where(f.c.log_id == q.c.id, f.c.helpful.is_(False))
         query = (
-            sa.select(q.c.question, q.c.asked_at, q.c.outcome, not_helpful.label("not_helpful"))
-            .where(*self._period(since, community), sa.or_(q.c.outcome == "abstained", not_helpful))
+            sa.select(q.c.question, q.c.asked_at, q.c.outcome, q.c.platform)
+            .where(*self._period(since, community, platform), sa.or_(q.c.outcome == "abstained", not_helpful))
             .order_by(q.c.asked_at.desc())
             .limit(limit)
         )
         async with self._transaction("unanswered") as connection:
             rows = (await connection.execute(query)).all()
         return [
-            UnansweredRow(row.question, row.asked_at, "abstained" if row.outcome == "abstained" else "not helpful")
+            UnansweredRow(
+                row.question,
+                row.asked_at,
+                "abstained" if row.outcome == "abstained" else "not helpful",
+                row.platform,
+            )
             for row in rows
         ]
+
+    async def asked_questions(self, since: dt.datetime, community: str | None, limit: int) -> list[AskedQuestion]:
+        q = t.questions
+        count = sa.func.count()
+        query = (
+            sa.select(q.c.question, count)
+            .where(*self._period(since, community))
+            .group_by(q.c.question)
+            .order_by(count.desc(), q.c.question)
+            .limit(limit)
+        )
+        async with self._transaction("asked_questions") as connection:
+            rows = (await connection.execute(query)).all()
+        return [AskedQuestion(question, n) for question, n in rows]
+
+    async def communities(self, since: dt.datetime) -> list[Community]:
+        q = t.questions
+        count = sa.func.count()
+        query = (
+            sa.select(q.c.platform, q.c.community, count)
+            .where(q.c.asked_at >= since)
+            .group_by(q.c.platform, q.c.community)
+            .order_by(count.desc(), q.c.platform, q.c.community)
+        )
+        async with self._transaction("communities") as connection:
+            rows = (await connection.execute(query)).all()
+        return [Community(platform, community, n) for platform, community, n in rows]
+
+    # -- the curation queue -----------------------------------------------------------------------
+
+    async def inbox_marks(self) -> list[InboxMark]:
+        m = t.inbox_marks
+        async with self._transaction("inbox_marks") as connection:
+            rows = (await connection.execute(sa.select(m).order_by(m.c.at.desc()))).all()
+        # The key is not stored (only its hash, a fixed-size primary key): the wording gives it back.
+        return [InboxMark(question_key(r.question), r.question, r.state, r.at, r.actor, r.fact_id) for r in rows]
+
+    async def save_marks(self, marks: Sequence[InboxMark], audit: AuditEntry) -> None:
+        m = t.inbox_marks
+        rows = {
+            _key_hash(mark.key): {
+                "key_hash": _key_hash(mark.key),
+                "question": _text(mark.question),
+                "state": mark.state,
+                "fact_id": mark.fact_id,
+                "at": mark.at,
+                "actor": mark.actor[:200],
+            }
+            for mark in marks
+        }
+        async with self._transaction("save_marks") as connection:
+            if rows:
+                await connection.execute(sa.delete(m).where(m.c.key_hash.in_(list(rows))))
+                await connection.execute(sa.insert(m), list(rows.values()))
+            await connection.execute(sa.insert(t.audit), [_audit_row(audit)])
+
+    async def delete_marks(self, keys: Sequence[str], audit: AuditEntry) -> int:
+        m = t.inbox_marks
+        async with self._transaction("delete_marks") as connection:
+            removed = (await connection.execute(sa.delete(m).where(m.c.key_hash.in_([_key_hash(k) for k in keys])))).rowcount
+            await connection.execute(sa.insert(t.audit), [_audit_row(audit)])
+        return removed
+
+    # -- dashboard sign-in ------------------------------------------------------------------------
+
+    @staticmethod
+    def _owner_row(token_hash: str, owner: SignInRecord, created_at: dt.datetime) -> dict[str, Any]:
+        return {
+            "token_hash": token_hash,
+            "actor_platform": owner.platform[:32],
+            "actor_user": owner.user[:100],
+            "actor_name": owner.name[:100] if owner.name else None,
+            "created_at": created_at,
+            "expires_at": owner.expires_at,
+        }
+
+    async def save_signin_link(self, token_hash: str, owner: SignInRecord, created_at: dt.datetime) -> None:
+        async with self._transaction("signin_link") as connection:
+            await connection.execute(sa.insert(t.signin_links), [self._owner_row(token_hash, owner, created_at)])
+
+    async def redeem_signin_link(self, token_hash: str, now: dt.datetime) -> SignInRecord | None:
+        links = t.signin_links
+        # One UPDATE decides: of two instances redeeming the same link at once, one gets the row.
+        statement = (
+            sa.update(links)
+            .where(links.c.token_hash == token_hash, links.c.used_at.is_(None), links.c.expires_at > now)
+            .values(used_at=now)
+            .returning(links.c.actor_platform, links.c.actor_user, links.c.actor_name, links.c.expires_at)
+        )
+        async with self._transaction("redeem_signin_link") as connection:
+            row = (await connection.execute(statement)).first()
+        return SignInRecord(row.actor_platform, row.actor_user, row.actor_name, row.expires_at) if row else None
+
+    async def save_session(self, token_hash: str, owner: SignInRecord, created_at: dt.datetime) -> None:
+        async with self._transaction("save_session") as connection:
+            await connection.execute(sa.insert(t.signin_sessions), [self._owner_row(token_hash, owner, created_at)])
+
+    async def session(self, token_hash: str, now: dt.datetime) -> SignInRecord | None:
+        s = t.signin_sessions
+        query = sa.select(s).where(s.c.token_hash == token_hash, s.c.expires_at > now)
+        async with self._transaction("session") as connection:
+            row = (await connection.execute(query)).first()
+        return SignInRecord(row.actor_platform, row.actor_user, row.actor_name, row.expires_at) if row else None
+
+    async def end_session(self, token_hash: str) -> None:
+        async with self._transaction("end_session") as connection:
+            await connection.execute(sa.delete(t.signin_sessions).where(t.signin_sessions.c.token_hash == token_hash))
+
+    async def purge_signins(self, now: dt.datetime) -> int:
+        async with self._transaction("purge_signins") as connection:
+            links = await connection.execute(
+                sa.delete(t.signin_links).where(
+                    sa.or_(t.signin_links.c.expires_at <= now, t.signin_links.c.used_at.is_not(None))
+                )
+            )
+            sessions = await connection.execute(
+                sa.delete(t.signin_sessions).where(t.signin_sessions.c.expires_at <= now)
+            )
+        return links.rowcount + sessions.rowcount
 
     # -- overlay and audit ------------------------------------------------------------------------
 

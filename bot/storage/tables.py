@@ -97,3 +97,37 @@ kb_revision = sa.Table(
     sa.Column("overlay", sa.Integer(), nullable=False),
     sa.Column("reload", sa.Integer(), nullable=False),
 )
+
+inbox_marks = sa.Table(
+    "inbox_marks",
+    metadata,
+    sa.Column("key_hash", sa.String(64), primary_key=True, comment="SHA-256 of the wording's grouping key"),
+    sa.Column("question", sa.Text(), nullable=False, comment="the wording as a member asked it"),
+    sa.Column("state", sa.String(16), nullable=False, comment="dismissed, taught or added"),
+    sa.Column("fact_id", sa.String(64)),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+)
+
+signin_links = sa.Table(
+    "signin_links",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True, comment="SHA-256 of the one-time token, never the token"),
+    sa.Column("actor_platform", sa.String(32), nullable=False),
+    sa.Column("actor_user", sa.String(100), nullable=False),
+    sa.Column("actor_name", sa.String(100)),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("used_at", UTCDateTime()),
+)
+
+signin_sessions = sa.Table(
+    "signin_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True, comment="SHA-256 of the session cookie, never the cookie"),
+    sa.Column("actor_platform", sa.String(32), nullable=False),
+    sa.Column("actor_user", sa.String(100), nullable=False),
+    sa.Column("actor_name", sa.String(100)),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False, index=True),
+)
