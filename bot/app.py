@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.core.privacy import UserHasher
 from bot.core.service import FactBot
@@ -24,6 +25,9 @@ from bot.settings import Settings, load_settings
 from bot.storage.engine import resolve_url
 from bot.storage.keys import load_user_key
 from bot.storage.sql import SqlStorage
+
+if TYPE_CHECKING:
+    from bot.adapters.dashboard.app import DashboardServer
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +89,32 @@ def start_observability(settings: Settings, bot: FactBot) -> ObservabilityServer
     return ObservabilityServer(settings.metrics.host, settings.metrics.port, bot.metrics.exposition, bot.health).start()
 
 
+async def start_dashboard(settings: Settings, bot: FactBot) -> DashboardServer | None:
+    """Serve the moderators' dashboard when ``FACTBOT_DASHBOARD_PORT`` is set."""
+    if settings.dashboard.port is None:
+        return None
+    from bot.adapters.dashboard.app import DashboardServer
+
+    return await DashboardServer(bot, settings.dashboard).start()
+
+
 @contextlib.asynccontextmanager
-async def running_bot(settings: Settings | None = None, *, knowledge_dir: Path | None = None) -> AsyncIterator[FactBot]:
-    """A started bot with its health endpoint, closed (buffered logs written) on exit."""
+async def running_bot(
+    settings: Settings | None = None, *, knowledge_dir: Path | None = None, dashboard: bool = True
+) -> AsyncIterator[FactBot]:
+    """A started bot with its health endpoint and, with ``dashboard``, the dashboard (when configured);
+    closed (buffered logs written) on exit."""
     settings = settings or load_settings()
     bot = await create_bot(settings, knowledge_dir=knowledge_dir)
-    server = start_observability(settings, bot)
+    server = None
+    web = None
     try:
+        server = start_observability(settings, bot)
+        web = await start_dashboard(settings, bot) if dashboard else None
         yield bot
     finally:
+        if web is not None:
+            await web.stop()
         if server is not None:
             server.stop()
         await bot.close()

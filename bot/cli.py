@@ -173,8 +173,48 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 "answers standard input (set a token to serve Discord or Slack)",
                 file=sys.stderr,
             )
-        return _cmd_chat(args)
+        from bot.adapters.console.chat import run_chat
+
+        return run_chat(settings.knowledge.knowledge_dir, settings=settings, dashboard=True)
     return asyncio.run(_serve(settings, platforms))
+
+
+#: Port of ``factbot dashboard`` when neither --port nor FACTBOT_DASHBOARD_PORT says another.
+DEFAULT_DASHBOARD_PORT = 8080
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    """The moderators' dashboard alone (no chat platform), until interrupted."""
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    settings.knowledge.knowledge_dir = _knowledge_dir(args)
+    if args.host:
+        settings.dashboard.host = args.host
+    if args.port is not None:
+        settings.dashboard.port = args.port
+    elif settings.dashboard.port is None:
+        settings.dashboard.port = DEFAULT_DASHBOARD_PORT
+    return asyncio.run(_serve_dashboard(settings))
+
+
+async def _serve_dashboard(settings: Any) -> int:
+    import signal
+
+    from bot.app import running_bot
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with running_bot(settings) as bot:
+        print(
+            f"factbot dashboard on {bot.access.base_url}: sign in with a link from "
+            "`factbot kb dashboard-link` (or /kb dashboard on Discord or Slack)",
+            flush=True,
+        )
+        await stop.wait()
+    return 0
 
 
 async def _serve(settings: Any, platforms: Sequence[Callable[[Any], Awaitable[None]]]) -> int:
@@ -233,12 +273,22 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, or '-' to read one question per line from stdin")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     add("chat", _cmd_chat, "interactive console chat on the knowledge base")
-    run = add("run", _cmd_run, "run the bot: Discord/Slack when their tokens are set, else the console chat")
+    run = add(
+        "run",
+        _cmd_run,
+        "run the bot: Discord/Slack when their tokens are set, else the console chat; "
+        "the dashboard beside them when FACTBOT_DASHBOARD_PORT is set",
+    )
     run.add_argument(
         "--platforms-only",
         action="store_true",
         help="exit with an error instead of opening the console chat when no platform token is set "
         "(for services and containers)",
+    )
+    dashboard = add("dashboard", _cmd_dashboard, "serve the moderators' dashboard alone (no chat platform)")
+    dashboard.add_argument("--host", help="listen address (default: $FACTBOT_DASHBOARD_HOST, else 127.0.0.1)")
+    dashboard.add_argument(
+        "--port", type=int, help=f"port (default: $FACTBOT_DASHBOARD_PORT, else {DEFAULT_DASHBOARD_PORT})"
     )
     validate = add(
         "validate",

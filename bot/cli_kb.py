@@ -96,7 +96,7 @@ async def _reload(bot: Any, args: argparse.Namespace) -> int:
 async def _stats(bot: Any, args: argparse.Namespace) -> int:
     from bot.core.moderation import render_stats
 
-    stats = await bot.stats(days=args.days, community=args.community)
+    stats = await bot.stats(days=args.days, community=args.community, platform=args.platform)
     _print_json(stats) if args.json else print(render_stats(stats))
     return 0
 
@@ -104,7 +104,7 @@ async def _stats(bot: Any, args: argparse.Namespace) -> int:
 async def _unanswered(bot: Any, args: argparse.Namespace) -> int:
     from bot.core.moderation import render_unanswered
 
-    groups = await bot.unanswered(days=args.days, community=args.community, limit=args.limit)
+    groups = await bot.unanswered(days=args.days, community=args.community, limit=args.limit, platform=args.platform)
     _print_json(groups) if args.json else print(render_unanswered(groups))
     return 0
 
@@ -191,6 +191,44 @@ async def _export(bot: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _teach(bot: Any, args: argparse.Namespace) -> int:
+    from bot.adapters.console.render import render_impact
+
+    impact = await bot.curation.preview_teach(args.fact_id, args.questions, days=args.days)
+    print(render_impact(impact))
+    if args.dry_run:
+        return 0
+    fact = await bot.curation.teach(args.fact_id, args.questions, _actor(args))
+    print(f"Taught {fact.id}: it has {len(fact.questions)} phrasings now.")
+    return 0
+
+
+async def _dismiss(bot: Any, args: argparse.Namespace) -> int:
+    count = await bot.curation.dismiss(args.questions, _actor(args))
+    print(f"Dismissed {count} question(s): they stay out of the unanswered queue (undismiss puts them back).")
+    return 0
+
+
+async def _undismiss(bot: Any, args: argparse.Namespace) -> int:
+    count = await bot.curation.undismiss(args.questions, _actor(args))
+    print(f"Put back {count} question(s) in the unanswered queue.")
+    return 0
+
+
+async def _explain(bot: Any, args: argparse.Namespace) -> int:
+    from bot.adapters.console.render import render_explanation
+
+    print(render_explanation(bot.curation.explain(args.question)))
+    return 0
+
+
+async def _dashboard_link(bot: Any, args: argparse.Namespace) -> int:
+    link = await bot.access.mint_link(_actor(args))
+    print(link.url)
+    print(f"(a sign-in link to the dashboard: it works once, until {link.expires_at:%H:%M} UTC)", file=sys.stderr)
+    return 0
+
+
 async def _purge(bot: Any, args: argparse.Namespace) -> int:
     removed = await bot.purge(actor=_actor(args))
     print(f"Purged {removed} logged question(s) older than the retention period.")
@@ -266,6 +304,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     def period(command: argparse.ArgumentParser, days: int) -> None:
         command.add_argument("--days", type=int, default=days, help=f"period in days (default {days})")
         command.add_argument("--community", help="only this guild/workspace id (default: all)")
+        command.add_argument("--platform", help="only this platform: discord, slack or console (default: all)")
         command.add_argument("--json", action="store_true", help="print JSON")
 
     add("reload", _reload, "re-read the knowledge files; on errors the running bots keep the last good ones")
@@ -304,6 +343,22 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
     export = add("export", _export, "write runtime edits as knowledge files to review and commit")
     export.add_argument("--out", metavar="DIR", help="write under DIR instead of the knowledge directory")
+
+    teach = add("teach", _teach, "add questions members asked as phrasings of a fact (shows the impact first)")
+    teach.add_argument("fact_id", metavar="FACT")
+    teach.add_argument("questions", nargs="+", metavar="QUESTION")
+    teach.add_argument("--dry-run", action="store_true", help="only show what would change")
+    teach.add_argument("--days", type=int, default=30, help="period the impact is measured over (default 30)")
+    dismiss = add("dismiss", _dismiss, "keep questions out of the unanswered queue (reversible)")
+    dismiss.add_argument("questions", nargs="+", metavar="QUESTION")
+    undismiss = add("undismiss", _undismiss, "put dismissed questions back in the unanswered queue")
+    undismiss.add_argument("questions", nargs="+", metavar="QUESTION")
+    explain = add("explain", _explain, "why a question gets its answer: words, weights, candidates, penalties")
+    explain.add_argument("question")
+    link = add("dashboard-link", _dashboard_link, "print a one-time sign-in link to the dashboard (10 minutes)")
+    link.add_argument(
+        "--as", dest="actor_name", metavar="NAME", default=argparse.SUPPRESS, help="name recorded in the audit log"
+    )
 
     add("purge", _purge, "delete logged questions older than FACTBOT_RETENTION_DAYS")
     forget = add("forget-user", _forget, "delete one member's logged questions and feedback")

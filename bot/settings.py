@@ -83,6 +83,12 @@ class MetricsSettings(_Section):
     port: int | None = Field(None, ge=0, le=65535, description="Port of /metrics and /healthz; unset: off.")
 
 
+def local_url(host: str, port: int) -> str:
+    """The address of a server listening on ``host:port``, as a browser on this machine reaches it."""
+    host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 class DashboardSettings(_Section):
     """The moderators' dashboard (a web page): where it listens and the address its links use."""
 
@@ -113,11 +119,7 @@ class DashboardSettings(_Section):
         """Where sign-in links lead: the configured URL, else this host and port (``None``: no dashboard)."""
         if self.url:
             return self.url
-        if self.port is None:
-            return None
-        host = "127.0.0.1" if self.host in {"0.0.0.0", "::", ""} else self.host
-        host = f"[{host}]" if ":" in host else host
-        return f"http://{host}:{self.port}"
+        return local_url(self.host, self.port) if self.port is not None else None
 
     @property
     def secure_cookies(self) -> bool:

@@ -25,9 +25,9 @@ from typing import Any
 from bot.core.errors import ModerationError, UnknownFact
 from bot.core.explain import Explanation, explain
 from bot.core.impact import Impact, compare
-from bot.core.knowledge import Fact
+from bot.core.knowledge import Fact, KnowledgeBase
 from bot.core.moderation import Actor, Moderation, audit_entry
-from bot.core.ports import InboxMark
+from bot.core.ports import Community, InboxMark
 from bot.core.unanswered import UnansweredGroup, question_key
 
 #: Distinct logged questions re-asked by an impact preview (the most asked first).
@@ -107,6 +107,11 @@ class Curation:
 
         return await asyncio.to_thread(guesses)
 
+    async def communities(self, days: int = 30) -> list[Community]:
+        """The platforms and communities that asked questions in the period (for filters)."""
+        await self._ready()
+        return await self._storage.communities(_now() - dt.timedelta(days=days))
+
     async def dismissed(self) -> list[InboxMark]:
         """Dismissed wordings, the most recent first."""
         await self._ready()
@@ -178,22 +183,43 @@ class Curation:
         self, fact_id: str, changes: Mapping[str, Any], days: int = PREVIEW_DAYS, community: str | None = None
     ) -> Impact:
         """What saving this edit would change; raises what :meth:`Moderation.edit_fact` would."""
-        return await self._impact(self._moderation.proposed_edit(fact_id, changes), days, community)
+        fact = self._moderation.proposed_edit(fact_id, changes)
+        return await self._impact(fact_id, self._moderation.state.kb.with_facts([fact]), days, community)
 
     async def preview_add(
         self, data: Mapping[str, Any], days: int = PREVIEW_DAYS, community: str | None = None
     ) -> Impact:
         """What adding this fact would change; raises what :meth:`Moderation.add_fact` would."""
-        return await self._impact(self._moderation.proposed_fact(data), days, community)
+        fact = self._moderation.proposed_fact(data)
+        return await self._impact(fact.id, self._moderation.state.kb.with_facts([fact]), days, community)
 
-    async def _impact(self, fact: Fact, days: int, community: str | None) -> Impact:
+    async def preview_hidden(
+        self, fact_id: str, hidden: bool, days: int = PREVIEW_DAYS, community: str | None = None
+    ) -> Impact:
+        """What hiding (or showing again) the fact would change."""
+        kb = self._moderation.state.kb
+        fact = kb.get(fact_id)
+        if fact is None:
+            raise UnknownFact(fact_id)
+        return await self._impact(fact_id, kb.with_facts([fact.model_copy(update={"hidden": hidden})]), days, community)
+
+    async def preview_revert(self, fact_id: str, days: int = PREVIEW_DAYS, community: str | None = None) -> Impact:
+        """What dropping the fact's runtime edits would change."""
+        kb = self._moderation.state.kb
+        original = self._moderation.proposed_revert(fact_id)
+        if original is not None:
+            after = kb.with_facts([original])
+        else:
+            after = dataclasses.replace(kb, facts=tuple(f for f in kb.facts if f.id != fact_id))
+        return await self._impact(fact_id, after, days, community)
+
+    async def _impact(self, fact_id: str, after: KnowledgeBase, days: int, community: str | None) -> Impact:
         if days < 1:
             raise ModerationError("the period must be at least 1 day")
         await self._ready()
         served = self._moderation.state
         questions = await self._storage.asked_questions(_now() - dt.timedelta(days=days), community, PREVIEW_QUESTIONS)
-        after = served.kb.with_facts([fact])
-        return await asyncio.to_thread(compare, served, after, questions, fact.id, days)
+        return await asyncio.to_thread(compare, served, after, questions, fact_id, days)
 
     # -- try it -----------------------------------------------------------------------------------
 

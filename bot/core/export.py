@@ -25,6 +25,10 @@ from bot.core.knowledge import Fact, KnowledgeBase, KnowledgeError, load_knowled
 from bot.core.knowledge.loader import knowledge_files
 
 NEW_FILE_HEADER = "# Facts added at runtime (factbot kb add), exported for review.\n"
+EDITS_HEADER = (
+    "# Runtime edits, each fact as the bot serves it now. Review them, then copy each fact into its\n"
+    "# knowledge file (factbot kb export does this in place).\n"
+)
 _DEFAULT_ITEM_PREFIX = "  - "
 #: Line width of exported YAML; long answers fold over several lines.
 _WIDTH = 100
@@ -276,3 +280,15 @@ def export_overlay(knowledge_dir: Path, kb: KnowledgeBase, fact_ids: Iterable[st
         write_atomic(path, text)
         written.append(path)
     return written
+
+
+def edits_document(kb: KnowledgeBase, fact_ids: Iterable[str]) -> str:
+    """One YAML document with the facts ``fact_ids`` as ``kb`` has them (a download of the edits)."""
+    lines = [EDITS_HEADER, "facts:\n"]
+    for fact_id in fact_ids:
+        fact = kb.get(fact_id)
+        if fact is not None:
+            lines.extend(render_fact(fact, _DEFAULT_ITEM_PREFIX, len(_DEFAULT_ITEM_PREFIX)))
+    if len(lines) == 2:
+        lines[-1] = "facts: []\n"
+    return "".join(lines)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core import overlay as _overlay
 from bot.core.answers import Answer
 from bot.core.errors import ExportError, FactRejected, ModerationError, StorageUnavailable, UnknownFact
-from bot.core.export import export_overlay
+from bot.core.export import edits_document, export_overlay
 from bot.core.knowledge import Fact, KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.ports import AuditEntry, DayRow, FeedbackRecord, OverlayEntry, QuestionRecord, Revision, Storage
 from bot.core.privacy import UserHasher
@@ -586,12 +586,21 @@ class Moderation:
         """Hide a fact from answers (moderators still see it), or show it again."""
         return await self._change(fact_id, {"hidden": hidden}, actor, "hide" if hidden else "unhide")
 
+    def proposed_revert(self, fact_id: str) -> Fact | None:
+        """The fact :meth:`revert_fact` would leave (``None``: it was added at runtime and goes)."""
+        if not any(e.fact_id == fact_id for e in self._overlay):
+            raise ModerationError(f"fact {fact_id!r} has no runtime edits to revert")
+        return self._base.get(fact_id)
+
+    def edited(self, fact_id: str) -> OverlayEntry | None:
+        """The fact's runtime edit, if it has one."""
+        return next((e for e in self._overlay if e.fact_id == fact_id), None)
+
     async def revert_fact(self, fact_id: str, actor: Actor) -> Fact | None:
         """Drop a fact's runtime edits: it is again as the files say (``None``: it was added at runtime)."""
         await self._require()
         async with self._lock:
-            if not any(e.fact_id == fact_id for e in self._overlay):
-                raise ModerationError(f"fact {fact_id!r} has no runtime edits to revert")
+            self.proposed_revert(fact_id)
             await self._save(fact_id, None, audit_entry("revert", actor, fact_id))
             log.info("fact %s: runtime edits reverted by %s", fact_id, actor)
             return self._current().kb.get(fact_id)
@@ -665,6 +674,16 @@ class Moderation:
                     audit_entry("export", actor or _SYSTEM, files=len(written), facts=len(fact_ids))
                 )
         return written
+
+    async def edits(self) -> list[OverlayEntry]:
+        """The runtime edits, oldest first."""
+        await self._require()
+        return list(await self._storage.overlay())
+
+    async def export_document(self) -> str:
+        """The runtime edits as one YAML document of facts, as the bot serves them (nothing is written)."""
+        kb = self._current().kb
+        return edits_document(kb, [e.fact_id for e in await self.edits() if kb.get(e.fact_id) is not None])
 
     # -- insights ---------------------------------------------------------------------------------
 

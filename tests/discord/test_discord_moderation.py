@@ -24,7 +24,7 @@ async def test_kb_is_hidden_by_default_permissions_and_guild_only(start_bot):
     assert kb["default_member_permissions"] == str(1 << 5)  # Manage Server
     assert kb.get("contexts") == [0] or kb.get("dm_permission") is False
     names = {o["name"] for o in kb["options"]}
-    assert names == {"reload", "stats", "unanswered", "add", "edit", "hide", "unhide", "export"}
+    assert names == {"reload", "stats", "unanswered", "add", "edit", "hide", "unhide", "export", "dashboard"}
     assert not h.emulator.global_commands, "commands are never synced globally on start"
 
 
@@ -197,3 +197,22 @@ async def test_a_curator_who_lost_the_role_cannot_submit_the_edit_form(start_bot
     ).reply()
     assert refusal.ephemeral and refusal.content == NOT_MODERATOR
     assert h.factbot.fact("chinese-mission-pristina").title == "The Chinese mission in Pristina has five employees"
+
+
+async def test_dashboard_gives_a_moderator_a_private_one_time_link_and_a_member_none(start_bot):
+    from support.storage import rows
+
+    h = await start_bot()
+    h.factbot.access.base_url = "https://dashboard.example.org"
+    refused = await (await h.slash("kb dashboard", member=h.world.member)).reply()
+    assert refused.ephemeral and refused.content == NOT_MODERATOR
+    assert await rows(h.factbot, "signin_links") == []
+
+    reply = await (await h.slash("kb dashboard", member=h.world.moderator)).reply()
+    assert reply.ephemeral and "works once" in reply.content
+    [url] = [word for word in reply.content.split() if word.startswith("https://")]
+    assert url.startswith("https://dashboard.example.org/signin/")
+    session = await h.factbot.access.redeem(url.rsplit("/", 1)[1])
+    assert session is not None and session.actor.user == f"discord:{h.world.moderator.user.id}"
+    assert session.actor.name == "curator"
+    assert await h.factbot.access.redeem(url.rsplit("/", 1)[1]) is None, "a link works once"

@@ -187,3 +187,25 @@ async def test_unanswered_questions_cannot_break_out_of_their_code_block(
 async def test_echoed_arguments_stay_inside_their_code_span(sender: SlackSender, slack: MockSlack) -> None:
     reply = await _kb(sender, slack, "hide a`*b*`")
     assert "There is no fact `a'*b*'`." in reply.text()
+
+
+async def test_dashboard_gives_a_moderator_a_private_one_time_link_and_a_member_none(
+    sender: SlackSender, slack: MockSlack, factbot: FactBot
+) -> None:
+    from support.storage import rows
+
+    refused = await _kb(sender, slack, "dashboard", user="UMEMBER")
+    assert "`/kb` is for knowledge-base moderators" in refused.text() and "signin" not in refused.text()
+    assert await rows(factbot, "signin_links") == []
+
+    not_configured = await _kb(sender, slack, "dashboard")
+    assert "the dashboard is not configured" in not_configured.text()
+
+    factbot.access.base_url = "https://dashboard.example.org"
+    reply = await _kb(sender, slack, "dashboard")
+    assert reply["unfurl_links"] is False
+    [url] = {part.split("|")[0] for part in reply.text().split("<")[1:] if part.startswith("https://")}
+    assert url.startswith("https://dashboard.example.org/signin/")
+    session = await factbot.access.redeem(url.rsplit("/", 1)[1])
+    assert session is not None and session.actor.user == f"slack:{MODERATOR}"
+    assert await factbot.access.redeem(url.rsplit("/", 1)[1]) is None

@@ -69,12 +69,22 @@ async def _reply(bot: FactBot, line: str, context: AskContext) -> str | None:
     return render_answer(await bot.ask(text, context), width)
 
 
-def run_chat(knowledge_dir: Path, history_file: Path | None = None, settings: Settings | None = None) -> int:
-    """Chat on the console; questions are logged like any platform's (to the configured database)."""
-    return asyncio.run(_chat(knowledge_dir, history_file, settings))
+def run_chat(
+    knowledge_dir: Path,
+    history_file: Path | None = None,
+    settings: Settings | None = None,
+    *,
+    dashboard: bool = False,
+) -> int:
+    """Chat on the console; questions are logged like any platform's (to the configured database).
+
+    With ``dashboard`` (``factbot run``), the moderators' dashboard is served beside it when
+    ``FACTBOT_DASHBOARD_PORT`` is set, and a sign-in link is printed first.
+    """
+    return asyncio.run(_chat(knowledge_dir, history_file, settings, dashboard))
 
 
-async def _chat(knowledge_dir: Path, history_file: Path | None, settings: Settings | None) -> int:
+async def _chat(knowledge_dir: Path, history_file: Path | None, settings: Settings | None, dashboard: bool) -> int:
     from bot.app import running_bot
     from bot.settings import load_settings
 
@@ -82,8 +92,26 @@ async def _chat(knowledge_dir: Path, history_file: Path | None, settings: Settin
     if history_file is None:
         # Line history survives restarts, beside the local database.
         history_file = settings.database.factbot_data_dir / "chat-history"
-    async with running_bot(settings, knowledge_dir=knowledge_dir) as bot:
+    async with running_bot(settings, knowledge_dir=knowledge_dir, dashboard=dashboard) as bot:
+        if dashboard and settings.dashboard.port is not None:
+            print(await _dashboard_line(bot))
         return await _loop(bot, history_file)
+
+
+async def _dashboard_line(bot: FactBot) -> str:
+    """The dashboard's address with a sign-in link for whoever runs the console (the operator)."""
+    import getpass
+
+    from bot.core.moderation import Actor, StorageUnavailable
+
+    try:
+        link = await bot.access.mint_link(Actor(platform="console", user=getpass.getuser()))
+    except StorageUnavailable:
+        return f"Moderator dashboard: {bot.access.base_url} (no sign-in link: the database is unavailable)"
+    return (
+        f"Moderator dashboard: {link.url}\n"
+        "  (a sign-in link: it works once, for 10 minutes; `factbot kb dashboard-link` makes another)"
+    )
 
 
 async def _loop(bot: FactBot, history_file: Path) -> int:

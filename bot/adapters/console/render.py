@@ -11,6 +11,8 @@ import textwrap
 from collections.abc import Iterable
 
 from bot.core.answers import Answer, confidence_label
+from bot.core.explain import Explanation
+from bot.core.impact import Impact
 
 #: The width when the output is not a terminal (a pipe, a file).
 DEFAULT_WIDTH = 88
@@ -86,4 +88,50 @@ def render_answer(answer: Answer, width: int | None = None) -> str:
         lines.append("")
         lines.append(labelled("I can answer questions about", ", ".join(answer.topics) + ".", width))
     lines.append(_fill("Ask in your own words, for example with a name, an organisation or a place.", width))
+    return "\n".join(lines)
+
+
+def render_impact(impact: Impact) -> str:
+    """An impact preview as plain text: every question whose answer would change."""
+    lines = [
+        f"Re-asked {impact.distinct_questions} different questions ({impact.asked} asked in all) of the last "
+        f"{impact.days} days: {len(impact.changes)} would get another answer."
+    ]
+    for fact_id, count in impact.taken_from.items():
+        lines.append(f"warning: takes {count} question(s) that {fact_id} answers today")
+    for title, rows in (
+        ("Newly answered", impact.newly_answered),
+        ("Answered by another fact", impact.answered_by_another),
+        ("No longer answered", impact.no_longer_answered),
+    ):
+        if rows:
+            lines.append(f"{title} ({len(rows)}):")
+            lines.extend(
+                f"  {c.count:>4}x “{c.question}”: {c.before or 'no answer'} -> {c.after or 'no answer'}" for c in rows
+            )
+    return "\n".join(lines)
+
+
+def render_explanation(explanation: Explanation) -> str:
+    """Why a question gets its answer, as plain text (``factbot kb explain``)."""
+    answer = explanation.answer
+    outcome = (
+        f"answers with {answer.fact.id} ({answer.score:.1f})"
+        if answer.fact
+        else f"abstains (best {answer.score:.1f}, the threshold is {explanation.answer_threshold:.0f})"
+    )
+    lines = [f"“{explanation.question}”: {outcome}", "Words (weight):"]
+    for word in explanation.words:
+        read = f" -> {word.corrected_to} (similarity {word.similarity:.2f})" if word.corrected_to else ""
+        known = "" if word.known else " (in no fact)"
+        lines.append(f"  {word.word}{read}: {word.weight:.2f}{known}")
+    lines.append("Candidates:")
+    for i, c in enumerate(explanation.candidates, 1):
+        semantic = "semantic stage off" if c.semantic is None else f"semantic {c.semantic:.2f}"
+        lines.append(f"  {i}. {c.fact_id} {c.confidence:.1f}: “{c.phrasing}”")
+        lines.append(
+            f"     matched {', '.join(c.matched) or 'nothing'}; coverage {c.fact_coverage:.0%} fact, "
+            f"{c.phrase_coverage:.0%} phrasing; similarity {c.similarity:.0f}/{c.closeness:.0f}; {semantic}"
+        )
+        lines.extend(f"     penalty x{factor:.2f}: {why}" for why, factor in c.penalties)
     return "\n".join(lines)

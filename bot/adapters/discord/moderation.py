@@ -305,6 +305,19 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb", group_description="Mode
         state = "hidden from members" if fact.hidden else "visible to members"
         await interaction.followup.send(f"`{fact.id}` is now {state}.", ephemeral=True)
 
+    @app_commands.command(name="dashboard", description="A private sign-in link to the moderators' dashboard.")
+    async def dashboard(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        link = await self.client.factbot.access.mint_link(actor_of(interaction))
+        minutes = int((link.expires_at - discord.utils.utcnow()).total_seconds() // 60) + 1
+        await interaction.followup.send(
+            f"Your sign-in link to the dashboard. It works once, within {minutes} minutes; keep it to yourself:\n"
+            f"{link.url}",
+            ephemeral=True,
+            suppress_embeds=True,  # a link preview would fetch the page (harmless, but pointless)
+            allowed_mentions=_render.NO_PINGS,
+        )
+
     @app_commands.command(name="export", description="Write the knowledge, runtime edits included, as YAML files.")
     async def export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)

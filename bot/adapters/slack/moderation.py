@@ -44,7 +44,8 @@ USAGE = """*`/kb` — knowledge-base moderation*
 • `/kb add` — add a fact (opens a form)
 • `/kb edit FACT-ID` — edit a fact (opens a form)
 • `/kb hide FACT-ID` / `/kb unhide FACT-ID` — stop or resume answering with a fact
-• `/kb export` — write the knowledge base, runtime edits included, to YAML files"""
+• `/kb export` — write the knowledge base, runtime edits included, to YAML files
+• `/kb dashboard` — a private sign-in link to the moderators' dashboard"""
 
 REFUSAL = (
     "Sorry, `/kb` is for knowledge-base moderators: workspace admins and owners, and the members "
@@ -131,6 +132,7 @@ class ModerationFeature:
             "hide": self._hide,
             "unhide": self._unhide,
             "export": self._export,
+            "dashboard": self._dashboard,
         }
 
     def register(self, app: AsyncApp) -> None:
@@ -229,6 +231,14 @@ class ModerationFeature:
         paths = await self.bot.export(actor=request.actor)
         names = ", ".join(f"`{escape(p.name)}`" for p in paths)
         await request.target.send(notice(f"Exported {len(paths)} knowledge file(s) on the bot's server: {names}."))
+
+    async def _dashboard(self, request: _Command, client: AsyncWebClient) -> None:
+        link = await self.bot.access.mint_link(request.actor)
+        text = (
+            f"<{link.url}|Sign in to the moderators' dashboard>. The link works once, until "
+            f"{link.expires_at:%H:%M} UTC; keep it to yourself."
+        )
+        await request.target.send({**notice(text), "unfurl_links": False, "unfurl_media": False})
 
     def _known(self, fact_id: str) -> Fact:
         fact = self.bot.fact(fact_id)
