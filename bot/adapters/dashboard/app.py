@@ -93,6 +93,10 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return render(request, "message.html", status=409, title="Not done", message=str(exc), problems=[])
     except asyncio.CancelledError:
         raise
+    except ConnectionError:
+        # The browser went away mid-request (a page left while a check was on its way): nobody to answer.
+        log.debug("dashboard request %s %s: the connection was lost", request.method, request.path)
+        return web.Response(status=400)
     except Exception:
         log.exception("dashboard request %s %s failed", request.method, request.path)
         return render(
