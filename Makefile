@@ -6,13 +6,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench install clean system-packages
+.PHONY: run test bench screenshots install clean system-packages
 
 # Debian packages the project needs from the system, installed when missing (as root, e.g. in CI):
-# python3-venv for `python3 -m venv` (every target), and PostgreSQL's server binaries, which the
-# test session runs as a throwaway server (make test only). Not root: the command to run is printed.
+# python3-venv for `python3 -m venv` (every target); PostgreSQL's server binaries, which the test
+# session runs as a throwaway server, and Chromium, the browser of the dashboard tests (make test and
+# make screenshots). Not root: the command to run is printed.
 NEEDS := python3-venv
-test: NEEDS := python3-venv postgresql
+test: NEEDS := python3-venv postgresql chromium
+screenshots: NEEDS := python3-venv chromium
 
 system-packages:
 	@missing=""; \
@@ -21,6 +23,7 @@ system-packages:
 	    python3-venv) $(PYTHON) -c "import ensurepip" 2>/dev/null || missing="$$missing python3-venv" ;; \
 	    postgresql) command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	                || missing="$$missing postgresql" ;; \
+	    chromium) command -v chromium >/dev/null 2>&1 || missing="$$missing chromium" ;; \
 	  esac; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -49,6 +52,12 @@ test: system-packages $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matching.py
+	$(BIN)/python bench/bench_dashboard.py
+
+# The dashboard's screenshots in docs/images, taken by the tests' browser (shipped knowledge, a
+# generated month of questions).
+screenshots: system-packages $(STAMP)
+	$(BIN)/python -m pytest -q tests/dashboard/test_dashboard_screenshots.py --screenshots=docs/images
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -20,6 +20,14 @@ from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
 from support.postgres import PostgresServer, server_for_tests
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        metavar="DIR",
+        help="take the dashboard's screenshots (docs) into DIR (tests/dashboard/test_dashboard_screenshots.py)",
+    )
+
+
 @pytest.fixture(autouse=True)
 def _restore_logging() -> Iterator[None]:
     """``bot.cli.main`` installs factbot's log handler on the test's stderr: put logging back after each test."""

@@ -21,7 +21,7 @@ RIGHT = 12
 TOP = 12
 BOTTOM = 28  # room for the x-axis labels
 BAR_ROW = 26  # height of one row of a horizontal bar chart
-BAR_LABEL = 260  # room for the labels of a horizontal bar chart
+BAR_LABEL = 320  # room for the labels of a horizontal bar chart
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -137,11 +137,11 @@ def rates_over_time(stats: Stats) -> Chart:
 def most_asked(stats: Stats) -> Chart:
     """Horizontal bars: the facts answered most often."""
     facts = stats.top_facts
-    height = TOP + BAR_ROW * max(len(facts), 1) + BOTTOM
+    height = TOP + BAR_ROW * max(len(facts), 1) + TOP
     peak = nice_max(max((f.count for f in facts), default=0))
     plot_w = WIDTH - BAR_LABEL - RIGHT - 40
     rects = tuple(
         Rect(BAR_LABEL, TOP + i * BAR_ROW + 4, round(plot_w * f.count / peak, 1), BAR_ROW - 8, "answered", f"{f.title}: {f.count}")
         for i, f in enumerate(facts)
     )
-    return Chart(WIDTH, height, rects=rects, plot_left=BAR_LABEL, plot_bottom=height - BOTTOM)
+    return Chart(WIDTH, height, rects=rects, plot_left=BAR_LABEL, plot_bottom=height - TOP)
