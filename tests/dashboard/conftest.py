@@ -64,8 +64,8 @@ class Site:
             FACTBOT_KNOWLEDGE_DIR=str(self.knowledge),
             FACTBOT_DASHBOARD_PORT=str(self.port),
             FACTBOT_ACTOR="operator",
-            **extra,
         )
+        environment.update(extra)
         return environment
 
     def run(self, *args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -20,7 +20,7 @@ BOT = web.AppKey("factbot", FactBot)
 SETTINGS = web.AppKey("dashboard_settings", DashboardSettings)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 #: Where a request's session is kept once the sign-in middleware found it.
-SESSION = "factbot_session"
+SESSION = web.RequestKey("factbot_session", DashboardSession)
 #: Form field (and header) of the CSRF token.
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
@@ -72,9 +72,9 @@ def render(request: web.Request, template: str, *, status: int = 200, **context:
     return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
 
 
-def redirect(location: str) -> web.HTTPSeeOther:
+def redirect(location: str) -> web.Response:
     """After a change: see the page again with a GET (so a reload does not repeat the change)."""
-    return web.HTTPSeeOther(location)
+    return web.Response(status=303, headers={"Location": location})
 
 
 def int_param(query: Mapping[str, str], name: str, default: int, allowed: tuple[int, ...] = PERIODS) -> int:
