@@ -109,25 +109,25 @@ inbox_marks = sa.Table(
     sa.Column("actor", sa.String(200), nullable=False),
 )
 
+def _signin_columns(comment: str) -> list[sa.Column]:
+    """Whose a sign-in link or session is, and until when (the token itself is never stored)."""
+    return [
+        sa.Column("token_hash", sa.String(64), primary_key=True, comment=comment),
+        sa.Column("actor_platform", sa.String(32), nullable=False),
+        sa.Column("actor_user", sa.String(100), nullable=False),
+        sa.Column("actor_name", sa.String(100)),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False, index=True),
+    ]
+
+
 signin_links = sa.Table(
     "signin_links",
     metadata,
-    sa.Column("token_hash", sa.String(64), primary_key=True, comment="SHA-256 of the one-time token, never the token"),
-    sa.Column("actor_platform", sa.String(32), nullable=False),
-    sa.Column("actor_user", sa.String(100), nullable=False),
-    sa.Column("actor_name", sa.String(100)),
-    sa.Column("created_at", UTCDateTime(), nullable=False),
-    sa.Column("expires_at", UTCDateTime(), nullable=False, index=True),
+    *_signin_columns("SHA-256 of the one-time token, never the token"),
     sa.Column("used_at", UTCDateTime()),
 )
 
 signin_sessions = sa.Table(
-    "signin_sessions",
-    metadata,
-    sa.Column("token_hash", sa.String(64), primary_key=True, comment="SHA-256 of the session cookie, never the cookie"),
-    sa.Column("actor_platform", sa.String(32), nullable=False),
-    sa.Column("actor_user", sa.String(100), nullable=False),
-    sa.Column("actor_name", sa.String(100)),
-    sa.Column("created_at", UTCDateTime(), nullable=False),
-    sa.Column("expires_at", UTCDateTime(), nullable=False, index=True),
+    "signin_sessions", metadata, *_signin_columns("SHA-256 of the session cookie, never the cookie")
 )
