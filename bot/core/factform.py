@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.core.knowledge.schema import ANSWER_MAX_CHARS, QUESTION_MAX_CHARS, TITLE_MAX_CHARS, Fact
+from bot.core.knowledge.schema import ANSWER_MAX_CHARS, QUESTION_MAX_CHARS, SUMMARY_MAX_CHARS, TITLE_MAX_CHARS, Fact
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -32,6 +32,11 @@ class FormField:
 FIELDS: tuple[FormField, ...] = (
     FormField("id", "Id", False, True, "Lowercase letters, digits and hyphens, e.g. opening-hours. It cannot change later.", 64),
     FormField("title", "Title", False, True, "One line that states the fact.", TITLE_MAX_CHARS),
+    FormField(
+        "summary", "Summary", False, False,
+        f"The answer in one line ({SUMMARY_MAX_CHARS} characters at most), shown as a preview in fact menus.",
+        SUMMARY_MAX_CHARS,
+    ),
     FormField("answer", "Answer", True, True, "What members are told, as stated by the source.", ANSWER_MAX_CHARS),
     FormField(
         "questions", "Questions", True, True,
@@ -70,6 +75,7 @@ def form_values(fact: Fact) -> dict[str, str]:
     return {
         "id": fact.id,
         "title": fact.title,
+        "summary": fact.summary or "",
         "answer": fact.answer,
         "questions": "\n".join(fact.questions),
         "topic": fact.topic,
@@ -110,6 +116,8 @@ def parse_form(text: Mapping[str, str]) -> dict[str, Any]:
     for field in ("id", "title", "answer", "topic"):
         if text.get(field, "").strip():
             data[field] = text[field].strip()
+    if "summary" in text:
+        data["summary"] = text["summary"].strip() or None  # empty: no summary
     if "questions" in text:
         data["questions"] = [line.strip() for line in text["questions"].splitlines() if line.strip()]
     for field in ("tags", "keywords"):

@@ -56,7 +56,8 @@ def test_add_form_reads_lists_and_sources() -> None:
         sources="Pub | Art | https://a.example | 2020-01-02 | Section two\nOnly publisher",
     ))
     assert data == {
-        "id": "new-fact", "title": "Title", "answer": "Answer.", "topic": "Topic", "questions": ["One?", "Two?"],
+        "id": "new-fact", "title": "Title", "summary": None, "answer": "Answer.", "topic": "Topic",
+        "questions": ["One?", "Two?"],
         "tags": ["a", "b", "c"], "keywords": [], "related": ["x-1", "y-2", "z-3"],
         "sources": [{"publisher": "Pub", "article": "Art", "url": "https://a.example", "date": "2020-01-02",
                      "section": "Section two"}, {"publisher": "Only publisher"}],
