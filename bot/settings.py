@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: The project root of a source checkout (where ``knowledge/`` and ``data/`` live).
@@ -111,7 +112,9 @@ class DashboardSettings(_Section):
         value = value.strip().rstrip("/")
         parsed = urlsplit(value)
         if parsed.scheme not in {"http", "https"} or not parsed.netloc or parsed.query or parsed.fragment:
-            raise ValueError("must be an http:// or https:// address such as https://factbot.example.org")
+            raise PydanticCustomError(
+                "http_url", "must be an http:// or https:// address such as https://factbot.example.org"
+            )
         return value
 
     @property

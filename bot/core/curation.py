@@ -26,7 +26,7 @@ from bot.core.errors import ModerationError, UnknownFact
 from bot.core.explain import Explanation, explain
 from bot.core.impact import Impact, compare
 from bot.core.knowledge import Fact, KnowledgeBase
-from bot.core.moderation import Actor, Moderation, audit_entry
+from bot.core.moderation import Actor, Moderation, audit_entry, period_start
 from bot.core.ports import Community, InboxMark
 from bot.core.unanswered import UnansweredGroup, question_key
 
@@ -110,7 +110,7 @@ class Curation:
     async def communities(self, days: int = 30) -> list[Community]:
         """The platforms and communities that asked questions in the period (for filters)."""
         await self._ready()
-        return await self._storage.communities(_now() - dt.timedelta(days=days))
+        return await self._storage.communities(period_start(days, _now()))
 
     async def dismissed(self) -> list[InboxMark]:
         """Dismissed wordings, the most recent first."""
@@ -218,7 +218,7 @@ class Curation:
             raise ModerationError("the period must be at least 1 day")
         await self._ready()
         served = self._moderation.state
-        questions = await self._storage.asked_questions(_now() - dt.timedelta(days=days), community, PREVIEW_QUESTIONS)
+        questions = await self._storage.asked_questions(period_start(days, _now()), community, PREVIEW_QUESTIONS)
         return await asyncio.to_thread(compare, served, after, questions, fact_id, days)
 
     # -- try it -----------------------------------------------------------------------------------

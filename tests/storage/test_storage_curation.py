@@ -150,7 +150,7 @@ async def test_stats_by_day_outcome_platform_and_latency_percentiles(make_bot) -
     )
     stats = await bot.stats(days=7)
     assert stats.latency_percentiles == {50: 50.0, 90: 91.0, 99: 100.0}  # nearest rank of 102 answers
-    assert len(stats.daily) == 8 and sum(d.total for d in stats.daily) == 102
+    assert len(stats.daily) == 7 and sum(d.total for d in stats.daily) == 102
     yesterday = next(d for d in stats.daily if d.day == (NOW - dt.timedelta(days=1)).date())
     assert (yesterday.total, yesterday.abstained, yesterday.unhelpful) == (100, 0, 1)
     assert (yesterday.helpful_votes, yesterday.not_helpful_votes) == (1, 1)
