@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from bot.core.moderation import Actor
-from conftest import Site, sign_in
+from dashboard_site import Site, sign_in
 from support.question_log import generate
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]

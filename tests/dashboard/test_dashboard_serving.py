@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from conftest import Site, free_port
+from dashboard_site import Site, free_port
 
 pytestmark = pytest.mark.timeout(90)
 
