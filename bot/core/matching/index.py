@@ -92,10 +92,6 @@ class Hit:
     similarity: float  # 0-100: rapidfuzz token_set_ratio against the closest phrasing
     phrasing: str  # the fact's phrasing closest to the query
     closeness: float = 0.0  # 0-100: token_sort_ratio against that phrasing (breaks ties)
-    #: Each penalty applied to the confidence: (why, the factor it was multiplied by).
-    penalties: tuple[tuple[str, float], ...] = ()
-    #: 0-1 similarity of meaning from a semantic stage; ``None`` while there is no such stage.
-    semantic: float | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -156,7 +152,6 @@ class QuestionIndex:
         self._vocab = vocab
         self._phr_text = phr_text
         self._phr_display = phr_display
-        self._fact_start = fact_start
 
         # Postings: term -> facts, with the credit each fact gives the term.
         f_post: list[list[int]] = [[] for _ in vocab]
@@ -167,7 +162,6 @@ class QuestionIndex:
                 f_credit[tid].append(value)
         self._fact_postings = [np.asarray(p, dtype=np.int32) for p in f_post]
         self._fact_credit = [np.asarray(c, dtype=np.float32) for c in f_credit]
-        self._phr_terms = phr_terms
         del f_post, f_credit, credit_rows
 
         # Terms found in exactly the same facts ("geng" and "shuang") are one name: they count once.
@@ -184,6 +178,15 @@ class QuestionIndex:
 
         df = np.asarray([len(p) for p in self._fact_postings], dtype=np.float64)
         self._weight = np.log1p((n_facts - df + 0.5) / (df + 0.5)) + WEIGHT_FLOOR
+
+        # Phrasings as one sparse matrix (CSR): the terms of phrasing p are _phr_idx[_phr_ptr[p]:
+        # _phr_ptr[p + 1]], in the order the phrasing has them; _phr_own[p] is their total weight.
+        lengths = np.asarray([len(ids) for ids in phr_terms], dtype=np.int64)
+        self._phr_ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        self._phr_idx = np.fromiter((tid for ids in phr_terms for tid in ids), dtype=np.int32, count=int(lengths.sum()))
+        self._phr_own = np.asarray([sum(float(self._weight[t]) for t in ids) for ids in phr_terms], dtype=np.float64)
+        self._fact_start = np.asarray(fact_start, dtype=np.int64)
+        del phr_terms
         self._unknown_weight = float(math.log1p((n_facts + 0.5) / 1.5)) + WEIGHT_FLOOR
 
         # Words a typo can be corrected to: the index's and the synonyms' own.
@@ -273,13 +276,15 @@ class QuestionIndex:
         if len(top) > depth:
             top = top[np.argpartition(scores[top], -depth)[-depth:]]
         total = sum(t.weight for t in terms)
+        phrase = self._phrase_coverage(top, known) / total
         query_text = " ".join(words)
         expected = expected_answer_kind(query)
         owners = frozenset(w for w in self.normaliser.possessors(query) if not self._common(w))
-        name_terms = [t for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
+        name_terms = [t.term for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
+        fuzzy = self._similarities(query_text, top)
         hits = [
-            self._rescore(int(f), float(scores[f]) / total, known, total, query_text, expected, name_terms, owners)
-            for f in top
+            self._hit(int(f), float(scores[f]) / total, float(p), fuzz_found, expected, name_terms, owners)
+            for f, p, fuzz_found in zip(top, phrase, fuzzy, strict=True)
         ]
         hits.sort(key=lambda h: (-h.confidence, -h.closeness, h.fact.id))
         return SearchResult(query, terms, tuple(hits[:limit]))
@@ -310,72 +315,94 @@ class QuestionIndex:
             result.append(t)
         return result
 
-    def _rescore(
+    def _phrase_coverage(self, facts: np.ndarray, known: Sequence[QueryTerm]) -> np.ndarray:
+        """For each of ``facts``, the question weight its best single phrasing covers, discounted
+        by what share of that phrasing's own words the question leaves out ("…recognise Kosovo"
+        against "…recognise Kosovo, why do they still trade?"). One numpy pass over every phrasing
+        of every fact."""
+        starts = self._fact_start[facts]
+        counts = self._fact_start[facts + 1] - starts
+        phrasings = _ranges(starts, counts)
+        t_starts = self._phr_ptr[phrasings]
+        t_counts = self._phr_ptr[phrasings + 1] - t_starts
+        terms = self._phr_idx[_ranges(t_starts, t_counts)]
+        # The question's terms, sorted, each with the weight it brings (a term asked twice, by two
+        # words that stem alike, brings both).
+        asked = np.asarray([t.term for t in known], dtype=np.int32)
+        brings = np.asarray([t.weight * t.similarity for t in known], dtype=np.float64)
+        unique, inverse = np.unique(asked, return_inverse=True)
+        brought = np.zeros(len(unique), dtype=np.float64)
+        np.add.at(brought, inverse, brings)
+        position = np.minimum(np.searchsorted(unique, terms), len(unique) - 1)
+        found = unique[position] == terms
+        segment = np.cumsum(t_counts) - t_counts
+        covered = np.add.reduceat(np.where(found, brought[position], 0.0), segment)
+        precision = np.add.reduceat(np.where(found, self._weight[terms], 0.0), segment) / self._phr_own[phrasings]
+        value = covered * (1.0 - PRECISION_SHARE + PRECISION_SHARE * precision)
+        result = np.zeros(len(facts), dtype=np.float64)
+        has = counts > 0
+        if has.any():
+            result[has] = np.maximum.reduceat(value, (np.cumsum(counts) - counts)[has])
+        return result
+
+    def _similarities(self, query_text: str, facts: np.ndarray) -> list[tuple[float, float, int] | None]:
+        """For each of ``facts``: rapidfuzz ``token_set_ratio`` against its closest phrasing, the
+        ``token_sort_ratio`` against that phrasing, and the phrasing; ``None`` without phrasings.
+        One rapidfuzz call scores every phrasing of every fact."""
+        bounds = [(self._fact_start[f], self._fact_start[f + 1]) for f in facts]
+        choices = [text for start, end in bounds for text in self._phr_text[start:end]]
+        if not choices:
+            return [None] * len(bounds)
+        ratios = process.cdist(
+            [query_text], choices, scorer=fuzz.token_set_ratio, processor=None, dtype=np.float64, workers=1
+        )[0]
+        found: list[tuple[float, float, int] | None] = []
+        offset = 0
+        for start, end in bounds:
+            size = int(end - start)
+            if not size:
+                found.append(None)
+                continue
+            best = int(np.argmax(ratios[offset : offset + size]))
+            pid = int(start) + best
+            closeness = fuzz.token_sort_ratio(query_text, self._phr_text[pid], processor=None)
+            found.append((float(ratios[offset + best]), closeness, pid))
+            offset += size
+        return found
+
+    def _hit(
         self,
         f_index: int,
         fact_coverage: float,
-        known: Sequence[QueryTerm],
-        total: float,
-        query_text: str,
+        phrase_coverage: float,
+        fuzzy: tuple[float, float, int] | None,
         expected: str | None,
-        name_terms: Sequence[QueryTerm],
+        name_terms: Sequence[int | None],
         owners: frozenset[str],
     ) -> Hit:
-        start, end = self._fact_start[f_index], self._fact_start[f_index + 1]
-        # The best single phrasing: what share of the question it covers, discounted by what share
-        # of its own words the question leaves out ("…recognise Kosovo" against "…recognise
-        # Kosovo, why do they still trade?").
-        weights = [(t.term, t.weight * t.similarity) for t in known]
-        asked = {t.term for t in known}
-        best_phrase = 0.0
-        for pid in range(start, end):
-            terms = self._phr_terms[pid]
-            covered = sum(w for term, w in weights if term in terms)
-            if covered:
-                own = sum(float(self._weight[term]) for term in terms)
-                precision = sum(float(self._weight[term]) for term in terms if term in asked) / own
-                best_phrase = max(best_phrase, covered * (1.0 - PRECISION_SHARE + PRECISION_SHARE * precision))
-        phrase_coverage = best_phrase / total
         similarity, closeness, phrasing = 0.0, 0.0, self.facts[f_index].title
-        if end > start:
-            found = process.extractOne(
-                query_text, self._phr_text[start:end], scorer=fuzz.token_set_ratio, processor=None
-            )
-            if found is not None:
-                similarity, phrasing = found[1], self._phr_display[start + found[2]]
-                closeness = fuzz.token_sort_ratio(query_text, self._phr_text[start + found[2]], processor=None)
+        if fuzzy is not None:
+            similarity, closeness, pid = fuzzy
+            phrasing = self._phr_display[pid]
         confidence = 100.0 * (
             W_FACT_COVER * min(fact_coverage, 1.0)
             + W_PHRASE_COVER * phrase_coverage
             + W_FUZZ * (similarity + closeness) / 200.0
         )
-        penalties: list[tuple[str, float]] = []
         if expected is not None and expected not in self._answer_kinds[f_index]:
-            penalties.append((f"asks for a {expected}; the answer states none", NO_NUMBER_FACTOR))
-        for name in name_terms:
-            if name.term is None or not self._covers(f_index, name.term):
-                penalties.append((f"name {name.word!r} is not in the fact", UNCOVERED_NAME_FACTOR))
-        if missing := owners - self._possessors[f_index]:
-            penalties.append((f"asks about {', '.join(sorted(missing))}'s; the fact never does", OTHER_OWNER_FACTOR))
-        for _why, factor in penalties:
-            confidence *= factor
+            confidence *= NO_NUMBER_FACTOR
+        for term in name_terms:
+            if term is None or not self._covers(f_index, term):
+                confidence *= UNCOVERED_NAME_FACTOR
+        if owners - self._possessors[f_index]:
+            confidence *= OTHER_OWNER_FACTOR
         return Hit(
-            self.facts[f_index],
-            round(confidence, 1),
-            fact_coverage,
-            phrase_coverage,
-            similarity,
-            phrasing,
-            closeness,
-            tuple(penalties),
+            self.facts[f_index], round(confidence, 1), fact_coverage, phrase_coverage, similarity, phrasing, closeness
         )
 
-    def matched_terms(self, fact_id: str, terms: Sequence[QueryTerm]) -> tuple[QueryTerm, ...]:
-        """The query terms that ``fact_id``'s text (phrasings, title, keywords, answer) contains.
 
-        For explanations only (the moderators' "why"); the answer path never calls it.
-        """
-        position = next((i for i, fact in enumerate(self.facts) if fact.id == fact_id), None)
-        if position is None:
-            return ()
-        return tuple(t for t in terms if t.term is not None and self._covers(position, t.term))
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of ``range(start, start + count)`` for each pair, as one array."""
+    total = int(counts.sum())
+    offsets = np.cumsum(counts) - counts
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, counts)
