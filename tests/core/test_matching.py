@@ -203,3 +203,40 @@ def test_matched_terms_are_the_query_words_the_fact_contains() -> None:
     assert [t.word for t in matched] == ["intrepol", "kosovo"]
     assert matched[0].matched == "interpol" and matched[0].similarity < 1.0
     assert STATE.index.matched_terms("no-such-fact", result.terms) == ()
+
+
+def _family(size: int) -> list[Fact]:
+    """A general fact and ``size`` near-copies of it that each name one product, as real knowledge
+    bases have them (the same question per product, per country, per version)."""
+    general = _fact(
+        "reset-password",
+        "How do I reset my password?",
+        "I forgot my password, how do I change it?",
+        "password reset link",
+        answer="Open the sign-in page and follow the reset link.",
+    )
+    copies = [
+        _fact(
+            f"reset-password-{name}",
+            f"How do I reset my password in {name}?",
+            f"I forgot my {name} password, how do I change it?",
+            f"{name} password reset link",
+            answer=f"In {name}, open the account page and follow the reset link.",
+        )
+        for name in (f"product{n:03d}" for n in range(size))
+    ]
+    return [*copies[: size // 2], general, *copies[size // 2 :]]
+
+
+def test_the_general_fact_of_a_family_of_near_duplicates_ranks_first() -> None:
+    # Every copy holds every word of the general question: they tie on its words. The general fact
+    # is the one whose phrasings ask no more than the question.
+    index = QuestionIndex(_family(200))
+    for question in ("How do I reset my password?", "how can I reset the password", "forgot password, change it"):
+        assert index.search(question).best.fact.id == "reset-password", question
+
+
+def test_the_named_member_of_a_family_of_near_duplicates_ranks_first() -> None:
+    index = QuestionIndex(_family(200))
+    for n in (0, 57, 199):
+        assert index.search(f"reset password product{n:03d}").best.fact.id == f"reset-password-product{n:03d}"

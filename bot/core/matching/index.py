@@ -12,10 +12,14 @@ Finding the fact for a question takes five steps, each cheap:
    it is in general English (:mod:`bot.core.matching.specificity`); names keep full weight. Weights
    are accumulated with numpy over per-term postings of facts; a term found only in a fact's answer
    earns part of its weight.
-4. The best few facts are rescored: how much of the question's weight the fact covers (a
-   significant word the fact never mentions costs confidence), how much a single phrasing covers,
-   and rapidfuzz ``token_set_ratio`` against the fact's phrasings. A name the fact never mentions,
-   a possessor it never speaks of, and a date or number the answer cannot give lower confidence.
+4. The facts within half of the best accumulated weight are ranked, in one numpy pass over their
+   phrasings, by how much of the question's weight the fact covers (a significant word the fact
+   never mentions costs confidence), how much its best single phrasing covers (discounted by the
+   words of its own the question does not ask, which sets a general fact apart from its
+   near-duplicates that each name one product), and the penalties: a name the fact never
+   mentions, a possessor it never speaks of, a date or number the answer cannot give. The few
+   that could still come first are rescored with rapidfuzz (``token_set_ratio`` and
+   ``token_sort_ratio`` against their phrasings, in one ``cdist`` call).
 5. The result is a calibrated confidence from 0 to 100; :mod:`bot.core.answers` decides.
 """
 
@@ -50,9 +54,20 @@ WEIGHT_FLOOR = 0.15
 #: name or a word rare in English that no fact uses weighs as much as the rarest term.
 UNKNOWN_ENGLISH_WEIGHT = 0.75
 #: Facts rescored after the accumulation pass.
-RESCORE_DEPTH = 12
+RESCORE_DEPTH = 8
 #: Facts whose accumulated weight is below this share of the best one's are not rescored.
 CANDIDATE_RATIO = 0.5
+#: Candidates whose best phrasing is found exactly (the rest are ranked by an estimate).
+PRESELECT = 32
+#: Terms found in more than 1/DENSE_SHARE of the facts (of at least DENSE_MIN facts) are added
+#: as dense rows.
+DENSE_SHARE = 8
+DENSE_MIN = 256
+#: Accumulated weights within 1/TIE_STEPS of the best one's of each other rank as ties.
+TIE_STEPS = 2000
+#: A candidate whose best possible confidence is this much (0-1) below what enough others
+#: already reach is not rescored: it could not be among the results.
+PRUNE_MARGIN = 0.002
 #: Lowest rapidfuzz ratio for a typo match.
 TYPO_CUTOFF = 75.0
 #: A question asking "when" or "how many" of a fact whose answer states no date or number.
@@ -68,6 +83,7 @@ PRECISION_SHARE = 0.5
 W_FACT_COVER = 0.5
 W_PHRASE_COVER = 0.3
 W_FUZZ = 0.2
+_KIND_BIT = {"date": 1, "quantity": 2}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -164,6 +180,13 @@ class QuestionIndex:
         self._fact_credit = [np.asarray(c, dtype=np.float32) for c in f_credit]
         del f_post, f_credit, credit_rows
 
+        # The commonest terms' credits as dense rows: adding a row beats scattering into most facts.
+        common = [tid for tid, p in enumerate(self._fact_postings) if len(p) > n_facts / DENSE_SHARE >= DENSE_MIN]
+        self._dense_slot = {tid: row for row, tid in enumerate(common)}
+        self._dense = np.zeros((len(common), n_facts), dtype=np.float32)
+        for row, tid in enumerate(common):
+            self._dense[row, self._fact_postings[tid]] = self._fact_credit[tid]
+
         # Terms found in exactly the same facts ("geng" and "shuang") are one name: they count once.
         first_with: dict[bytes, int] = {}
         self._term_group = np.asarray(
@@ -174,6 +197,9 @@ class QuestionIndex:
         self._answer_kinds = [
             answer_kinds(f.answer) | {k for q in f.questions if (k := expected_answer_kind(q))} for f in self.facts
         ]
+        self._kind_bits = np.asarray(
+            [sum(bit for kind, bit in _KIND_BIT.items() if kind in kinds) for kinds in self._answer_kinds], dtype=np.uint8
+        )
         self._possessors = [norm.possessors(" ".join((*f.questions, f.title, f.answer))) for f in self.facts]
 
         df = np.asarray([len(p) for p in self._fact_postings], dtype=np.float64)
@@ -184,8 +210,19 @@ class QuestionIndex:
         lengths = np.asarray([len(ids) for ids in phr_terms], dtype=np.int64)
         self._phr_ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
         self._phr_idx = np.fromiter((tid for ids in phr_terms for tid in ids), dtype=np.int32, count=int(lengths.sum()))
+        # Per term occurrence: its phrasing, and whether it is the phrasing's first term; per fact:
+        # where its phrasings' terms start.
+        self._occ_phr = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+        self._phr_first = np.zeros(len(self._phr_idx), dtype=bool)
+        self._phr_first[self._phr_ptr[:-1][lengths > 0]] = True
         self._phr_own = np.asarray([sum(float(self._weight[t]) for t in ids) for ids in phr_terms], dtype=np.float64)
         self._fact_start = np.asarray(fact_start, dtype=np.int64)
+        self._fact_tptr = self._phr_ptr[self._fact_start]
+        # The weight of a fact's average phrasing (for the cheap precision estimate of _candidates).
+        per_fact = np.diff(self._fact_start)
+        sums = np.add.reduceat(self._phr_own, self._fact_start[:-1][per_fact > 0]) if len(self._phr_own) else []
+        self._own_mean = np.full(n_facts, np.inf)
+        self._own_mean[per_fact > 0] = np.asarray(sums) / per_fact[per_fact > 0]
         del phr_terms
         self._unknown_weight = float(math.log1p((n_facts + 0.5) / 1.5)) + WEIGHT_FLOOR
 
@@ -265,39 +302,103 @@ class QuestionIndex:
         if not known or not self.facts:
             return SearchResult(query, terms, ())
 
-        scores = np.zeros(len(self.facts), dtype=np.float32)
-        for t in known:
-            scores[self._fact_postings[t.term]] += np.float32(t.weight * t.similarity) * self._fact_credit[t.term]
+        scores = self._accumulate(known)
         best = float(scores.max())
         if best <= 0:
             return SearchResult(query, terms, ())
-        top = np.flatnonzero(scores >= best * CANDIDATE_RATIO)
-        depth = max(limit, RESCORE_DEPTH)
-        if len(top) > depth:
-            top = top[np.argpartition(scores[top], -depth)[-depth:]]
         total = sum(t.weight for t in terms)
-        phrase = self._phrase_coverage(top, known) / total
-        query_text = " ".join(words)
         expected = expected_answer_kind(query)
         owners = frozenset(w for w in self.normaliser.possessors(query) if not self._common(w))
         name_terms = [t.term for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
-        fuzzy = self._similarities(query_text, top)
+        top, phrase, factor = self._candidates(scores, best, total, known, expected, name_terms, owners, limit)
+        fuzzy = self._similarities(" ".join(words), top)
         hits = [
-            self._hit(int(f), float(scores[f]) / total, float(p), fuzz_found, expected, name_terms, owners)
-            for f, p, fuzz_found in zip(top, phrase, fuzzy, strict=True)
+            self._hit(f, float(scores[f]) / total, p, found, penalty)
+            for f, p, found, penalty in zip(top.tolist(), phrase.tolist(), fuzzy, factor.tolist(), strict=True)
         ]
         hits.sort(key=lambda h: (-h.confidence, -h.closeness, h.fact.id))
         return SearchResult(query, terms, tuple(hits[:limit]))
+
+    def _accumulate(self, known: Sequence[QueryTerm]) -> np.ndarray:
+        """Each fact's share of the question's weight: every term's weight times the fact's credit
+        for it, added over the term's postings (or its dense row, for the commonest terms)."""
+        scores = np.zeros(len(self.facts), dtype=np.float32)
+        for t in known:
+            weight = np.float32(t.weight * t.similarity)
+            row = self._dense_slot.get(t.term)
+            if row is not None:
+                scores += weight * self._dense[row]
+            else:
+                scores[self._fact_postings[t.term]] += weight * self._fact_credit[t.term]
+        return scores
+
+    def _candidates(
+        self,
+        scores: np.ndarray,
+        best: float,
+        total: float,
+        known: Sequence[QueryTerm],
+        expected: str | None,
+        name_terms: Sequence[int | None],
+        owners: frozenset[str],
+        limit: int,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The facts worth rescoring with rapidfuzz, ranked by everything but rapidfuzz, with
+        their phrase coverage (see :meth:`_phrase_coverage`) and penalties (:meth:`_penalties`).
+
+        Facts within :data:`CANDIDATE_RATIO` of the best accumulated weight are ranked by the
+        confidence they would reach with a perfect rapidfuzz score: their coverage of the question,
+        their best phrasing's coverage and the penalties. Near-duplicates (the same question per
+        product, per country, per version) tie on the question's words; what sets the right one
+        apart is a phrasing that asks no more than the question, which this ranking sees. Beyond
+        :data:`PRESELECT` facts, the ones ranked exactly are those with the most weight, ties going
+        to the facts whose average phrasing carries the least weight of its own.
+        A fact that cannot reach the ``limit``-th best confidence is not rescored."""
+        top = np.flatnonzero(scores >= best * CANDIDATE_RATIO)
+        depth = max(limit, RESCORE_DEPTH)
+        if len(top) <= min(depth, limit):
+            factor = self._penalties(top, expected, name_terms, owners)
+            return top, self._phrase_coverage(top, known) / total, factor
+        if len(top) > max(PRESELECT, depth):
+            # Most weight first; among (near-)ties, the fact whose phrasings carry least weight of
+            # their own (BM25's length normalisation, as a tie-break).
+            tier = np.floor(scores[top] * (TIE_STEPS / best))
+            top = top[np.lexsort((self._own_mean[top], -tier))[:PRESELECT]]
+        factor = self._penalties(top, expected, name_terms, owners)
+        phrase = self._phrase_coverage(top, known) / total
+        lower = factor * (W_FACT_COVER * np.minimum(scores[top] / total, 1.0) + W_PHRASE_COVER * phrase)
+        upper = lower + W_FUZZ * factor
+        chosen = np.arange(len(top))
+        if len(top) > depth:
+            chosen = np.argpartition(upper, -depth)[-depth:]
+        if len(chosen) > limit:
+            chosen = chosen[upper[chosen] >= float(np.partition(lower[chosen], -limit)[-limit]) - PRUNE_MARGIN]
+        return top[chosen], phrase[chosen], factor[chosen]
+
+    def _penalties(
+        self, facts: np.ndarray, expected: str | None, name_terms: Sequence[int | None], owners: frozenset[str]
+    ) -> np.ndarray:
+        """For each of ``facts``, the share of its confidence its penalties leave: a question asking
+        "when" or "how many" of a fact whose answer states no date or number, each name in the
+        question the fact never mentions, and a possessor the fact never speaks of."""
+        factor = np.ones(len(facts), dtype=np.float64)
+        if expected is not None:
+            factor[(self._kind_bits[facts] & _KIND_BIT[expected]) == 0] *= NO_NUMBER_FACTOR
+        for term in name_terms:
+            if term is None:
+                factor *= UNCOVERED_NAME_FACTOR
+                continue
+            postings = self._fact_postings[term]
+            position = np.minimum(np.searchsorted(postings, facts), len(postings) - 1)
+            factor[postings[position] != facts] *= UNCOVERED_NAME_FACTOR
+        if owners:
+            factor[[bool(owners - self._possessors[f]) for f in facts]] *= OTHER_OWNER_FACTOR
+        return factor
 
     def _common(self, word: str) -> bool:
         """Whether most facts speak of ``word`` (the subject of the whole knowledge base)."""
         tid = self._vocab.get(stem(word))
         return tid is not None and 2 * len(self._fact_postings[tid]) > len(self.facts)
-
-    def _covers(self, f_index: int, term: int) -> bool:
-        postings = self._fact_postings[term]
-        position = int(np.searchsorted(postings, f_index))
-        return position < len(postings) and int(postings[position]) == f_index
 
     def _dedupe(self, terms: list[QueryTerm]) -> list[QueryTerm]:
         """Give the words of one multi-word name (found in exactly the same facts) one weight: the
@@ -310,8 +411,9 @@ class QuestionIndex:
         result = []
         for t in terms:
             if t.term is not None:
-                group = int(self._term_group[t.term])
-                t = dataclasses.replace(t, weight=heaviest.pop(group, 0.0))
+                weight = heaviest.pop(int(self._term_group[t.term]), 0.0)
+                if weight != t.weight:
+                    t = dataclasses.replace(t, weight=weight)
             result.append(t)
         return result
 
@@ -319,26 +421,20 @@ class QuestionIndex:
         """For each of ``facts``, the question weight its best single phrasing covers, discounted
         by what share of that phrasing's own words the question leaves out ("…recognise Kosovo"
         against "…recognise Kosovo, why do they still trade?"). One numpy pass over every phrasing
-        of every fact."""
-        starts = self._fact_start[facts]
-        counts = self._fact_start[facts + 1] - starts
-        phrasings = _ranges(starts, counts)
-        t_starts = self._phr_ptr[phrasings]
-        t_counts = self._phr_ptr[phrasings + 1] - t_starts
-        terms = self._phr_idx[_ranges(t_starts, t_counts)]
-        # The question's terms, sorted, each with the weight it brings (a term asked twice, by two
-        # words that stem alike, brings both).
-        asked = np.asarray([t.term for t in known], dtype=np.int32)
-        brings = np.asarray([t.weight * t.similarity for t in known], dtype=np.float64)
-        unique, inverse = np.unique(asked, return_inverse=True)
-        brought = np.zeros(len(unique), dtype=np.float64)
-        np.add.at(brought, inverse, brings)
-        position = np.minimum(np.searchsorted(unique, terms), len(unique) - 1)
-        found = unique[position] == terms
-        segment = np.cumsum(t_counts) - t_counts
-        covered = np.add.reduceat(np.where(found, brought[position], 0.0), segment)
-        precision = np.add.reduceat(np.where(found, self._weight[terms], 0.0), segment) / self._phr_own[phrasings]
-        value = covered * (1.0 - PRECISION_SHARE + PRECISION_SHARE * precision)
+        of every fact: a fact's phrasings, and their terms, are contiguous in the CSR matrix."""
+        t_starts = self._fact_tptr[facts]
+        positions = _ranges(t_starts, self._fact_tptr[facts + 1] - t_starts)
+        # Per term, as one complex number: the weight the question brings with it (a term asked by
+        # two words that stem alike brings both), and, as the imaginary part, the term's own
+        # weight when asked (for the phrasing's precision). One gather and one sum serve both.
+        lookup = np.zeros(len(self._vocab), dtype=np.complex128)
+        for t in known:
+            lookup[t.term] = complex(lookup[t.term].real + t.weight * t.similarity, self._weight[t.term])
+        first = np.flatnonzero(self._phr_first[positions])
+        sums = np.add.reduceat(lookup[self._phr_idx[positions]], first)
+        precision = sums.imag / self._phr_own[self._occ_phr[positions[first]]]
+        value = sums.real * (1.0 - PRECISION_SHARE + PRECISION_SHARE * precision)
+        counts = self._fact_start[facts + 1] - self._fact_start[facts]
         result = np.zeros(len(facts), dtype=np.float64)
         has = counts > 0
         if has.any():
@@ -349,25 +445,25 @@ class QuestionIndex:
         """For each of ``facts``: rapidfuzz ``token_set_ratio`` against its closest phrasing, the
         ``token_sort_ratio`` against that phrasing, and the phrasing; ``None`` without phrasings.
         One rapidfuzz call scores every phrasing of every fact."""
-        bounds = [(self._fact_start[f], self._fact_start[f + 1]) for f in facts]
-        choices = [text for start, end in bounds for text in self._phr_text[start:end]]
+        bounds = [(int(self._fact_start[f]), int(self._fact_start[f + 1])) for f in facts]
+        texts = self._phr_text
+        choices = [text for start, end in bounds for text in texts[start:end]]
         if not choices:
             return [None] * len(bounds)
         ratios = process.cdist(
             [query_text], choices, scorer=fuzz.token_set_ratio, processor=None, dtype=np.float64, workers=1
-        )[0]
+        )[0].tolist()
         found: list[tuple[float, float, int] | None] = []
         offset = 0
         for start, end in bounds:
-            size = int(end - start)
-            if not size:
+            if end == start:
                 found.append(None)
                 continue
-            best = int(np.argmax(ratios[offset : offset + size]))
-            pid = int(start) + best
-            closeness = fuzz.token_sort_ratio(query_text, self._phr_text[pid], processor=None)
-            found.append((float(ratios[offset + best]), closeness, pid))
-            offset += size
+            group = ratios[offset : offset + end - start]
+            best = max(range(end - start), key=group.__getitem__)  # the first of equals, as extractOne
+            pid = start + best
+            found.append((group[best], fuzz.token_sort_ratio(query_text, texts[pid], processor=None), pid))
+            offset += end - start
         return found
 
     def _hit(
@@ -376,26 +472,17 @@ class QuestionIndex:
         fact_coverage: float,
         phrase_coverage: float,
         fuzzy: tuple[float, float, int] | None,
-        expected: str | None,
-        name_terms: Sequence[int | None],
-        owners: frozenset[str],
+        penalty: float,
     ) -> Hit:
         similarity, closeness, phrasing = 0.0, 0.0, self.facts[f_index].title
         if fuzzy is not None:
             similarity, closeness, pid = fuzzy
             phrasing = self._phr_display[pid]
-        confidence = 100.0 * (
+        confidence = penalty * 100.0 * (
             W_FACT_COVER * min(fact_coverage, 1.0)
             + W_PHRASE_COVER * phrase_coverage
             + W_FUZZ * (similarity + closeness) / 200.0
         )
-        if expected is not None and expected not in self._answer_kinds[f_index]:
-            confidence *= NO_NUMBER_FACTOR
-        for term in name_terms:
-            if term is None or not self._covers(f_index, term):
-                confidence *= UNCOVERED_NAME_FACTOR
-        if owners - self._possessors[f_index]:
-            confidence *= OTHER_OWNER_FACTOR
         return Hit(
             self.facts[f_index], round(confidence, 1), fact_coverage, phrase_coverage, similarity, phrasing, closeness
         )

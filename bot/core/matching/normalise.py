@@ -75,6 +75,7 @@ def fold(text: str) -> str:
 
 _RAW_WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+_APOSTROPHES = re.compile(r"['’ʼ]")
 _SENTENCE_END = frozenset(".?!:;\n")
 
 
@@ -93,16 +94,22 @@ def tagged_words(text: str) -> list[tuple[str, int]]:
     result: list[tuple[str, int]] = []
     for match in _RAW_WORD.finditer(text):
         raw = match.group()
-        before = text[: match.start()].rstrip()
-        sentence_start = not before or before[-1] in _SENTENCE_END
-        core = re.split(r"['’ʼ]", raw, maxsplit=1)[0]
+        plain = raw.isascii() and "'" not in raw  # most words: no apostrophe, nothing to fold
+        end = match.start()
+        while end and text[end - 1].isspace():
+            end -= 1
+        sentence_start = not end or text[end - 1] in _SENTENCE_END
+        core = raw if plain else _APOSTROPHES.split(raw, maxsplit=1)[0]
         if len(core) >= 2 and core.isupper() and not shouting:
             flag = CAPITALS
         elif (core[:1].isupper() and not sentence_start and not shouting) or any(ch.isdigit() for ch in core):
             flag = NAME
         else:
             flag = NOT_NAME
-        result.extend((word, flag) for word in _WORD.findall(fold(raw)))
+        if plain:
+            result.append((raw.lower(), flag))
+        else:
+            result.extend((word, flag) for word in _WORD.findall(fold(raw)))
     return result
 
 
