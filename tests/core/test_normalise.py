@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.knowledge import load_knowledge
 from bot.core.matching.normalise import (
     CURATED,
     MAX_INPUT_CHARS,
@@ -17,6 +18,7 @@ from bot.core.matching.normalise import (
     stem,
     words,
 )
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 SYNONYMS = Normaliser(
     [
@@ -110,3 +112,22 @@ def test_analysis_is_deterministic_and_filler_free(text: str) -> None:
 def test_folding_is_idempotent_on_words(text: str) -> None:
     once = words(text)
     assert words(" ".join(once)) == once
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_plain_text_folds_as_unicode_text_does(text: str) -> None:
+    # ASCII text takes a shortcut (no Unicode normalisation); one accented word more sends the same
+    # text down the full path, and the rest must fold alike.
+    assert fold(text + " é") == fold(text) + " e"
+
+
+_SHIPPED = Normaliser(load_knowledge(DEFAULT_KNOWLEDGE_DIR).synonyms.pairs())
+_PIECES = ["US", "WHO", "UN", "EU", "I", "OK", "U.S.", "the", "of", "China's", "Beijing", "PRC", "BRI", "Belt", "and",
+           "Road", "Initiative", "Vučić", "KOSOVO", "recognise", "doesn't", "Xi", "Jinping", "?", ",", ".", "2008", "un"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=25))
+def test_stored_text_with_capitals_reads_as_a_question_does(pieces: list[str]) -> None:
+    # Stored text with words in capitals takes a shorter path than analyse(); the words are the same.
+    text = " ".join(pieces)
+    assert _SHIPPED.content_words(text) == [t.word for t in _SHIPPED.analyse(text)]

@@ -42,6 +42,7 @@ from bot.core.matching.normalise import (
     answer_kinds,
     expected_answer_kind,
     stem,
+    words,
 )
 from bot.core.matching.specificity import english_specificity, is_common_english, specificity
 from bot.core.matching.typos import DeletionTable
@@ -136,20 +137,33 @@ class QuestionIndex:
         phr_display: list[str] = []  # phrasing -> as written
         fact_start: list[int] = []
 
-        def term_ids(words: list[str]) -> tuple[int, ...]:
+        stems: dict[str, str] = {}  # folded word -> stem, for this build
+
+        def term_ids(content: list[str]) -> tuple[int, ...]:
             ids: dict[int, None] = {}
-            for word in words:
-                tid = vocab.setdefault(stem(word), len(vocab))
-                surface.setdefault(word, tid)
+            for word in content:
+                tid = surface.get(word)
+                if tid is None:
+                    root = stems.get(word)
+                    if root is None:
+                        root = stems[word] = stem(word)
+                    tid = surface[word] = vocab.setdefault(root, len(vocab))
                 ids[tid] = None
             return tuple(ids)
 
+        # What a fact answers: the dates and quantities its answer states, and the kinds of
+        # question its curators wrote for it ("How much weight does China carry?").
+        self._answer_kinds: list[frozenset[str]] = []
         credit_rows: list[dict[int, float]] = []
         for fact in self.facts:
             fact_start.append(len(phr_terms))
             credit: dict[int, float] = {}
+            kinds = set()
             for text in (*fact.questions, fact.title):
-                content = norm.content_words(text)
+                folded = words(text)
+                content = norm.content_words(text, folded)
+                if text is not fact.title and (kind := expected_answer_kind(text, folded)):
+                    kinds.add(kind)
                 ids = term_ids(content)
                 if not ids:
                     continue
@@ -159,9 +173,11 @@ class QuestionIndex:
                 phr_display.append(text)
             for text in fact.keywords:
                 credit.update(dict.fromkeys(term_ids(norm.content_words(text)), 1.0))
-            for tid in term_ids(norm.content_words(fact.answer)):
+            folded = words(fact.answer)
+            for tid in term_ids(norm.content_words(fact.answer, folded)):
                 credit.setdefault(tid, ANSWER_CREDIT)
             credit_rows.append(credit)
+            self._answer_kinds.append(answer_kinds(fact.answer, folded) | kinds)
         fact_start.append(len(phr_terms))
 
         n_facts = len(self.facts)
@@ -192,11 +208,6 @@ class QuestionIndex:
         self._term_group = np.asarray(
             [first_with.setdefault(p.tobytes(), tid) for tid, p in enumerate(self._fact_postings)], dtype=np.int32
         )
-        # What a fact answers: the dates and quantities its answer states, and the kinds of
-        # question its curators wrote for it ("How much weight does China carry?").
-        self._answer_kinds = [
-            answer_kinds(f.answer) | {k for q in f.questions if (k := expected_answer_kind(q))} for f in self.facts
-        ]
         self._kind_bits = np.asarray(
             [sum(bit for kind, bit in _KIND_BIT.items() if kind in kinds) for kinds in self._answer_kinds], dtype=np.uint8
         )
@@ -215,7 +226,9 @@ class QuestionIndex:
         self._occ_phr = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
         self._phr_first = np.zeros(len(self._phr_idx), dtype=bool)
         self._phr_first[self._phr_ptr[:-1][lengths > 0]] = True
-        self._phr_own = np.asarray([sum(float(self._weight[t]) for t in ids) for ids in phr_terms], dtype=np.float64)
+        self._phr_own = (
+            np.add.reduceat(self._weight[self._phr_idx], self._phr_ptr[:-1]) if len(self._phr_idx) else np.zeros(0)
+        )
         self._fact_start = np.asarray(fact_start, dtype=np.int64)
         self._fact_tptr = self._phr_ptr[self._fact_start]
         # The weight of a fact's average phrasing (for the cheap precision estimate of _candidates).

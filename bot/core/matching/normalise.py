@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import snowballstemmer
@@ -60,15 +60,24 @@ def _clean(text: str) -> str:
     """NFKC-normalised text, cut to the input limit, with invisible (format) characters removed."""
     text = unicodedata.normalize("NFKC", text[:MAX_INPUT_CHARS])
     if not text.isascii():
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        invisible = {ord(ch): None for ch in set(text) if unicodedata.category(ch) == "Cf"}
+        if invisible:
+            text = text.translate(invisible)
     return text
 
 
 def fold(text: str) -> str:
     """Case-, accent- and width-folded text with invisible characters removed (not tokenised)."""
-    text = _clean(text).casefold().translate(_FOLD)
-    if not text.isascii():
-        text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    text = text[:MAX_INPUT_CHARS]
+    if text.isascii():  # most text: nothing to normalise, and no accent, so lower-casing folds it
+        text = text.lower()
+        if "'" not in text and "`" not in text:
+            return text
+        text = text.replace("`", "'")
+    else:
+        text = _clean(text).casefold().translate(_FOLD)
+        if not text.isascii():
+            text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     text = _POSSESSIVE.sub("", text)
     return _APOSTROPHE.sub("", text)
 
@@ -102,7 +111,7 @@ def tagged_words(text: str) -> list[tuple[str, int]]:
         core = raw if plain else _APOSTROPHES.split(raw, maxsplit=1)[0]
         if len(core) >= 2 and core.isupper() and not shouting:
             flag = CAPITALS
-        elif (core[:1].isupper() and not sentence_start and not shouting) or any(ch.isdigit() for ch in core):
+        elif (core[:1].isupper() and not sentence_start and not shouting) or not core.isalpha():  # has digits
             flag = NAME
         else:
             flag = NOT_NAME
@@ -113,6 +122,8 @@ def tagged_words(text: str) -> list[tuple[str, int]]:
     return result
 
 
+#: Every question that expects a date or a quantity has one of these words.
+_KIND_WORDS = frozenset({"when", "what", "which", "since", "how"})
 _DATE_QUESTION = re.compile(r"\b(?:when|what year|which year|what date|since when|how long ago)\b")
 _QUANTITY_QUESTION = re.compile(r"\b(?:how many|how much|how long|how old|what number|what percentage)\b")
 _MONTHS = (
@@ -127,9 +138,13 @@ _QUANTITY = re.compile(
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 
-def expected_answer_kind(text: str) -> str | None:
-    """``"date"`` for "when…" questions, ``"quantity"`` for "how many…", else ``None``."""
-    folded = " ".join(words(text))
+def expected_answer_kind(text: str, folded: Sequence[str] | None = None) -> str | None:
+    """``"date"`` for "when…" questions, ``"quantity"`` for "how many…", else ``None``.
+    ``folded``: the :func:`words` of ``text``, when the caller has them already."""
+    folded = words(text) if folded is None else folded
+    if _KIND_WORDS.isdisjoint(folded):
+        return None
+    folded = " ".join(folded)
     if _QUANTITY_QUESTION.search(folded):
         return "quantity"
     if _DATE_QUESTION.search(folded):
@@ -137,10 +152,10 @@ def expected_answer_kind(text: str) -> str | None:
     return None
 
 
-def answer_kinds(text: str) -> frozenset[str]:
+def answer_kinds(text: str, folded: Sequence[str] | None = None) -> frozenset[str]:
     """What an answer states: ``"date"`` (a year, a month) and/or ``"quantity"`` (a number that
-    is not a year, a number word)."""
-    folded = " ".join(words(text))
+    is not a year, a number word). ``folded``: the :func:`words` of ``text``, when known."""
+    folded = " ".join(words(text) if folded is None else folded)
     kinds = set()
     if _DATE.search(folded):
         kinds.add("date")
@@ -149,7 +164,7 @@ def answer_kinds(text: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
-_POSSESSOR = re.compile(r"([^\W_]+)['’ʼ]s?\b")
+_POSSESSOR = re.compile(r"(?<![^\W_])([^\W_]+)['’ʼ]s?\b")  # from a word's start: no retrying inside it
 
 
 def possessors(text: str) -> list[str]:
@@ -200,8 +215,18 @@ class Normaliser:
             self._phrases.setdefault(variant_words[0], []).append((variant_words, canonical_words))
             if len(variant_words) > 1 and all(len(w) == 1 for w in variant_words):
                 self._initialisms.setdefault("".join(variant_words), canonical_words)
+        # The same variants by their first two words (longest first) and single-word ones apart,
+        # so a common first word ("the", "china") does not mean trying every variant it starts.
+        self._by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        self._single: dict[str, tuple[str, ...]] = {}
         for options in self._phrases.values():
             options.sort(key=lambda option: len(option[0]), reverse=True)
+            for variant, canonical in options:
+                if len(variant) > 1:
+                    self._by_pair.setdefault(variant[:2], []).append((variant, canonical))
+                else:
+                    self._single.setdefault(variant[0], canonical)
+        self._possessor_words: dict[str, tuple[str, ...]] = {}  # possessor word -> its canonical words
         self._variant_words = frozenset(
             word
             for options in self._phrases.values()
@@ -210,6 +235,15 @@ class Normaliser:
             if word not in STOPWORDS
         ) | frozenset(self._initialisms)
 
+    def _variant_at(self, folded: Sequence[str], i: int) -> tuple[int, tuple[str, ...]] | None:
+        """The longest synonym variant starting at ``folded[i]``: its length and canonical words."""
+        if i + 1 < len(folded):
+            for variant, canonical in self._by_pair.get((folded[i], folded[i + 1]), ()):
+                if tuple(folded[i : i + len(variant)]) == variant:
+                    return len(variant), canonical
+        canonical = self._single.get(folded[i])
+        return None if canonical is None else (1, canonical)
+
     def canonical(self, tagged: list[Tagged]) -> list[Tagged]:
         """Synonyms replaced by their canonical terms. A replacement is a name if any word it
         replaces was (its filler words never are), else :data:`CURATED`; its similarity is the
@@ -217,6 +251,7 @@ class Normaliser:
         if not self._phrases and not self._initialisms:
             return tagged
         result: list[Tagged] = []
+        folded = [t.word for t in tagged]
         i = 0
         while i < len(tagged):
             item = tagged[i]
@@ -224,20 +259,18 @@ class Normaliser:
                 result.extend(Tagged(w, NAME, item.similarity, item.typed) for w in self._initialisms[item.word])
                 i += 1
                 continue
-            for variant, canonical in self._phrases.get(item.word, ()):
-                span = tagged[i : i + len(variant)]
-                if tuple(t.word for t in span) == variant:
-                    flag = NAME if any(t.flag for t in span) else CURATED
-                    similarity = min(t.similarity for t in span)
-                    typed = " ".join(t.typed for t in span if t.typed) or None
-                    result.extend(
-                        Tagged(w, NOT_NAME if w in STOPWORDS else flag, similarity, typed) for w in canonical
-                    )
-                    i += len(variant)
-                    break
-            else:
+            found = self._variant_at(folded, i) if item.word in self._phrases else None
+            if found is None:
                 result.append(item)
                 i += 1
+                continue
+            length, canonical = found
+            span = tagged[i : i + length]
+            flag = NAME if any(t.flag for t in span) else CURATED
+            similarity = min(t.similarity for t in span)
+            typed = " ".join(t.typed for t in span if t.typed) or None
+            result.extend(Tagged(w, NOT_NAME if w in STOPWORDS else flag, similarity, typed) for w in canonical)
+            i += length
         return result
 
     def analyse(self, question: str, fix: Fixer | None = None) -> list[Tagged]:
@@ -272,8 +305,14 @@ class Normaliser:
     def possessors(self, text: str) -> frozenset[str]:
         """Canonical content words of the possessors in ``text`` ("Beijing's" -> china)."""
         found: set[str] = set()
+        cache = self._possessor_words
         for word in possessors(text):
-            found.update(t.word for t in self.canonical([Tagged(word)]) if t.word not in STOPWORDS)
+            canonical = cache.get(word)
+            if canonical is None:
+                canonical = tuple(t.word for t in self.canonical([Tagged(word)]) if t.word not in STOPWORDS)
+                if len(cache) < 4096:
+                    cache[word] = canonical
+            found.update(canonical)
         return frozenset(found)
 
     @property
@@ -281,14 +320,66 @@ class Normaliser:
         """Every word of every synonym variant: known words, never corrected."""
         return self._variant_words
 
-    def content_words(self, text: str) -> list[str]:
+    def content_words(self, text: str, folded: Sequence[str] | None = None) -> list[str]:
         """Canonical words that carry meaning (filler removed), unstemmed, duplicates removed,
-        order kept. Used for stored text: phrasings, titles, keywords, answers."""
+        order kept. Used for stored text: phrasings, titles, keywords, answers. ``folded``: the
+        :func:`words` of ``text``, when the caller has them already."""
         if _CAPITALS.search(text):  # "US", "WHO": read as a question would be
-            return [t.word for t in self.analyse(text)]
-        canonical = self.canonical([Tagged(w) for w in words(text)])
-        return list(dict.fromkeys(t.word for t in canonical if t.word not in STOPWORDS))
+            return self._capitals_content(text)
+        return list(dict.fromkeys(w for w in self._canonical_words(words(text) if folded is None else folded)
+                                  if w not in STOPWORDS))
 
+    def _capitals_content(self, text: str) -> list[str]:
+        """The words of :meth:`analyse` for stored text with words in capitals ("US", "WHO"), with
+        less work: only whether each word is written in capitals matters here, not its other flags."""
+        text = _clean(text)
+        shouting = text.isupper()
+        items: list[tuple[str, bool]] = []  # (folded word, written in capitals)
+        for raw in _RAW_WORD.findall(text):
+            if raw.isascii() and "'" not in raw:
+                items.append((raw.lower(), not shouting and len(raw) >= 2 and raw.isupper()))
+            else:
+                core = _APOSTROPHES.split(raw, maxsplit=1)[0]
+                capitals = not shouting and len(core) >= 2 and core.isupper()
+                items.extend((word, capitals) for word in _WORD.findall(fold(raw)))
+        folded = [word for word, _ in items]
+        kept: list[str] = []
+        i = 0
+        while i < len(items):
+            word, capitals = items[i]
+            if capitals and word in self._initialisms and word not in self._phrases:
+                kept.extend(w for w in self._initialisms[word] if w not in STOPWORDS)
+                i += 1
+                continue
+            found = self._variant_at(folded, i) if word in self._phrases else None
+            if found is not None:
+                kept.extend(w for w in found[1] if w not in STOPWORDS)
+                i += found[0]
+                continue
+            if word not in STOPWORDS or (capitals and word not in _COMMON_CAPS):
+                kept.append(word)
+            i += 1
+        return list(dict.fromkeys(kept))
+
+    def _canonical_words(self, folded: Sequence[str]) -> list[str]:
+        """:meth:`canonical` for plain words of stored text (none written in capitals, so no
+        initialism applies): the same phrases replaced, without a :class:`Tagged` for each word."""
+        phrases = self._phrases
+        starts = [i for i, word in enumerate(folded) if word in phrases]
+        if not starts:
+            return list(folded)
+        result: list[str] = []
+        done = 0  # folded[:done] is in result
+        for i in starts:
+            if i < done:
+                continue
+            found = self._variant_at(folded, i)
+            if found is not None:
+                result.extend(folded[done:i])
+                result.extend(found[1])
+                done = i + found[0]
+        result.extend(folded[done:])
+        return result
 
 
 #: Filler words people write in capitals without meaning a name ("I", "OK").
