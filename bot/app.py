@@ -16,28 +16,43 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.core.cache import IndexCache
+from bot.core.matching.specificity import warm_up
 from bot.core.privacy import UserHasher
 from bot.core.service import FactBot
 from bot.observability.logs import protect_secrets
-from bot.observability.metrics import Metrics
-from bot.observability.server import ObservabilityServer
 from bot.settings import Settings, load_settings
-from bot.storage.engine import resolve_url
-from bot.storage.keys import load_user_key
-from bot.storage.sql import SqlStorage
+from bot.storage import SQLITE_FILE
 
 if TYPE_CHECKING:
     from bot.adapters.dashboard.app import DashboardServer
+    from bot.observability.server import ObservabilityServer
+
+#: The index cache's directory, in the data directory.
+CACHE_DIR = "index-cache"
 
 log = logging.getLogger(__name__)
+
+
+def index_cache(settings: Settings) -> IndexCache | None:
+    """The index cache in the data directory, unless ``FACTBOT_INDEX_CACHE`` turns it off."""
+    if not settings.knowledge.index_cache:
+        return None
+    return IndexCache(settings.database.factbot_data_dir / CACHE_DIR)
 
 
 def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving: bool = True) -> FactBot:
     """A FactBot wired to the configured storage; :meth:`FactBot.start` opens it.
 
     ``serving``: the bot will serve members (not a one-shot command), so configuration that matters
-    for a fleet of instances is checked and warned about.
+    for a fleet of instances is checked and warned about, and the English word lists are loaded
+    before the first question.
     """
+    from bot.observability.metrics import Metrics
+    from bot.storage.engine import resolve_url
+    from bot.storage.keys import load_user_key
+    from bot.storage.sql import SqlStorage
+
     protect_secrets(settings)
     db = settings.database
     url_secret = db.database_url.get_secret_value() if db.database_url else None
@@ -50,6 +65,8 @@ def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving:
             db.factbot_data_dir,
         )
     metrics = Metrics()
+    if serving:
+        warm_up()
     return FactBot(
         knowledge_dir or settings.knowledge.knowledge_dir,
         storage=SqlStorage(url, metrics),
@@ -59,6 +76,7 @@ def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving:
         log_capacity=db.factbot_log_buffer,
         dashboard_url=settings.dashboard.public_url,
         session_lifetime=dt.timedelta(hours=settings.dashboard.session_hours),
+        cache=index_cache(settings),
     )
 
 
@@ -72,20 +90,37 @@ async def create_bot(
 
 
 @contextlib.asynccontextmanager
-async def command_bot(knowledge_dir: Path | None = None) -> AsyncIterator[FactBot]:
+async def command_bot(knowledge_dir: Path | None = None, *, read_only: bool = False) -> AsyncIterator[FactBot]:
     """A started bot for one command (``factbot ask``, ``factbot kb …``): the knowledge as members
-    see it, storage open, no log writer or watcher; closed on exit."""
-    bot = await create_bot(load_settings(), knowledge_dir=knowledge_dir, background=False)
+    see it, storage open, no log writer or watcher; closed on exit.
+
+    ``read_only``: the command only reads the knowledge (``factbot ask``): without a database to
+    read runtime edits from (no ``DATABASE_URL`` and no SQLite file yet), none is created or
+    opened, and the storage libraries are not even imported."""
+    settings = load_settings()
+    if read_only and _no_database(settings):
+        protect_secrets(settings)
+        yield FactBot(knowledge_dir or settings.knowledge.knowledge_dir, cache=index_cache(settings))
+        return
+    bot = await create_bot(settings, knowledge_dir=knowledge_dir, background=False)
     try:
         yield bot
     finally:
         await bot.close()
 
 
+def _no_database(settings: Settings) -> bool:
+    """Whether no database exists yet, so there are no runtime edits to read."""
+    db = settings.database
+    return db.database_url is None and not (db.factbot_data_dir / SQLITE_FILE).exists()
+
+
 def start_observability(settings: Settings, bot: FactBot) -> ObservabilityServer | None:
     """Serve ``/metrics`` and ``/healthz`` when ``FACTBOT_METRICS_PORT`` is set."""
     if settings.metrics.port is None or bot.metrics is None:
         return None
+    from bot.observability.server import ObservabilityServer
+
     return ObservabilityServer(settings.metrics.host, settings.metrics.port, bot.metrics.exposition, bot.health).start()
 
 

@@ -45,6 +45,11 @@ class KnowledgeSettings(_Section):
     model_config = SettingsConfigDict(env_prefix="FACTBOT_")
 
     knowledge_dir: Path = Field(DEFAULT_KNOWLEDGE_DIR, description="Directory of knowledge YAML files.")
+    index_cache: bool = Field(
+        True,
+        description="Keep the loaded knowledge and its index in FACTBOT_DATA_DIR/index-cache, so a restart on "
+        "unchanged knowledge files is quick; false: read and index the files on every start.",
+    )
 
     @field_validator("knowledge_dir")
     @classmethod

@@ -20,17 +20,18 @@ from typing import TYPE_CHECKING, Any
 import datetime as dt
 
 from bot.core.answers import Answer, compose
-from bot.core.curation import Curation
+from bot.core.cache import IndexCache, knowledge_key
+from bot.core.errors import StorageUnavailable
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.knowledge.schema import Fact
 from bot.core.matching import Normaliser, QuestionIndex
-from bot.core.matching.specificity import warm_up
-from bot.core.moderation import Actor, Moderation, ReloadReport, Stats, StorageUnavailable, UnansweredGroup
-from bot.core.ports import AuditEntry, Storage
-from bot.core.privacy import UserHasher
-from bot.core.signin import SESSION_LIFETIME, DashboardAccess
 
 if TYPE_CHECKING:
+    from bot.core.curation import Curation
+    from bot.core.moderation import Actor, Moderation, ReloadReport, Stats, UnansweredGroup
+    from bot.core.signin import DashboardAccess
+    from bot.core.ports import AuditEntry, Storage
+    from bot.core.privacy import UserHasher
     from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,6 @@ class KnowledgeState:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.index = QuestionIndex(kb.visible, Normaliser(kb.synonyms.pairs()))
-        warm_up()  # the English word lists, once per process, before the first question
 
     def answer(self, question: str) -> Answer:
         started = time.perf_counter()
@@ -77,9 +77,19 @@ class KnowledgeState:
         return [Choice(hit.phrasing, hit.fact.id) for hit in result.hits if hit.confidence > 0]
 
 
-def load_state(directory: Path) -> KnowledgeState:
-    """Load, validate and index a knowledge directory (raises :class:`KnowledgeError`)."""
-    return KnowledgeState(load_knowledge(directory))
+def load_state(directory: Path, cache: IndexCache | None = None) -> KnowledgeState:
+    """Load, validate and index a knowledge directory (raises :class:`KnowledgeError`); from
+    ``cache`` when it holds this directory's knowledge as it is now, else into it."""
+    if cache is None:
+        return KnowledgeState(load_knowledge(directory))
+    key = knowledge_key(directory)
+    state = cache.load(key) if key is not None else None
+    if state is not None:
+        return state
+    state = KnowledgeState(load_knowledge(directory))
+    if key is not None and knowledge_key(directory) == key:  # not changed while being read
+        cache.store(key, state)
+    return state
 
 
 class FactBot:
@@ -96,10 +106,11 @@ class FactBot:
         retention_days: int = 90,
         log_capacity: int = 10_000,
         dashboard_url: str | None = None,
-        session_lifetime: dt.timedelta = SESSION_LIFETIME,
+        session_lifetime: dt.timedelta | None = None,
+        cache: IndexCache | None = None,
     ) -> None:
         self.knowledge_dir = Path(knowledge_dir)
-        self._state = state or load_state(self.knowledge_dir)
+        self._state = state or load_state(self.knowledge_dir, cache)
         self._lock = asyncio.Lock()
         self._moderation: Moderation | None = None
         self._curation: Curation | None = None
@@ -107,6 +118,11 @@ class FactBot:
         if storage is not None:
             if metrics is None or hasher is None:
                 raise ValueError("a FactBot with storage needs metrics and a user hasher (see bot.app.create_bot)")
+            # Only a bot with storage moderates: a one-shot answer does not load these.
+            from bot.core.curation import Curation
+            from bot.core.moderation import Moderation
+            from bot.core.signin import SESSION_LIFETIME, DashboardAccess
+
             self._moderation = Moderation(
                 knowledge_dir=self.knowledge_dir,
                 base=self._state.kb,
@@ -119,7 +135,9 @@ class FactBot:
                 log_capacity=log_capacity,
             )
             self._curation = Curation(self._moderation)
-            self._access = DashboardAccess(storage, dashboard_url, session_lifetime=session_lifetime)
+            self._access = DashboardAccess(
+                storage, dashboard_url, session_lifetime=session_lifetime or SESSION_LIFETIME
+            )
         self.metrics = metrics
 
     @property
@@ -243,6 +261,16 @@ class FactBot:
 
     async def forget_user(self, platform: str, user: str, actor: Actor | None = None) -> int:
         return await self.moderation.forget_user(platform, user, actor)
+
+
+def __getattr__(name: str) -> Any:
+    """The moderation types this module re-exports, imported when first asked for: a one-shot
+    command that only answers does not load the moderation use-cases."""
+    if name in {"Actor", "ReloadReport", "Stats", "UnansweredGroup"}:
+        from bot.core import moderation
+
+        return getattr(moderation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 async def create_bot(settings: Any = None, *, knowledge_dir: Path | None = None, background: bool = True) -> FactBot:

@@ -245,6 +245,17 @@ class QuestionIndex:
         self._typos = DeletionTable(known)
         self._sorted_known = sorted(known)
 
+    # The typo table is keyed by Python's string hash, which differs from process to process: it
+    # is not pickled (for the index cache) but built again on loading.
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        del state["_typos"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._typos = DeletionTable(self._known_words)
+
     # -- queries ---------------------------------------------------------------------------------
 
     def __len__(self) -> int:
