@@ -30,12 +30,12 @@ def _knowledge_dir(args: argparse.Namespace) -> Path:
 
 def _with_bot(args: argparse.Namespace, work: Callable[[Any], int]) -> int:
     """Run ``work`` on the knowledge as members see it: the files plus the runtime edits stored in
-    the database. Nothing is logged; an unreachable database leaves the files alone (the storage
-    layer warns)."""
+    the database (when there is one). Nothing is logged; an unreachable database leaves the files
+    alone (the storage layer warns)."""
     from bot.app import command_bot
 
     async def run() -> int:
-        async with command_bot(_knowledge_dir(args)) as bot:
+        async with command_bot(_knowledge_dir(args), read_only=True) as bot:
             return work(bot)
 
     return asyncio.run(run())

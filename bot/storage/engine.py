@@ -18,8 +18,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.settings import SettingError
+from bot.storage import SQLITE_FILE
 
-SQLITE_FILE = "factbot.sqlite3"
 CONNECT_TIMEOUT = 5.0
 COMMAND_TIMEOUT = 15.0
 _DRIVERS = {

@@ -182,3 +182,32 @@ def test_run_for_services_refuses_to_start_without_a_platform() -> None:
     result = run("run", "--platforms-only", stdin="")
     assert result.returncode == 2
     assert "DISCORD_TOKEN" in result.stderr and "SLACK_BOT_TOKEN" in result.stderr
+
+
+#: Libraries a one-shot answer has no use for: storage, platforms, the web, the console, metrics.
+_NOT_FOR_ANSWERING = {
+    *("sqlalchemy", "alembic", "mako", "pygments", "aiosqlite", "asyncpg", "greenlet", "prometheus_client"),
+    *("discord", "slack_bolt", "slack_sdk", "aiohttp", "prompt_toolkit"),
+    *("bot.storage.sql", "bot.storage.engine", "bot.core.moderation", "bot.adapters.discord.client"),
+}
+
+
+def _imported(*args: str) -> set[str]:
+    """The top-level modules and factbot modules a whole ``python -m bot`` process imports."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "FACTBOT_"))}
+    environment["FACTBOT_DATA_DIR"] = os.environ["FACTBOT_DATA_DIR"]
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bot", *args], capture_output=True, text=True, timeout=60, env=environment
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    return {name.split(".")[0] for name in names} | {name for name in names if name.startswith("bot.")}
+
+
+def test_a_one_shot_answer_imports_no_storage_platform_or_web_library(tmp_path: Path) -> None:
+    for _ in range(2):  # the first builds the index cache, the second answers from it
+        imported = _imported("ask", "--json", "does china recognise kosovo")
+        assert not imported & _NOT_FOR_ANSWERING, sorted(imported & _NOT_FOR_ANSWERING)
+    assert "wordfreq" not in imported  # the English word frequencies come from the index cache
+    data = Path(os.environ["FACTBOT_DATA_DIR"])
+    assert not (data / "factbot.sqlite3").exists()  # no database was created to answer one question
