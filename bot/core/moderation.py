@@ -29,7 +29,7 @@ from bot.core.knowledge import Fact, KnowledgeBase, KnowledgeError, load_knowled
 from bot.core.ports import AuditEntry, DayRow, FeedbackRecord, OverlayEntry, QuestionRecord, Revision, Storage
 from bot.core.privacy import UserHasher
 from bot.core.questionlog import QuestionLog
-from bot.core.tasks import stop_tasks
+from bot.core.tasks import in_worker, stop_tasks
 from bot.core.unanswered import UnansweredGroup, group_unanswered, without_marked
 
 if TYPE_CHECKING:
@@ -407,7 +407,7 @@ class Moderation:
             previous = self._revision
             if previous is not None and revision.reload != previous.reload:
                 try:
-                    self._base = await asyncio.to_thread(load_knowledge, self._knowledge_dir)
+                    self._base = await in_worker(load_knowledge, self._knowledge_dir)
                     self._metrics.reloads.labels(result="ok").inc()
                     log.info("knowledge reloaded (asked by another instance)")
                 except KnowledgeError as exc:
@@ -433,7 +433,7 @@ class Moderation:
         if problems and problems != self._overlay_problems:
             log.warning("runtime edits not applied:\n%s", "\n".join(f"  {p}" for p in problems))
         self._overlay_problems = problems
-        self._publish(await asyncio.to_thread(KnowledgeState, kb))
+        self._publish(await in_worker(KnowledgeState, kb))
         self._publish_metrics()
 
     def _publish_metrics(self) -> None:
@@ -611,7 +611,7 @@ class Moderation:
         """Re-read the knowledge files; on any error keep serving the last good knowledge base."""
         async with self._lock:
             try:
-                base = await asyncio.to_thread(load_knowledge, self._knowledge_dir)
+                base = await in_worker(load_knowledge, self._knowledge_dir)
             except KnowledgeError as exc:
                 self._metrics.reloads.labels(result="failed").inc()
                 log.error("reload by %s failed, keeping the last good knowledge base:\n%s", actor, exc)

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -87,3 +90,37 @@ class Backoff:
     def reset(self) -> None:
         """After a success: the next failure waits ``initial`` again."""
         self.attempts = 0
+
+
+#: The interpreter's thread switch interval while a worker builds knowledge, in seconds. Python's
+#: default (5 ms) is how long a thread that gave up the GIL (for a system call, a rapidfuzz or
+#: numpy call) waits to get it back from a busy worker; an answer gives it up several times.
+WORKER_SWITCH_INTERVAL = 0.0005
+T = TypeVar("T")
+_workers = 0
+_default_interval: float | None = None
+
+
+async def in_worker(function: Callable[..., T], *args: object) -> T:
+    """Run CPU-heavy ``function`` (reading or indexing knowledge) in a worker thread while the event
+    loop goes on answering. Meanwhile the switch interval is shortened and the cycle collector
+    (whose full passes over millions of new objects would stop every thread) waits, so answers do
+    not stall."""
+    global _workers, _default_interval
+    if _workers == 0:
+        _default_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(WORKER_SWITCH_INTERVAL, _default_interval))
+        gc.disable()
+    _workers += 1
+    try:
+        return await asyncio.to_thread(function, *args)
+    finally:
+        _workers -= 1
+        if _workers == 0:
+            # What the worker built is long-lived: moved out of the cycle collector's sight, so no
+            # collection ever pauses every thread to walk a whole knowledge base.
+            gc.freeze()
+            gc.enable()
+            if _default_interval is not None:
+                sys.setswitchinterval(_default_interval)
+

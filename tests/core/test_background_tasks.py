@@ -37,3 +37,15 @@ async def test_cancellation_is_not_swallowed() -> None:
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_a_knowledge_worker_leaves_the_interpreter_as_it_found_it() -> None:
+    import gc
+    import sys
+
+    from bot.core.tasks import WORKER_SWITCH_INTERVAL, in_worker
+
+    default = sys.getswitchinterval()
+    seen = await in_worker(lambda: (sys.getswitchinterval(), gc.isenabled()))
+    assert seen == (min(WORKER_SWITCH_INTERVAL, default), False)  # quick switches, no collector pauses
+    assert sys.getswitchinterval() == default and gc.isenabled()
