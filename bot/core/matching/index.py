@@ -185,35 +185,38 @@ class QuestionIndex:
         self._phr_text = phr_text
         self._phr_display = phr_display
 
-        # Postings: term -> facts, with the credit each fact gives the term.
-        f_post: list[list[int]] = [[] for _ in vocab]
-        f_credit: list[list[float]] = [[] for _ in vocab]
-        for f_index, credit in enumerate(credit_rows):
-            for tid, value in credit.items():
-                f_post[tid].append(f_index)
-                f_credit[tid].append(value)
-        self._fact_postings = [np.asarray(p, dtype=np.int32) for p in f_post]
-        self._fact_credit = [np.asarray(c, dtype=np.float32) for c in f_credit]
-        del f_post, f_credit, credit_rows
+        # Postings as one sparse matrix (CSR): the facts of term t, ascending, are
+        # _post_fact[_post_ptr[t]:_post_ptr[t + 1]], with the credit each gives it in _post_credit.
+        sizes = [len(credit) for credit in credit_rows]
+        tids = np.fromiter((tid for credit in credit_rows for tid in credit), dtype=np.int32, count=sum(sizes))
+        credits = np.fromiter(
+            (value for credit in credit_rows for value in credit.values()), dtype=np.float32, count=sum(sizes)
+        )
+        order = np.argsort(tids, kind="stable")  # facts stay ascending within a term
+        self._post_fact = np.repeat(np.arange(n_facts, dtype=np.int32), sizes)[order]
+        self._post_credit = credits[order]
+        self._post_ptr = np.concatenate(([0], np.cumsum(np.bincount(tids, minlength=len(vocab))))).astype(np.int64)
+        del credit_rows, tids, credits, order
 
         # The commonest terms' credits as dense rows: adding a row beats scattering into most facts.
-        common = [tid for tid, p in enumerate(self._fact_postings) if len(p) > n_facts / DENSE_SHARE >= DENSE_MIN]
+        df = np.diff(self._post_ptr)
+        common = np.flatnonzero(df > n_facts / DENSE_SHARE).tolist() if n_facts / DENSE_SHARE >= DENSE_MIN else []
         self._dense_slot = {tid: row for row, tid in enumerate(common)}
         self._dense = np.zeros((len(common), n_facts), dtype=np.float32)
         for row, tid in enumerate(common):
-            self._dense[row, self._fact_postings[tid]] = self._fact_credit[tid]
+            self._dense[row, self._facts_of(tid)] = self._credits_of(tid)
 
         # Terms found in exactly the same facts ("geng" and "shuang") are one name: they count once.
         first_with: dict[bytes, int] = {}
         self._term_group = np.asarray(
-            [first_with.setdefault(p.tobytes(), tid) for tid, p in enumerate(self._fact_postings)], dtype=np.int32
+            [first_with.setdefault(self._facts_of(tid).tobytes(), tid) for tid in range(len(vocab))], dtype=np.int32
         )
         self._kind_bits = np.asarray(
             [sum(bit for kind, bit in _KIND_BIT.items() if kind in kinds) for kinds in self._answer_kinds], dtype=np.uint8
         )
         self._possessors = [norm.possessors(" ".join((*f.questions, f.title, f.answer))) for f in self.facts]
 
-        df = np.asarray([len(p) for p in self._fact_postings], dtype=np.float64)
+        df = df.astype(np.float64)
         self._weight = np.log1p((n_facts - df + 0.5) / (df + 0.5)) + WEIGHT_FLOOR
 
         # Phrasings as one sparse matrix (CSR): the terms of phrasing p are _phr_idx[_phr_ptr[p]:
@@ -353,7 +356,8 @@ class QuestionIndex:
             if row is not None:
                 scores += weight * self._dense[row]
             else:
-                scores[self._fact_postings[t.term]] += weight * self._fact_credit[t.term]
+                start, end = self._post_ptr[t.term], self._post_ptr[t.term + 1]
+                scores[self._post_fact[start:end]] += weight * self._post_credit[start:end]
         return scores
 
     def _candidates(
@@ -412,17 +416,25 @@ class QuestionIndex:
             if term is None:
                 factor *= UNCOVERED_NAME_FACTOR
                 continue
-            postings = self._fact_postings[term]
+            postings = self._facts_of(term)
             position = np.minimum(np.searchsorted(postings, facts), len(postings) - 1)
             factor[postings[position] != facts] *= UNCOVERED_NAME_FACTOR
         if owners:
             factor[[bool(owners - self._possessors[f]) for f in facts]] *= OTHER_OWNER_FACTOR
         return factor
 
+    def _facts_of(self, term: int) -> np.ndarray:
+        """The facts that have ``term``, ascending."""
+        return self._post_fact[self._post_ptr[term] : self._post_ptr[term + 1]]
+
+    def _credits_of(self, term: int) -> np.ndarray:
+        """The credit each of :meth:`_facts_of` gives ``term``."""
+        return self._post_credit[self._post_ptr[term] : self._post_ptr[term + 1]]
+
     def _common(self, word: str) -> bool:
         """Whether most facts speak of ``word`` (the subject of the whole knowledge base)."""
         tid = self._vocab.get(stem(word))
-        return tid is not None and 2 * len(self._fact_postings[tid]) > len(self.facts)
+        return tid is not None and 2 * int(self._post_ptr[tid + 1] - self._post_ptr[tid]) > len(self.facts)
 
     def _dedupe(self, terms: list[QueryTerm]) -> list[QueryTerm]:
         """Give the words of one multi-word name (found in exactly the same facts) one weight: the
