@@ -88,14 +88,15 @@ class IndexCache:
         stale (with a warning: it is rebuilt)."""
         path = self.path(key)
         try:
-            data = path.read_bytes()
+            handle = path.open("rb")
         except FileNotFoundError:
             return None
         except OSError as exc:
             log.warning("index cache %s cannot be read (%s): rebuilding it", path, exc.strerror or exc)
             return None
         try:
-            payload = pickle.loads(data)  # noqa: S301 - our own file, in the data directory
+            with handle:  # read as it is unpickled: the file's bytes are never all in memory at once
+                payload = pickle.load(handle)  # noqa: S301 - our own file, in the data directory
             if not isinstance(payload, dict) or payload.get("key") != key:
                 raise ValueError("written for other knowledge or another version")
             state = payload["state"]
@@ -110,13 +111,12 @@ class IndexCache:
         payload = {"key": key, "state": state, **_extras()}
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
             handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before the rename
                 dir=self.directory, prefix=".tmp-", suffix=SUFFIX, delete=False
             )
             try:
                 with handle:
-                    handle.write(data)
+                    pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.replace(handle.name, self.path(key))
