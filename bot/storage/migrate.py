@@ -7,17 +7,18 @@ advisory lock, so exactly one of them migrates and the others find the schema at
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: Key of the PostgreSQL advisory lock held while migrating ("factbot" in ASCII).
@@ -25,6 +26,8 @@ ADVISORY_LOCK_KEY = 0x66616374_626F74 & 0x7FFFFFFFFFFFFFFF
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
@@ -33,6 +36,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head() -> str | None:
     """The newest revision of the migration scripts."""
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     if len(heads) > 1:
         raise RuntimeError(f"the migrations must have exactly one head, found {heads}")
@@ -40,11 +45,46 @@ def head() -> str | None:
 
 
 def current(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def scripted_head() -> str | None:
+    """:func:`head`, read from the scripts' ``revision`` and ``down_revision`` assignments without
+    loading Alembic (and Mako, and Pygments): most starts find the schema there already."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        values: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target = node.target if isinstance(node, ast.AnnAssign) else None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id in {"revision", "down_revision"} and node.value is not None:
+                values[target.id] = ast.literal_eval(node.value)
+        if isinstance(values.get("revision"), str):
+            revisions.add(values["revision"])
+            down = values.get("down_revision")
+            parents.update([down] if isinstance(down, str) else down or ())
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(connection: Connection) -> bool:
+    """Whether the schema is at :func:`scripted_head` (read without Alembic)."""
+    expected = scripted_head()
+    if expected is None or not inspect(connection).has_table("alembic_version"):
+        return False
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [expected]
+
+
 def _upgrade(connection: Connection) -> None:
+    if _at_head(connection):
+        return
     if current(connection) != head():
+        from alembic import command
+
         command.upgrade(alembic_config(connection), "head")
 
 
@@ -63,6 +103,8 @@ async def _autogenerate(message: str) -> None:
         engine = create_engine(sqlite_url(Path(scratch) / "scratch.sqlite3"))
         try:
             await migrate(engine)
+            from alembic import command
+
             async with engine.begin() as connection:
                 await connection.run_sync(
                     lambda sync: command.revision(alembic_config(sync), message=message, autogenerate=True)

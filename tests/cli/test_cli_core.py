@@ -211,3 +211,11 @@ def test_a_one_shot_answer_imports_no_storage_platform_or_web_library(tmp_path: 
     assert "wordfreq" not in imported  # the English word frequencies come from the index cache
     data = Path(os.environ["FACTBOT_DATA_DIR"])
     assert not (data / "factbot.sqlite3").exists()  # no database was created to answer one question
+
+
+def test_an_answer_from_a_database_at_its_schema_head_does_not_load_alembic() -> None:
+    created = run("chat", stdin="/quit\n")  # creates and migrates the local database
+    assert created.returncode == 0, created.stderr
+    imported = _imported("ask", "--json", "does china recognise kosovo")
+    assert "sqlalchemy" in imported  # runtime edits are read from the database...
+    assert not imported & {"alembic", "mako", "pygments"}  # ...whose schema needs no migration
