@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,9 +66,7 @@ def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving:
             db.factbot_data_dir,
         )
     metrics = Metrics()
-    if serving:
-        warm_up()
-    return FactBot(
+    bot = FactBot(
         knowledge_dir or settings.knowledge.knowledge_dir,
         storage=SqlStorage(url, metrics),
         metrics=metrics,
@@ -78,6 +77,11 @@ def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving:
         session_lifetime=dt.timedelta(hours=settings.dashboard.session_hours),
         cache=index_cache(settings),
     )
+    if serving:
+        # The English word lists (their frequencies come with the index cache), before the first
+        # question but without delaying the start.
+        threading.Thread(target=warm_up, name="factbot-warm-up", daemon=True).start()
+    return bot
 
 
 async def create_bot(
