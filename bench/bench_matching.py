@@ -242,7 +242,9 @@ async def _reload_gap(knowledge: Path, data_dir: Path, questions: Sequence[str])
         os.environ.pop("FACTBOT_INDEX_CACHE", None)
 
 
-def reload_gaps(runs: int, knowledge: Path, scratch: Path, questions: Sequence[str]) -> list[tuple[float, float, float]]:
+def reload_gaps(
+    runs: int, knowledge: Path, scratch: Path, questions: Sequence[str]
+) -> list[tuple[float, float, float]]:
     result = []
     for run in range(runs):
         result.append(asyncio.run(_reload_gap(knowledge, scratch / f"reload-{run}", questions)))
@@ -282,7 +284,11 @@ def million(runs: int, scratch: Path, queries: int) -> dict[str, float]:
     for _ in range(runs):
         out = subprocess.run(
             [sys.executable, "-c", _MILLION, str(Path(__file__).parent), str(knowledge), str(cache)],
-            input=questions, capture_output=True, text=True, check=True, env=env,
+            input=questions,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
         )
         measured.append({**json.loads(out.stdout), "cached_start_s": _wall(ask, env)})
     return {key: statistics.median(m[key] for m in measured) for key in measured[0]} | {"uncached_start_s": first}
@@ -293,9 +299,15 @@ def _med(runs: list[dict[str, float]], key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
-def report(args: argparse.Namespace, corpus: Corpus, runs: list[dict[str, float]], yaml_s: list[float],
-           starts: dict[str, list[float]], reloads: list[tuple[float, float, float]],
-           big: dict[str, float] | None) -> str:
+def report(
+    args: argparse.Namespace,
+    corpus: Corpus,
+    runs: list[dict[str, float]],
+    yaml_s: list[float],
+    starts: dict[str, list[float]],
+    reloads: list[tuple[float, float, float]],
+    big: dict[str, float] | None,
+) -> str:
     m = lambda key: _med(runs, key)  # noqa: E731
     pct = lambda v: "-" if v is None else f"{v:.1%}"  # noqa: E731
     ms = lambda v: "-" if v is None else (f"{v:.3f} ms" if v < 10 else f"{v:.0f} ms")  # noqa: E731
@@ -304,41 +316,104 @@ def report(args: argparse.Namespace, corpus: Corpus, runs: list[dict[str, float]
     n, cli = len(runs), len(starts["python"])
     facts = len(corpus.facts)
     rows = [
-        (f"{corpus.phrasings:,} phrasings ({facts:,} facts): p50 / p99 per question, one core (CPU)",
-         f"{ms(m('p50'))} / {ms(m('p99'))}", f"{ms(m('w_p50'))} / {ms(m('w_p99'))}",
-         f"{ms(m('t_p50'))} / {ms(m('t_p99'))}", "≤ 0.5 / 1.5 ms", n),
-        ("speed-up over WRatio extractOne, same questions, same run (median / median)",
-         f"{m('speedup'):.0f}x", "1x", "-", "≥ 150x", n),
-        ("near-duplicates, top-1 right fact: named / general questions",
-         f"{pct(m('named'))} / {pct(m('general'))}", f"{pct(m('w_named'))} / {pct(m('w_general'))}",
-         f"{pct(m('t_named'))} / {pct(m('t_general'))}", "≥ 95%", n),
+        (
+            f"{corpus.phrasings:,} phrasings ({facts:,} facts): p50 / p99 per question, one core (CPU)",
+            f"{ms(m('p50'))} / {ms(m('p99'))}",
+            f"{ms(m('w_p50'))} / {ms(m('w_p99'))}",
+            f"{ms(m('t_p50'))} / {ms(m('t_p99'))}",
+            "≤ 0.5 / 1.5 ms",
+            n,
+        ),
+        (
+            "speed-up over WRatio extractOne, same questions, same run (median / median)",
+            f"{m('speedup'):.0f}x",
+            "1x",
+            "-",
+            "≥ 150x",
+            n,
+        ),
+        (
+            "near-duplicates, top-1 right fact: named / general questions",
+            f"{pct(m('named'))} / {pct(m('general'))}",
+            f"{pct(m('w_named'))} / {pct(m('w_general'))}",
+            f"{pct(m('t_named'))} / {pct(m('t_general'))}",
+            "≥ 95%",
+            n,
+        ),
         ("near-duplicates, right family (the fact or a copy)", pct(m("family")), "-", "-", "", n),
-        ("uncached build of the index from loaded facts (wall)", s(m("build_s")), "-", s(m("t_build_s")),
-         "≤ 3 s", n),
+        ("uncached build of the index from loaded facts (wall)", s(m("build_s")), "-", s(m("t_build_s")), "≤ 3 s", n),
         ("reading and validating the YAML files (wall)", s(statistics.median(yaml_s)), "-", "-", "", len(yaml_s)),
-        ("whole process: factbot ask --json on the grown base, first start (reads, indexes, caches)",
-         s(statistics.median(starts["grown_uncached"])) if starts["grown_uncached"] else "-", "-", "-", "", 1),
-        ("whole process: factbot ask --json on the grown base, from the index cache",
-         s(statistics.median(starts["grown_cached"])) if starts["grown_cached"] else "-", "-", "-", "< 1 s", cli),
-        ("whole process: factbot ask --json on the shipped base / Python + numpy, rapidfuzz, yaml",
-         f"{ask:.2f} s / {py:.2f} s = {ask / py:.1f}x", "-", "-", "≤ 3x", cli),
-        ("longest gap between answers while the grown base reloads (reload took) / without a reload",
-         f"{statistics.median(g for g, _, _ in reloads) * 1000:.0f} ms "
-         f"({statistics.median(d for _, d, _ in reloads):.1f} s) / "
-         f"{statistics.median(i for _, _, i in reloads) * 1000:.0f} ms" if reloads else "-", "-", "-", "≤ 50 ms",
-         len(reloads)),
-        ("semantic stage: nearest phrasing among 100k embedded phrasings, p99", "not measured yet", "-", "-",
-         "≤ 10 ms", 0),
+        (
+            "whole process: factbot ask --json on the grown base, first start (reads, indexes, caches)",
+            s(statistics.median(starts["grown_uncached"])) if starts["grown_uncached"] else "-",
+            "-",
+            "-",
+            "",
+            1,
+        ),
+        (
+            "whole process: factbot ask --json on the grown base, from the index cache",
+            s(statistics.median(starts["grown_cached"])) if starts["grown_cached"] else "-",
+            "-",
+            "-",
+            "< 1 s",
+            cli,
+        ),
+        (
+            "whole process: factbot ask --json on the shipped base / Python + numpy, rapidfuzz, yaml",
+            f"{ask:.2f} s / {py:.2f} s = {ask / py:.1f}x",
+            "-",
+            "-",
+            "≤ 3x",
+            cli,
+        ),
+        (
+            "longest gap between answers while the grown base reloads (reload took) / without a reload",
+            f"{statistics.median(g for g, _, _ in reloads) * 1000:.0f} ms "
+            f"({statistics.median(d for _, d, _ in reloads):.1f} s) / "
+            f"{statistics.median(i for _, _, i in reloads) * 1000:.0f} ms"
+            if reloads
+            else "-",
+            "-",
+            "-",
+            "≤ 50 ms",
+            len(reloads),
+        ),
+        (
+            "semantic stage: nearest phrasing among 100k embedded phrasings, p99",
+            "not measured yet",
+            "-",
+            "-",
+            "≤ 10 ms",
+            0,
+        ),
     ]
     if big is not None:
         rows += [
-            ("1,000,000 phrasings: p50 / p99 per question, one core (CPU)",
-             f"{ms(big['p50'])} / {ms(big['p99'])}", "-", "-", "p50 ≤ 1.5 ms", args.runs),
-            ("1,000,000 phrasings: peak resident memory answering from the cache", f"{big['rss_mb']:.0f} MB",
-             "-", "-", "≤ 1 GB", args.runs),
-            ("1,000,000 phrasings: whole process, factbot ask from the index cache / first start",
-             f"{big['cached_start_s']:.1f} s / {big['uncached_start_s']:.0f} s", "-", "-", "cached < 5 s",
-             args.runs),
+            (
+                "1,000,000 phrasings: p50 / p99 per question, one core (CPU)",
+                f"{ms(big['p50'])} / {ms(big['p99'])}",
+                "-",
+                "-",
+                "p50 ≤ 1.5 ms",
+                args.runs,
+            ),
+            (
+                "1,000,000 phrasings: peak resident memory answering from the cache",
+                f"{big['rss_mb']:.0f} MB",
+                "-",
+                "-",
+                "≤ 1 GB",
+                args.runs,
+            ),
+            (
+                "1,000,000 phrasings: whole process, factbot ask from the index cache / first start",
+                f"{big['cached_start_s']:.1f} s / {big['uncached_start_s']:.0f} s",
+                "-",
+                "-",
+                "cached < 5 s",
+                args.runs,
+            ),
         ]
     header = ("figure", "factbot", "WRatio extractOne", "tantivy BM25", "target", "runs")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]

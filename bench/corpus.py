@@ -44,7 +44,7 @@ class Corpus:
 
 def _insert(text: str, word: str, limit: int) -> str:
     core = text.rstrip("?.!")
-    grown = f"{core} {word}{text[len(core):]}"
+    grown = f"{core} {word}{text[len(core) :]}"
     return grown if len(grown) <= limit else text
 
 

@@ -123,4 +123,3 @@ async def in_worker(function: Callable[..., T], *args: object) -> T:
             gc.enable()
             if _default_interval is not None:
                 sys.setswitchinterval(_default_interval)
-

@@ -197,7 +197,11 @@ def _imported(*args: str) -> set[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "FACTBOT_"))}
     environment["FACTBOT_DATA_DIR"] = os.environ["FACTBOT_DATA_DIR"]
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "bot", *args], capture_output=True, text=True, timeout=60, env=environment
+        [sys.executable, "-X", "importtime", "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     names = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}

@@ -45,7 +45,11 @@ def test_a_restart_on_unchanged_knowledge_loads_the_cache(
     built = load_state(knowledge, cache)
     _unreadable_files(monkeypatch)
     loaded = load_state(knowledge, cache)
-    assert loaded.answer("intrepol kosovo").fact.id == built.answer("intrepol kosovo").fact.id == "unesco-interpol-blocking"
+    assert (
+        loaded.answer("intrepol kosovo").fact.id
+        == built.answer("intrepol kosovo").fact.id
+        == "unesco-interpol-blocking"
+    )
     assert loaded.answer("intrepol kosovo").score == built.answer("intrepol kosovo").score
 
 
@@ -53,7 +57,9 @@ def test_a_changed_knowledge_file_is_indexed_again(knowledge: Path, cache: Index
     load_state(knowledge, cache)
     before = knowledge_key(knowledge)
     path = knowledge / "official-stance.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("What is China's stance on Kosovo?", "Is snooker big in Kosovo?"))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("What is China's stance on Kosovo?", "Is snooker big in Kosovo?")
+    )
     assert knowledge_key(knowledge) != before
     state = load_state(knowledge, cache)
     assert state.answer("is snooker big in kosovo").fact.id == "china-stance-on-kosovo"
@@ -92,7 +98,9 @@ def test_a_corrupt_cache_file_is_rebuilt_with_a_warning(
     assert not caplog.text  # rewritten whole
 
 
-def test_an_unwritable_cache_directory_only_warns(knowledge: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unwritable_cache_directory_only_warns(
+    knowledge: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache directory should be")
     with caplog.at_level(logging.WARNING):

@@ -122,8 +122,36 @@ def test_plain_text_folds_as_unicode_text_does(text: str) -> None:
 
 
 _SHIPPED = Normaliser(load_knowledge(DEFAULT_KNOWLEDGE_DIR).synonyms.pairs())
-_PIECES = ["US", "WHO", "UN", "EU", "I", "OK", "U.S.", "the", "of", "China's", "Beijing", "PRC", "BRI", "Belt", "and",
-           "Road", "Initiative", "Vučić", "KOSOVO", "recognise", "doesn't", "Xi", "Jinping", "?", ",", ".", "2008", "un"]
+_PIECES = [
+    "US",
+    "WHO",
+    "UN",
+    "EU",
+    "I",
+    "OK",
+    "U.S.",
+    "the",
+    "of",
+    "China's",
+    "Beijing",
+    "PRC",
+    "BRI",
+    "Belt",
+    "and",
+    "Road",
+    "Initiative",
+    "Vučić",
+    "KOSOVO",
+    "recognise",
+    "doesn't",
+    "Xi",
+    "Jinping",
+    "?",
+    ",",
+    ".",
+    "2008",
+    "un",
+]
 
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=25))

@@ -212,7 +212,8 @@ class QuestionIndex:
             [first_with.setdefault(self._facts_of(tid).tobytes(), tid) for tid in range(len(vocab))], dtype=np.int32
         )
         self._kind_bits = np.asarray(
-            [sum(bit for kind, bit in _KIND_BIT.items() if kind in kinds) for kinds in self._answer_kinds], dtype=np.uint8
+            [sum(bit for kind, bit in _KIND_BIT.items() if kind in kinds) for kinds in self._answer_kinds],
+            dtype=np.uint8,
         )
         self._possessors = [norm.possessors(" ".join((*f.questions, f.title, f.answer))) for f in self.facts]
 
@@ -514,11 +515,12 @@ class QuestionIndex:
         if fuzzy is not None:
             similarity, closeness, pid = fuzzy
             phrasing = self._phr_display[pid]
-        confidence = penalty * 100.0 * (
+        score = (
             W_FACT_COVER * min(fact_coverage, 1.0)
             + W_PHRASE_COVER * phrase_coverage
             + W_FUZZ * (similarity + closeness) / 200.0
         )
+        confidence = penalty * 100.0 * score
         return Hit(
             self.facts[f_index], round(confidence, 1), fact_coverage, phrase_coverage, similarity, phrasing, closeness
         )

@@ -326,8 +326,11 @@ class Normaliser:
         :func:`words` of ``text``, when the caller has them already."""
         if _CAPITALS.search(text):  # "US", "WHO": read as a question would be
             return self._capitals_content(text)
-        return list(dict.fromkeys(w for w in self._canonical_words(words(text) if folded is None else folded)
-                                  if w not in STOPWORDS))
+        return list(
+            dict.fromkeys(
+                w for w in self._canonical_words(words(text) if folded is None else folded) if w not in STOPWORDS
+            )
+        )
 
     def _capitals_content(self, text: str) -> list[str]:
         """The words of :meth:`analyse` for stored text with words in capitals ("US", "WHO"), with
