@@ -50,7 +50,8 @@ run: $(STAMP)
 test: system-packages $(STAMP)
 	$(BIN)/python -m pytest
 
-# The matching benchmark, with its lexical reference (the bench extra). BENCH_ARGS=--million adds 1M phrasings.
+# The benchmarks: matching (with its lexical reference, the bench extra; BENCH_ARGS=--million adds 1M
+# phrasings) and the dashboard.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/bench_matching.py $(BENCH_ARGS)

@@ -109,6 +109,10 @@ class Hit:
     similarity: float  # 0-100: rapidfuzz token_set_ratio against the closest phrasing
     phrasing: str  # the fact's phrasing closest to the query
     closeness: float = 0.0  # 0-100: token_sort_ratio against that phrasing (breaks ties)
+    #: Each penalty applied to the confidence: (why, the factor it was multiplied by).
+    penalties: tuple[tuple[str, float], ...] = ()
+    #: 0-1 similarity of meaning from a semantic stage; ``None`` while there is no such stage.
+    semantic: float | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -337,12 +341,12 @@ class QuestionIndex:
         total = sum(t.weight for t in terms)
         expected = expected_answer_kind(query)
         owners = frozenset(w for w in self.normaliser.possessors(query) if not self._common(w))
-        name_terms = [t.term for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
-        top, phrase, factor = self._candidates(scores, best, total, known, expected, name_terms, owners, limit)
+        name_terms = [t for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
+        top, phrase = self._candidates(scores, best, total, known, expected, name_terms, owners, limit)
         fuzzy = self._similarities(" ".join(words), top)
         hits = [
-            self._hit(f, float(scores[f]) / total, p, found, penalty)
-            for f, p, found, penalty in zip(top.tolist(), phrase.tolist(), fuzzy, factor.tolist(), strict=True)
+            self._hit(f, float(scores[f]) / total, p, found, self._penalties_of(f, expected, name_terms, owners))
+            for f, p, found in zip(top.tolist(), phrase.tolist(), fuzzy, strict=True)
         ]
         hits.sort(key=lambda h: (-h.confidence, -h.closeness, h.fact.id))
         return SearchResult(query, terms, tuple(hits[:limit]))
@@ -368,12 +372,12 @@ class QuestionIndex:
         total: float,
         known: Sequence[QueryTerm],
         expected: str | None,
-        name_terms: Sequence[int | None],
+        name_terms: Sequence[QueryTerm],
         owners: frozenset[str],
         limit: int,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The facts worth rescoring with rapidfuzz, ranked by everything but rapidfuzz, with
-        their phrase coverage (see :meth:`_phrase_coverage`) and penalties (:meth:`_penalties`).
+        their phrase coverage (see :meth:`_phrase_coverage`).
 
         Facts within :data:`CANDIDATE_RATIO` of the best accumulated weight are ranked by the
         confidence they would reach with a perfect rapidfuzz score: their coverage of the question,
@@ -386,8 +390,7 @@ class QuestionIndex:
         top = np.flatnonzero(scores >= best * CANDIDATE_RATIO)
         depth = max(limit, RESCORE_DEPTH)
         if len(top) <= min(depth, limit):
-            factor = self._penalties(top, expected, name_terms, owners)
-            return top, self._phrase_coverage(top, known) / total, factor
+            return top, self._phrase_coverage(top, known) / total
         if len(top) > max(PRESELECT, depth):
             # Most weight first; among (near-)ties, the fact whose phrasings carry least weight of
             # their own (BM25's length normalisation, as a tie-break).
@@ -402,27 +405,57 @@ class QuestionIndex:
             chosen = np.argpartition(upper, -depth)[-depth:]
         if len(chosen) > limit:
             chosen = chosen[upper[chosen] >= float(np.partition(lower[chosen], -limit)[-limit]) - PRUNE_MARGIN]
-        return top[chosen], phrase[chosen], factor[chosen]
+        return top[chosen], phrase[chosen]
 
     def _penalties(
-        self, facts: np.ndarray, expected: str | None, name_terms: Sequence[int | None], owners: frozenset[str]
+        self, facts: np.ndarray, expected: str | None, name_terms: Sequence[QueryTerm], owners: frozenset[str]
     ) -> np.ndarray:
-        """For each of ``facts``, the share of its confidence its penalties leave: a question asking
-        "when" or "how many" of a fact whose answer states no date or number, each name in the
-        question the fact never mentions, and a possessor the fact never speaks of."""
+        """For each of ``facts``, the share of its confidence its penalties leave (those of
+        :meth:`_penalties_of`, for many facts at once)."""
         factor = np.ones(len(facts), dtype=np.float64)
         if expected is not None:
             factor[(self._kind_bits[facts] & _KIND_BIT[expected]) == 0] *= NO_NUMBER_FACTOR
-        for term in name_terms:
-            if term is None:
+        for name in name_terms:
+            if name.term is None:
                 factor *= UNCOVERED_NAME_FACTOR
                 continue
-            postings = self._facts_of(term)
+            postings = self._facts_of(name.term)
             position = np.minimum(np.searchsorted(postings, facts), len(postings) - 1)
             factor[postings[position] != facts] *= UNCOVERED_NAME_FACTOR
         if owners:
             factor[[bool(owners - self._possessors[f]) for f in facts]] *= OTHER_OWNER_FACTOR
         return factor
+
+    def _penalties_of(
+        self, f_index: int, expected: str | None, name_terms: Sequence[QueryTerm], owners: frozenset[str]
+    ) -> tuple[tuple[str, float], ...]:
+        """Each penalty of one fact, with why: a question asking "when" or "how many" of a fact
+        whose answer states no date or number, each name in the question the fact never mentions,
+        and a possessor the fact never speaks of."""
+        penalties: list[tuple[str, float]] = []
+        if expected is not None and expected not in self._answer_kinds[f_index]:
+            penalties.append((f"asks for a {expected}; the answer states none", NO_NUMBER_FACTOR))
+        for name in name_terms:
+            if name.term is None or not self._covers(f_index, name.term):
+                penalties.append((f"name {name.word!r} is not in the fact", UNCOVERED_NAME_FACTOR))
+        if missing := owners - self._possessors[f_index]:
+            penalties.append((f"asks about {', '.join(sorted(missing))}'s; the fact never does", OTHER_OWNER_FACTOR))
+        return tuple(penalties)
+
+    def _covers(self, f_index: int, term: int) -> bool:
+        postings = self._facts_of(term)
+        position = int(np.searchsorted(postings, f_index))
+        return position < len(postings) and int(postings[position]) == f_index
+
+    def matched_terms(self, fact_id: str, terms: Sequence[QueryTerm]) -> tuple[QueryTerm, ...]:
+        """The query terms that ``fact_id``'s text (phrasings, title, keywords, answer) contains.
+
+        For explanations only (the moderators' "why"); the answer path never calls it.
+        """
+        position = next((i for i, fact in enumerate(self.facts) if fact.id == fact_id), None)
+        if position is None:
+            return ()
+        return tuple(t for t in terms if t.term is not None and self._covers(position, t.term))
 
     def _facts_of(self, term: int) -> np.ndarray:
         """The facts that have ``term``, ascending."""
@@ -509,7 +542,7 @@ class QuestionIndex:
         fact_coverage: float,
         phrase_coverage: float,
         fuzzy: tuple[float, float, int] | None,
-        penalty: float,
+        penalties: tuple[tuple[str, float], ...],
     ) -> Hit:
         similarity, closeness, phrasing = 0.0, 0.0, self.facts[f_index].title
         if fuzzy is not None:
@@ -520,9 +553,18 @@ class QuestionIndex:
             + W_PHRASE_COVER * phrase_coverage
             + W_FUZZ * (similarity + closeness) / 200.0
         )
-        confidence = penalty * 100.0 * score
+        confidence = 100.0 * score
+        for _why, factor in penalties:
+            confidence *= factor
         return Hit(
-            self.facts[f_index], round(confidence, 1), fact_coverage, phrase_coverage, similarity, phrasing, closeness
+            self.facts[f_index],
+            round(confidence, 1),
+            fact_coverage,
+            phrase_coverage,
+            similarity,
+            phrasing,
+            closeness,
+            penalties,
         )
 
 
