@@ -97,7 +97,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return 1
     questions = sum(len(f.questions) for f in kb.facts)
     print(f"OK: {len(kb.facts)} facts, {questions} phrasings, {len(kb.topics)} topics, "
-          f"{len(kb.synonyms.groups)} synonym groups in {directory}")
+          f"{len(kb.synonyms.groups)} synonym and {len(kb.synonyms.related)} related-term groups in {directory}")
     checked = f"every answer at most {args.max_words} words"
     if documents:
         names = ", ".join(d.label for d in documents)

@@ -63,7 +63,7 @@ class KnowledgeState:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.index = QuestionIndex(kb.visible, Normaliser(kb.synonyms.pairs()))
+        self.index = QuestionIndex(kb.visible, Normaliser(kb.synonyms.pairs(), kb.synonyms.related))
 
     def answer(self, question: str) -> Answer:
         started = time.perf_counter()

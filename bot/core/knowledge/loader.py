@@ -20,7 +20,7 @@ from bot.core.knowledge.sources import SOURCES_FILE, read_setting
 
 SYNONYMS_FILE = "synonyms.yaml"
 _FILE_KEYS = {"facts"}
-_SYNONYM_KEYS = {"synonyms"}
+_SYNONYM_KEYS = {"synonyms", "related"}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -175,33 +175,40 @@ def validate_fact(data: Any, file: str, problems: list[Problem]) -> Fact | None:
         return None
 
 
-def _load_synonyms(path: Path, label: str, problems: list[Problem]) -> list[list[str]]:
-    data = _read_yaml(path, label, problems)
-    if data is None:
-        return []
-    if not isinstance(data, dict) or "synonyms" not in data:
-        problems.append(Problem(label, getattr(data, "line", 1), "expected a mapping with a 'synonyms' list"))
-        return []
-    for key in set(data) - _SYNONYM_KEYS:
-        problems.append(Problem(label, data.key_lines.get(key), f"unknown key {key!r} (allowed: synonyms)"))
-    groups = data["synonyms"]
+def _groups(data: Any, key: str, label: str, problems: list[Problem], what: str) -> list[list[str]]:
+    """The groups under ``key``: lists of at least two terms, each term in one group only."""
+    groups = data.get(key, [])
     if not isinstance(groups, list):
-        problems.append(Problem(label, data.key_lines.get("synonyms"), "'synonyms' must be a list of lists"))
+        problems.append(Problem(label, data.key_lines.get(key), f"'{key}' must be a list of lists"))
         return []
     result: list[list[str]] = []
     owner: dict[str, int] = {}
     for index, group in enumerate(groups):
         line = groups.item_lines[index] if isinstance(groups, _List) else None
         if not isinstance(group, list) or len(group) < 2 or not all(isinstance(t, str) and t.strip() for t in group):
-            problems.append(Problem(label, line, "each synonym group must be a list of at least two non-empty terms"))
+            problems.append(Problem(label, line, f"each {what} group must be a list of at least two non-empty terms"))
             continue
         for term in group:
-            key = term.strip().casefold()
-            if key in owner and owner[key] != index:
-                problems.append(Problem(label, line, f"term {term!r} is already in another synonym group"))
-            owner[key] = index
+            folded = term.strip().casefold()
+            if folded in owner and owner[folded] != index:
+                problems.append(Problem(label, line, f"term {term!r} is already in another {what} group"))
+            owner[folded] = index
         result.append([t.strip() for t in group])
     return result
+
+
+def _load_synonyms(path: Path, label: str, problems: list[Problem]) -> SynonymTable:
+    data = _read_yaml(path, label, problems)
+    if data is None:
+        return SynonymTable()
+    if not isinstance(data, dict) or "synonyms" not in data:
+        problems.append(Problem(label, getattr(data, "line", 1), "expected a mapping with a 'synonyms' list"))
+        return SynonymTable()
+    for key in set(data) - _SYNONYM_KEYS:
+        problems.append(Problem(label, data.key_lines.get(key), f"unknown key {key!r} (allowed: synonyms, related)"))
+    return SynonymTable(
+        _groups(data, "synonyms", label, problems, "synonym"), _groups(data, "related", label, problems, "related")
+    )
 
 
 def knowledge_files(directory: Path) -> list[Path]:
@@ -259,7 +266,7 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
         if rid not in first_seen:
             problems.append(Problem(label, line, f"related id {rid!r} does not exist", fact_id))
 
-    synonyms: list[list[str]] = []
+    synonyms = SynonymTable()
     synonyms_path = directory / SYNONYMS_FILE
     if synonyms_path.exists():
         synonyms = _load_synonyms(synonyms_path, synonyms_path.relative_to(directory.parent).as_posix(), problems)
@@ -273,4 +280,4 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
 
     if problems:
         raise KnowledgeError(problems)
-    return KnowledgeBase(facts=tuple(facts), synonyms=SynonymTable(synonyms), source=str(directory))
+    return KnowledgeBase(facts=tuple(facts), synonyms=synonyms, source=str(directory))

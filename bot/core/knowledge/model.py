@@ -11,9 +11,12 @@ from bot.core.knowledge.schema import Fact
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class SynonymTable:
-    """Groups of equivalent terms; the first term of each group is the canonical one."""
+    """Aliases (``groups``: the first term of each is the canonical one, which replaces the others)
+    and related terms (``related``: read as the group's first term, at a lower similarity, only
+    where the index does not know them)."""
 
     groups: list[list[str]] = dataclasses.field(default_factory=list)
+    related: list[list[str]] = dataclasses.field(default_factory=list)
 
     def pairs(self) -> Iterable[tuple[str, str]]:
         """``(variant, canonical)`` for every variant, canonical included."""

@@ -327,7 +327,9 @@ class QuestionIndex:
 
     def search(self, query: str, limit: int = 5, *, prefix: bool = False) -> SearchResult:
         """Facts for ``query``, best first, each with a calibrated confidence."""
-        analysed = self.normaliser.analyse(query, fix=lambda word, last: self._fix(word, last, prefix))
+        analysed = self.normaliser.analyse(
+            query, fix=lambda word, last: self._fix(word, last, prefix), known=lambda word: stem(word) in self._vocab
+        )
         words = [item.word for item in analysed]
         terms = tuple(self._dedupe(self.resolve(analysed)))
         known = [t for t in terms if t.term is not None]

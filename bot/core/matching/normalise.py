@@ -199,10 +199,18 @@ class Tagged:
 Fixer = Callable[[str, bool], "tuple[str, float] | None"]
 
 
-class Normaliser:
-    """Turns text into index terms, applying one knowledge base's synonym groups."""
+#: Similarity of a word read as a related term (a weaker match than the word itself).
+RELATED_SIMILARITY = 0.7
 
-    def __init__(self, synonym_pairs: Iterable[tuple[str, str]] = ()) -> None:
+
+class Normaliser:
+    """Turns text into index terms, applying one knowledge base's synonym groups (aliases, which
+    replace) and related-term groups (read as their first term, more weakly, where the index does
+    not know the term itself)."""
+
+    def __init__(
+        self, synonym_pairs: Iterable[tuple[str, str]] = (), related_groups: Iterable[Iterable[str]] = ()
+    ) -> None:
         # first word -> [(variant words, canonical words)], longest variant first
         self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         # "us" -> canonical of "u.s.": initialisms, applied only to words written in capitals
@@ -234,6 +242,50 @@ class Normaliser:
             for word in variant
             if word not in STOPWORDS
         ) | frozenset(self._initialisms)
+        # Related terms, written as the aliases make them ("chinese public" -> "china public").
+        self._related: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for group in related_groups:
+            terms = [self._canonical_words(term) for term in group]
+            head = terms[0]
+            for variant in terms[1:]:
+                if variant and head and variant != head:
+                    self._related.setdefault(variant[0], []).append((variant, head))
+        for options in self._related.values():
+            options.sort(key=lambda option: len(option[0]), reverse=True)
+        self._variant_words |= frozenset(
+            word for options in self._related.values() for variant, _ in options for word in variant
+            if word not in STOPWORDS
+        )
+
+    def _canonical_words(self, text: str) -> tuple[str, ...]:
+        return tuple(t.word for t in self.canonical([Tagged(w) for w in words(text)]))
+
+    def relate(self, tagged: list[Tagged], known: Callable[[str], bool]) -> list[Tagged]:
+        """Related terms the index does not know (``known(word)`` is false for one of their content
+        words) read as their group's first term, at :data:`RELATED_SIMILARITY` times the lowest
+        similarity of the words they replace."""
+        if not self._related:
+            return tagged
+        result: list[Tagged] = []
+        i = 0
+        while i < len(tagged):
+            item = tagged[i]
+            for variant, head in self._related.get(item.word, ()):
+                span = tagged[i : i + len(variant)]
+                if tuple(t.word for t in span) != variant:
+                    continue
+                if all(known(w) for w in variant if w not in STOPWORDS):
+                    continue  # the index knows the term itself
+                flag = NAME if any(t.flag in (NAME, CAPITALS) for t in span) else CURATED
+                similarity = RELATED_SIMILARITY * min(t.similarity for t in span)
+                typed = " ".join(t.typed or t.word for t in span)
+                result.extend(Tagged(w, NOT_NAME if w in STOPWORDS else flag, similarity, typed) for w in head)
+                i += len(variant)
+                break
+            else:
+                result.append(item)
+                i += 1
+        return result
 
     def _variant_at(self, folded: Sequence[str], i: int) -> tuple[int, tuple[str, ...]] | None:
         """The longest synonym variant starting at ``folded[i]``: its length and canonical words."""
@@ -273,12 +325,16 @@ class Normaliser:
             i += length
         return result
 
-    def analyse(self, question: str, fix: Fixer | None = None) -> list[Tagged]:
+    def analyse(
+        self, question: str, fix: Fixer | None = None, known: Callable[[str], bool] | None = None
+    ) -> list[Tagged]:
         """A member's question as content words, each flagged :data:`NAME` when written like a
         name, :data:`CURATED` when a curated synonym produced it, else :data:`NOT_NAME`.
 
         ``fix(word, is_last)`` may replace a word before synonyms apply (spelling correction,
         completion of the word being typed) and returns the word with its similarity, or ``None``.
+        ``known(word)`` says whether the index knows a canonical word; given, related terms it does
+        not know are read as their group's first term (:meth:`relate`).
         Filler words are dropped unless written in capitals ("US", "WHO"); duplicates are dropped.
         """
         tagged = [Tagged(word, flag) for word, flag in tagged_words(question)]
@@ -291,7 +347,10 @@ class Normaliser:
                 if fixed is not None and fixed[0] != item.word:
                     tagged[i] = Tagged(fixed[0], item.flag, fixed[1], item.word)
         seen: dict[str, Tagged] = {}
-        for item in self.canonical(tagged):
+        canonical = self.canonical(tagged)
+        if known is not None:
+            canonical = self.relate(canonical, known)
+        for item in canonical:
             if item.word in STOPWORDS and (item.flag != CAPITALS or item.word in _COMMON_CAPS):
                 continue
             flag = NAME if item.flag == CAPITALS else item.flag
@@ -317,7 +376,7 @@ class Normaliser:
 
     @property
     def variant_words(self) -> frozenset[str]:
-        """Every word of every synonym variant: known words, never corrected."""
+        """Every word of every synonym variant and related term: known words, never corrected."""
         return self._variant_words
 
     def content_words(self, text: str, folded: Sequence[str] | None = None) -> list[str]:
