@@ -1,0 +1,1 @@
+"""Sentence-embedding models behind the core's :class:`~bot.core.semantic.encoder.Encoder` port."""

@@ -1,0 +1,171 @@
+"""One encoder per process, its embedding cache, and the embedding of facts and questions.
+
+The encoder is loaded on first use (``factbot ask`` on a confident lexical answer never loads it).
+When it cannot load (no wheel for this platform, the model missing) the stage turns itself off
+with one plain log line and the bot answers lexically: recall drops, nothing else changes.
+Encoder calls are serialised by a lock and made in small batches, so a question waits for at most
+one batch of a long build. Callers on an event loop run these methods in a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.core.knowledge.schema import Fact
+from bot.core.semantic.encoder import Encoder, EncoderUnavailable
+
+if TYPE_CHECKING:
+    from bot.core.semantic.cache import EmbeddingCache
+    from bot.core.semantic.index import SemanticIndex
+
+log = logging.getLogger(__name__)
+
+#: Texts embedded per encoder call while building (a question waits for at most one batch).
+BATCH = 32
+#: A build of at least this many new texts logs its progress.
+PROGRESS_ABOVE = 1_000
+#: Seconds between two progress lines.
+PROGRESS_EVERY = 10.0
+#: Question vectors kept in memory (never on disk).
+QUESTION_CACHE = 2_048
+#: Characters of a question given to the encoder (the model reads 512 tokens at most, and time
+#: grows with length; the question extracted from a chat message is far shorter).
+MAX_QUESTION_CHARS = 400
+
+
+def fact_texts(fact: Fact) -> list[str]:
+    """What is embedded of a fact: its phrasings and its title."""
+    return list(dict.fromkeys([*fact.questions, fact.title]))
+
+
+class SemanticRuntime:
+    """The semantic stage's shared parts: encoder, embedding cache, question vectors."""
+
+    def __init__(self, load: Callable[[], Encoder], cache_dir: Path | None = None) -> None:
+        self._load = load
+        self._cache_dir = cache_dir
+        self._encoder: Encoder | None = None
+        self._cache: EmbeddingCache | None = None
+        self._failed: str | None = None
+        self._load_lock = threading.Lock()
+        self._encode_lock = threading.Lock()
+        self._questions: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._questions_lock = threading.Lock()
+
+    # -- the encoder -----------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        return self._encoder is not None
+
+    @property
+    def failed(self) -> str | None:
+        """Why the stage is off, once loading failed."""
+        return self._failed
+
+    def encoder(self) -> Encoder | None:
+        """The encoder, loaded on first call; ``None`` (logged once) when it cannot run here."""
+        if self._encoder is not None or self._failed is not None:
+            return self._encoder
+        with self._load_lock:
+            if self._encoder is None and self._failed is None:
+                started = time.perf_counter()
+                try:
+                    encoder = self._load()
+                except EncoderUnavailable as exc:
+                    self._failed = str(exc)
+                    log.warning("semantic matching is off: %s (answers use the lexical index alone)", exc)
+                    return None
+                from bot.core.semantic.cache import EmbeddingCache
+
+                self._cache = EmbeddingCache(self._cache_dir, encoder.model_id, encoder.dim)
+                self._encoder = encoder
+                log.info(
+                    "semantic matching: %s loaded in %.0f ms, %d cached embeddings",
+                    encoder.model_id, (time.perf_counter() - started) * 1000.0, len(self._cache),
+                )
+        return self._encoder
+
+    @property
+    def model_id(self) -> str | None:
+        encoder = self.encoder()
+        return encoder.model_id if encoder else None
+
+    # -- embedding -------------------------------------------------------------------------------
+
+    def embed_texts(self, texts: Sequence[str], *, what: str = "phrasings") -> np.ndarray:
+        """Vectors of knowledge texts: cached ones from the cache, new ones embedded and cached."""
+        encoder = self.encoder()
+        if encoder is None or self._cache is None:
+            raise EncoderUnavailable(self._failed or "no encoder")
+        vectors, missing = self._cache.lookup(texts)
+        if not missing:
+            return vectors
+        new = list(dict.fromkeys(texts[i] for i in missing))
+        started = last = time.perf_counter()
+        if len(new) >= PROGRESS_ABOVE:
+            log.info("semantic matching: embedding %d new %s (cached: %d)", len(new), what, len(texts) - len(missing))
+        done = 0
+        for begin in range(0, len(new), BATCH):
+            batch = new[begin : begin + BATCH]
+            with self._encode_lock:
+                block = encoder.embed(batch)
+            self._cache.add(batch, block)
+            done += len(batch)
+            now = time.perf_counter()
+            if len(new) >= PROGRESS_ABOVE and now - last >= PROGRESS_EVERY:
+                last = now
+                rate = done / (now - started)
+                log.info(
+                    "semantic matching: embedded %d/%d %s (%.0f a second, about %.0f s left)",
+                    done, len(new), what, rate, (len(new) - done) / rate,
+                )
+        self._cache.flush()
+        log.info(
+            "semantic matching: embedded %d new %s in %.1f s", len(new), what, time.perf_counter() - started
+        )
+        vectors, missing = self._cache.lookup(texts)
+        assert not missing
+        return vectors
+
+    def embed_question(self, text: str) -> np.ndarray | None:
+        """The vector of a member's question (kept in memory only); ``None`` when the stage is off."""
+        text = text[:MAX_QUESTION_CHARS]
+        with self._questions_lock:
+            found = self._questions.get(text)
+            if found is not None:
+                self._questions.move_to_end(text)
+                return found
+        encoder = self.encoder()
+        if encoder is None:
+            return None
+        with self._encode_lock:
+            vector = encoder.embed([text])[0]
+        with self._questions_lock:
+            self._questions[text] = vector
+            while len(self._questions) > QUESTION_CACHE:
+                self._questions.popitem(last=False)
+        return vector
+
+    def build_index(self, facts: Sequence[Fact]) -> SemanticIndex | None:
+        """The semantic index of ``facts`` (in their order); ``None`` when the stage is off."""
+        if self.encoder() is None:
+            return None
+        texts: list[str] = []
+        owners: list[int] = []
+        for position, fact in enumerate(facts):
+            for text in fact_texts(fact):
+                texts.append(text)
+                owners.append(position)
+        vectors = self.embed_texts(texts)
+        from bot.core.semantic.index import SemanticIndex
+
+        return SemanticIndex(vectors, owners, texts, len(facts))
