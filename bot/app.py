@@ -27,6 +27,8 @@ from bot.storage import SQLITE_FILE
 
 if TYPE_CHECKING:
     from bot.adapters.dashboard.app import DashboardServer
+    from bot.core.semantic.encoder import Encoder
+    from bot.core.semantic.runtime import SemanticRuntime
     from bot.observability.server import ObservabilityServer
 
 #: The index cache's directory, in the data directory.
@@ -40,6 +42,35 @@ def index_cache(settings: Settings) -> IndexCache | None:
     if not settings.knowledge.index_cache:
         return None
     return IndexCache(settings.database.factbot_data_dir / CACHE_DIR)
+
+
+_runtimes: dict[tuple[Path | None, int], SemanticRuntime] = {}
+_runtimes_lock = threading.Lock()
+
+
+def semantic_runtime(settings: Settings) -> SemanticRuntime | None:
+    """The process's semantic runtime for these settings (one encoder per process, loaded on first
+    need); ``None`` when ``FACTBOT_SEMANTIC`` turns the stage off."""
+    semantic = settings.semantic
+    if not semantic.semantic:
+        log.info("semantic matching is off (FACTBOT_SEMANTIC): answers use the lexical index alone")
+        return None
+    cache_dir = semantic.semantic_cache_dir or settings.database.factbot_data_dir / "embeddings"
+    key = (cache_dir.expanduser().resolve(), semantic.semantic_threads)
+    with _runtimes_lock:
+        runtime = _runtimes.get(key)
+        if runtime is None:
+            from bot.core.semantic.runtime import SemanticRuntime  # imported only where the stage is on
+
+            threads = semantic.semantic_threads
+
+            def load() -> Encoder:
+                from bot.adapters.encoders.e5 import load as load_e5
+
+                return load_e5(threads)
+
+            runtime = _runtimes[key] = SemanticRuntime(load, key[0])
+    return runtime
 
 
 def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving: bool = True) -> FactBot:
@@ -76,6 +107,7 @@ def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving:
         dashboard_url=settings.dashboard.public_url,
         session_lifetime=dt.timedelta(hours=settings.dashboard.session_hours),
         cache=index_cache(settings),
+        semantic=semantic_runtime(settings),
     )
     if serving:
         # The English word lists (their frequencies come with the index cache), before the first

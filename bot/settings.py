@@ -57,6 +57,20 @@ class KnowledgeSettings(_Section):
         return value.expanduser().resolve()
 
 
+class SemanticSettings(_Section):
+    """The semantic stage: a multilingual sentence-embedding model beside the lexical index."""
+
+    model_config = SettingsConfigDict(env_prefix="FACTBOT_")
+
+    semantic: bool = Field(
+        True, description="Semantic matching on (default) or off (small hosts: the lexical index answers alone)."
+    )
+    semantic_cache_dir: Path | None = Field(
+        None, description="Directory of the cached embeddings of phrasings; unset: FACTBOT_DATA_DIR/embeddings."
+    )
+    semantic_threads: int = Field(1, ge=1, le=64, description="Threads of the embedding model.")
+
+
 class LogSettings(_Section):
     model_config = SettingsConfigDict(env_prefix="FACTBOT_LOG_")
 
@@ -194,6 +208,7 @@ class Settings:
 
     def __init__(self, env_file: Path | None = None) -> None:
         self.knowledge = build_section(KnowledgeSettings, env_file)
+        self.semantic = build_section(SemanticSettings, env_file)
         self.log = build_section(LogSettings, env_file)
         self.database = build_section(DatabaseSettings, env_file)
         self.metrics = build_section(MetricsSettings, env_file)

@@ -9,15 +9,54 @@ reason; in CI (``CI=true``) that is a failure, never a pass.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.observability.logs import QUIET_LIBRARY_LOGGERS, STATUS_LOGGER
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
-from support.postgres import PostgresServer, server_for_tests
+from support.postgres import IN_CI, PostgresServer, server_for_tests
+
+if TYPE_CHECKING:
+    from bot.core.semantic.runtime import SemanticRuntime
+    from bot.core.service import KnowledgeState
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every bot the suite builds shares one embedding cache (kept between runs in pytest's cache
+    directory), and within the process one encoder: the shipped base is embedded once, not per test."""
+    cache = getattr(config, "cache", None)
+    directory = cache.mkdir("factbot-embeddings") if cache is not None else Path(tempfile.mkdtemp())
+    os.environ.setdefault("FACTBOT_SEMANTIC_CACHE_DIR", str(directory))
+
+
+@pytest.fixture(scope="session")
+def semantic_runtime() -> SemanticRuntime:
+    """The suite's semantic runtime: the one the bots built from settings use too."""
+    from bot.app import semantic_runtime as runtime_for
+
+    runtime = runtime_for(Settings(env_file=Path(os.devnull)))
+    if runtime is None or runtime.encoder() is None:
+        reason = "semantic matching is off" if runtime is None else runtime.failed
+        if IN_CI:
+            pytest.fail(f"CI needs the semantic tests, but the encoder is unavailable: {reason}", pytrace=False)
+        pytest.skip(f"encoder unavailable: {reason}")
+    return runtime
+
+
+@pytest.fixture(scope="session")
+def semantic_state(semantic_runtime: SemanticRuntime) -> KnowledgeState:
+    """The shipped knowledge base with the semantic stage ready (its phrasings embedded once)."""
+    from bot.core.service import load_state
+
+    state = load_state(DEFAULT_KNOWLEDGE_DIR, semantic=semantic_runtime)
+    state.prepare()
+    return state
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

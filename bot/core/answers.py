@@ -1,6 +1,9 @@
-"""From search hits to one of three outcomes: answer, answer with suggestions, or abstain.
+"""From ranked candidates to one of three outcomes: answer, answer with suggestions, or abstain.
 
-Confidence thresholds were calibrated on the evaluation set in ``tests/eval`` (see the README).
+An abstention says why: nothing close enough, or (``missing_detail``) a close fact that does not
+state the detail asked for ("who heads it", "the exact day"), which is then offered as a
+suggestion rather than presented as the answer. Confidence thresholds were calibrated on the
+evaluation set in ``tests/eval`` (see the README).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.knowledge.schema import Fact
-from bot.core.matching.index import SearchResult
+from bot.core.matching.fusion import Candidate, Understanding
 
 #: At or above this confidence the best fact is given as the answer.
 ANSWER_THRESHOLD = 56.0
@@ -61,6 +64,13 @@ class Answer:
     matched_phrasing: str | None = None
     log_id: str | None = None  # the question log entry, for feedback
     latency_ms: float = 0.0
+    #: Set when abstaining because the closest fact (the first suggestion) does not state the
+    #: detail the question asks for: how that detail is named ("who", "the exact day").
+    missing_detail: str | None = None
+    #: How the candidates were found: "lexical", "fused" (lexical and semantic) or "semantic".
+    route: str = "lexical"
+    #: The ranked candidates with the parts of their confidence, for explanation views.
+    candidates: tuple[Candidate, ...] = ()
 
     @property
     def answered(self) -> bool:
@@ -84,27 +94,34 @@ class Answer:
         }
 
 
-def compose(question: str, result: SearchResult, kb: KnowledgeBase) -> Answer:
-    """Decide the outcome for ``question`` from the index's ``result``."""
+def _suggestion(candidate: Candidate) -> Suggestion:
+    return Suggestion(candidate.fact.id, candidate.fact.title, candidate.confidence)
+
+
+def compose(question: str, understanding: Understanding, kb: KnowledgeBase) -> Answer:
+    """Decide the outcome for ``question`` from the matcher's ``understanding`` of it."""
     topics = tuple(kb.topics)
-    best = result.best
+    candidates = understanding.candidates
+    best = understanding.best
+    common = {"question": question, "topics": topics, "route": understanding.route, "candidates": candidates}
     if best is None or best.confidence < ANSWER_THRESHOLD:
-        suggestions = tuple(
-            Suggestion(h.fact.id, h.fact.title, h.confidence)
-            for h in result.hits[:MAX_SUGGESTIONS]
-            if h.confidence >= SUGGEST_FLOOR
+        suggestions = tuple(_suggestion(c) for c in candidates[:MAX_SUGGESTIONS] if c.confidence >= SUGGEST_FLOOR)
+        return Answer(outcome=Outcome.ABSTAINED, score=best.confidence if best else 0.0, suggestions=suggestions, **common)
+    if understanding.missing is not None:
+        close = tuple(
+            _suggestion(c)
+            for c in candidates[1:]
+            if c.confidence >= max(SUGGEST_FLOOR, best.confidence - SUGGEST_MARGIN)
         )
         return Answer(
-            question=question,
             outcome=Outcome.ABSTAINED,
-            score=best.confidence if best else 0.0,
-            suggestions=suggestions,
-            topics=topics,
+            score=best.confidence,
+            suggestions=(_suggestion(best), *close)[:MAX_SUGGESTIONS],
+            missing_detail=understanding.missing.label,
+            **common,
         )
     close = tuple(
-        Suggestion(h.fact.id, h.fact.title, h.confidence)
-        for h in result.hits[1:]
-        if h.confidence >= max(SUGGEST_FLOOR, best.confidence - SUGGEST_MARGIN)
+        _suggestion(c) for c in candidates[1:] if c.confidence >= max(SUGGEST_FLOOR, best.confidence - SUGGEST_MARGIN)
     )[:MAX_SUGGESTIONS]
     # A fact offered as "did you mean" is not listed under "related" too: every front end shows it once.
     offered = {s.fact_id for s in close}
@@ -112,12 +129,11 @@ def compose(question: str, result: SearchResult, kb: KnowledgeBase) -> Answer:
         f for rid in best.fact.related if rid not in offered and (f := kb.get(rid)) is not None and not f.hidden
     )
     return Answer(
-        question=question,
         outcome=Outcome.SUGGESTED if close else Outcome.ANSWERED,
         score=best.confidence,
         fact=best.fact,
         suggestions=close,
         related=related,
-        topics=topics,
         matched_phrasing=best.phrasing,
+        **common,
     )

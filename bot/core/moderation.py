@@ -423,8 +423,6 @@ class Moderation:
         await self._rebuild()
 
     async def _rebuild(self) -> None:
-        from bot.core.service import KnowledgeState
-
         if not self._overlay and self._current().kb is self._base:
             self._overlay_problems = []
             self._publish_metrics()
@@ -433,7 +431,7 @@ class Moderation:
         if problems and problems != self._overlay_problems:
             log.warning("runtime edits not applied:\n%s", "\n".join(f"  {p}" for p in problems))
         self._overlay_problems = problems
-        self._publish(await in_worker(KnowledgeState, kb))
+        self._publish(await in_worker(self._current().successor, kb))
         self._publish_metrics()
 
     def _publish_metrics(self) -> None:

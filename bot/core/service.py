@@ -9,6 +9,7 @@ by :func:`bot.app.create_bot`, which gives the FactBot its storage; the moderati
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -25,6 +26,7 @@ from bot.core.errors import StorageUnavailable
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.knowledge.schema import Fact
 from bot.core.matching import Normaliser, QuestionIndex
+from bot.core.matching.fusion import SEMANTIC_DEPTH, Draft, Matcher, Understanding
 
 if TYPE_CHECKING:
     from bot.core.curation import Curation
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from bot.core.signin import DashboardAccess
     from bot.core.ports import AuditEntry, Storage
     from bot.core.privacy import UserHasher
+    from bot.core.semantic.runtime import SemanticRuntime
+    from bot.core.semantic.stage import SemanticStage
     from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -59,16 +63,98 @@ class Choice:
 
 
 class KnowledgeState:
-    """A knowledge base and its index, built together and swapped together."""
+    """A knowledge base, its index and its semantic stage, built together and swapped together.
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    ``semantic`` (optional) is the process's semantic runtime: the encoder, loaded on first need,
+    and the embedding cache. Without it, or where the encoder cannot run, answers come from the
+    lexical index alone.
+    """
+
+    def __init__(self, kb: KnowledgeBase, semantic: SemanticRuntime | None = None) -> None:
         self.kb = kb
         self.index = QuestionIndex(kb.visible, Normaliser(kb.synonyms.pairs(), kb.synonyms.related))
+        self.matcher = Matcher(self.index)
+        self.runtime = semantic
+        self.semantic: SemanticStage | None = None
+        if semantic is not None:
+            from bot.core.semantic.stage import SemanticStage
+
+            self.semantic = SemanticStage(semantic, self.index.facts)
+
+    def attach(self, semantic: SemanticRuntime | None) -> None:
+        """Give a state (loaded from the index cache, which never holds it) the semantic runtime."""
+        self.runtime = semantic
+        self.semantic = None
+        if semantic is not None:
+            from bot.core.semantic.stage import SemanticStage
+
+            self.semantic = SemanticStage(semantic, self.index.facts)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The semantic runtime (an encoder, locks) belongs to the process: never pickled.
+        state = dict(self.__dict__)
+        state["runtime"] = None
+        state["semantic"] = None
+        return state
+
+    def successor(self, kb: KnowledgeBase) -> KnowledgeState:
+        """A state for ``kb`` with the same semantic runtime; blocking (run it in a worker thread).
+        When the encoder is already loaded the new phrasings are embedded now, so the new state
+        answers as well as the old one from its first question."""
+        state = KnowledgeState(kb, self.runtime)
+        if state.semantic is not None and self.runtime is not None and self.runtime.loaded:
+            state.semantic.prepare()
+        return state
+
+    def prepare(self) -> None:
+        """Load the encoder and embed the phrasings now (blocking), not on the first question."""
+        if self.semantic is not None:
+            self.semantic.prepare()
+
+    def _wants_semantic(self, draft: Draft) -> bool:
+        return self.semantic is not None and not self.semantic.off and not draft.confident and bool(draft.text)
+
+    def _finish(self, draft: Draft, started: float, reading: Any = None) -> Answer:
+        if reading is None:
+            understanding = self.matcher.finish(draft)
+        else:
+            understanding = self.matcher.finish(draft, reading.nearest, reading.similarity, reading.index.texts)
+        answer = compose(draft.question, understanding, self.kb)
+        return dataclasses.replace(answer, latency_ms=(time.perf_counter() - started) * 1000.0)
+
+    def understand(self, question: str) -> Understanding:
+        """The ranked candidates for ``question`` (blocking when the semantic stage runs)."""
+        draft = self.matcher.draft(question)
+        if not self._wants_semantic(draft):
+            return self.matcher.finish(draft)
+        assert self.semantic is not None
+        reading = self.semantic.read(draft.text, SEMANTIC_DEPTH)
+        if reading is None:
+            return self.matcher.finish(draft)
+        return self.matcher.finish(draft, reading.nearest, reading.similarity, reading.index.texts)
 
     def answer(self, question: str) -> Answer:
+        """Answer ``question``; blocking while the semantic stage embeds it (one-shot commands)."""
         started = time.perf_counter()
-        answer = compose(question, self.index.search(question), self.kb)
-        return dataclasses.replace(answer, latency_ms=(time.perf_counter() - started) * 1000.0)
+        draft = self.matcher.draft(question)
+        reading = None
+        if self._wants_semantic(draft):
+            assert self.semantic is not None
+            reading = self.semantic.read(draft.text, SEMANTIC_DEPTH)
+        return self._finish(draft, started, reading)
+
+    async def answer_async(self, question: str) -> Answer:
+        """Answer ``question`` without blocking the event loop: embedding runs in a worker thread.
+        While the phrasings are still being embedded (start-up, a large reload), the lexical
+        index answers alone."""
+        started = time.perf_counter()
+        draft = self.matcher.draft(question)
+        reading = None
+        if self._wants_semantic(draft):
+            assert self.semantic is not None
+            if self.semantic.ready or not self.semantic.building:
+                reading = await asyncio.to_thread(self.semantic.read, draft.text, SEMANTIC_DEPTH)
+        return self._finish(draft, started, reading)
 
     def autocomplete(self, text: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Choice]:
         if not text.strip():
@@ -77,16 +163,20 @@ class KnowledgeState:
         return [Choice(hit.phrasing, hit.fact.id) for hit in result.hits if hit.confidence > 0]
 
 
-def load_state(directory: Path, cache: IndexCache | None = None) -> KnowledgeState:
+def load_state(
+    directory: Path, cache: IndexCache | None = None, semantic: SemanticRuntime | None = None
+) -> KnowledgeState:
     """Load, validate and index a knowledge directory (raises :class:`KnowledgeError`); from
-    ``cache`` when it holds this directory's knowledge as it is now, else into it."""
+    ``cache`` when it holds this directory's knowledge as it is now, else into it. ``semantic``
+    (the process's semantic runtime) is attached to the state, never cached with it."""
     if cache is None:
-        return KnowledgeState(load_knowledge(directory))
+        return KnowledgeState(load_knowledge(directory), semantic)
     key = knowledge_key(directory)
     state = cache.load(key) if key is not None else None
     if state is not None:
+        state.attach(semantic)
         return state
-    state = KnowledgeState(load_knowledge(directory))
+    state = KnowledgeState(load_knowledge(directory), semantic)
     if key is not None and knowledge_key(directory) == key:  # not changed while being read
         cache.store(key, state)
     return state
@@ -108,9 +198,11 @@ class FactBot:
         dashboard_url: str | None = None,
         session_lifetime: dt.timedelta | None = None,
         cache: IndexCache | None = None,
+        semantic: SemanticRuntime | None = None,
     ) -> None:
         self.knowledge_dir = Path(knowledge_dir)
-        self._state = state or load_state(self.knowledge_dir, cache)
+        self._state = state or load_state(self.knowledge_dir, cache, semantic)
+        self._preparing: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._moderation: Moderation | None = None
         self._curation: Curation | None = None
@@ -155,8 +247,12 @@ class FactBot:
         return self._state.kb.topics
 
     def answer(self, question: str) -> Answer:
-        """Answer without logging (used by ``factbot ask``)."""
+        """Answer without logging, blocking while the question is embedded (``factbot ask``)."""
         return self._state.answer(question)
+
+    async def preview(self, question: str) -> Answer:
+        """Answer without logging and without blocking the event loop (auto-answer channels)."""
+        return await self._state.answer_async(question)
 
     def autocomplete(self, text: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Choice]:
         return self._state.autocomplete(text, limit)
@@ -166,7 +262,7 @@ class FactBot:
 
         The answer's ``log_id`` names the log entry (even while it is still buffered), for feedback.
         """
-        answer = dataclasses.replace(self._state.answer(question), log_id=uuid.uuid4().hex)
+        answer = dataclasses.replace(await self._state.answer_async(question), log_id=uuid.uuid4().hex)
         if self._moderation is not None:
             self._moderation.record(answer, context)
         return answer
@@ -197,11 +293,28 @@ class FactBot:
         return self._access
 
     async def start(self, *, background: bool = True) -> None:
-        """Open storage (migrations), load runtime edits, start the log writer and the change watcher."""
+        """Open storage (migrations), load runtime edits, start the log writer and the change watcher.
+        A serving bot (``background``) also loads the encoder and embeds the phrasings in a worker
+        thread; until that is done, questions are answered by the lexical index alone."""
         if self._moderation is not None:
             await self._moderation.start(background=background)
+        if background and self._state.semantic is not None:
+            self._preparing = asyncio.create_task(self._prepare(), name="factbot-semantic-prepare")
+
+    async def _prepare(self) -> None:
+        state = self._state
+        try:
+            await asyncio.to_thread(state.prepare)
+        except Exception:  # noqa: BLE001 - logged with its traceback; the lexical index keeps answering
+            log.exception("semantic matching could not prepare; answering with the lexical index alone")
 
     async def close(self) -> None:
+        if self._preparing is not None:
+            if not self._preparing.done():
+                self._preparing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._preparing
+            self._preparing = None
         if self._moderation is not None:
             await self._moderation.close()
 

@@ -1,85 +1,85 @@
-"""The evaluation set: questions worded unlike the facts' phrasings, with the expected outcome."""
+"""The evaluation sets: questions worded unlike the facts' phrasings, with the expected outcome.
+
+``questions.yaml`` is the tuning set (weights and thresholds were chosen on it); ``heldout.yaml``
+and ``heldout-community.yaml`` are held out: never tuned on, never edited to fit the bot. The
+floors below sit a little under the figures measured when they were set (see the README), per
+kind of question, so a regression in any kind fails.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
 import yaml
 
-from bot.core.service import load_state
+from bot.core.service import KnowledgeState, load_state
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
-EVAL = yaml.safe_load((Path(__file__).parent.parent / "eval" / "questions.yaml").read_text(encoding="utf-8"))
+EVAL_DIR = Path(__file__).parent.parent / "eval"
+EVAL = yaml.safe_load((EVAL_DIR / "questions.yaml").read_text(encoding="utf-8"))
 ENTRIES = EVAL["questions"]
+
+
+def _rates(state: KnowledgeState, entries: list[dict]) -> dict[str, tuple[int, int, int, int]]:
+    """Per kind (other languages together as "language"): right answers, answerable, abstentions,
+    unanswerable. Only aggregates: a failure message never lists held-out questions."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for entry in entries:
+        answer = state.answer(entry["q"])
+        row = tally[entry["kind"]]
+        if entry["expect"]:
+            row[0] += answer.fact is not None and answer.fact.id == entry["expect"]
+            row[1] += 1
+        else:
+            row[2] += answer.fact is None
+            row[3] += 1
+    return {kind: (r[0], r[1], r[2], r[3]) for kind, r in tally.items()}
+
+
+def _check(rates: dict[str, tuple[int, int, int, int]], answer_floors: dict[str, float], abstain_floors: dict[str, float]) -> None:
+    low = []
+    for kind, floor in answer_floors.items():
+        right, answerable, _, _ = rates[kind]
+        if right / answerable < floor:
+            low.append(f"{kind}: {right}/{answerable} answered right, floor {floor:.0%}")
+    for kind, floor in abstain_floors.items():
+        _, _, abstained, unanswerable = rates[kind]
+        if abstained / unanswerable < floor:
+            low.append(f"{kind}: {abstained}/{unanswerable} abstained, floor {floor:.0%}")
+    assert not low, low
 
 
 def test_the_evaluation_set_is_large_and_varied() -> None:
     kinds = Counter(entry["kind"] for entry in ENTRIES)
-    assert len(ENTRIES) >= 80
-    assert {"keyword", "natural", "typo", "accent", "offtopic", "near-miss"} <= set(kinds)
+    assert len(ENTRIES) >= 300
+    assert {"keyword", "paraphrase", "chat", "typo", "accent", "off-topic", "near-miss", "language"} <= set(kinds)
+    assert {"en", "sr-Latn", "sr-Cyrl", "sq", "de", "fr"} == {entry.get("lang", "en") for entry in ENTRIES}
+    assert len({entry["q"] for entry in ENTRIES}) == len(ENTRIES)
     state = load_state(DEFAULT_KNOWLEDGE_DIR)
     phrasings = {q.casefold() for f in state.kb.facts for q in f.questions}
     for entry in ENTRIES:
-        assert entry["expect"] is None or entry["expect"] in state.kb.by_id, entry
+        for key in ("expect", "suggest"):
+            assert entry.get(key) is None or entry[key] in state.kb.by_id, entry
         assert entry["q"].casefold() not in phrasings, f"{entry['q']!r} copies a fact's phrasing"
 
 
-def test_accuracy_on_answerable_questions_and_abstentions() -> None:
-    state = load_state(DEFAULT_KNOWLEDGE_DIR)
-    answerable = [e for e in ENTRIES if e["expect"]]
-    unanswerable = [e for e in ENTRIES if not e["expect"]]
-    wrong_answers = []
-    for entry in answerable:
-        answer = state.answer(entry["q"])
-        if answer.fact is None or answer.fact.id != entry["expect"]:
-            wrong_answers.append((entry["q"], answer.fact.id if answer.fact else None, answer.score))
-    wrong_abstentions = []
-    for entry in unanswerable:
-        answer = state.answer(entry["q"])
-        if answer.fact is not None:
-            wrong_abstentions.append((entry["q"], answer.fact.id, answer.score))
-    answer_rate = 1 - len(wrong_answers) / len(answerable)
-    abstain_rate = 1 - len(wrong_abstentions) / len(unanswerable)
-    assert answer_rate >= 0.95, wrong_answers
-    assert abstain_rate >= 0.95, wrong_abstentions
-
-
-def test_held_out_questions_do_not_regress() -> None:
-    """``heldout.yaml`` was written without seeing any score, and nothing was tuned on it: it
-    measures how the matcher generalises. Its floors guard against regressions; the README reports
-    the figures."""
-    held_out = yaml.safe_load((Path(__file__).parent.parent / "eval" / "heldout.yaml").read_text(encoding="utf-8"))
-    state = load_state(DEFAULT_KNOWLEDGE_DIR)
-    answerable = [e for e in held_out["questions"] if e["expect"]]
-    unanswerable = [e for e in held_out["questions"] if not e["expect"]]
-    assert len(answerable) >= 30 and len(unanswerable) >= 20
-    top1 = sum(
-        (best := state.index.search(e["q"], limit=1).best) is not None and best.fact.id == e["expect"]
-        for e in answerable
+@pytest.mark.timeout(180)
+def test_tuning_set_per_kind(semantic_state: KnowledgeState) -> None:
+    _check(
+        _rates(semantic_state, ENTRIES),
+        {"keyword": 0.96, "paraphrase": 0.90, "chat": 0.93, "typo": 0.96, "accent": 0.95, "near-miss": 0.85,
+         "language": 0.82},
+        {"off-topic": 0.95, "near-miss": 0.87, "chat": 0.95, "language": 0.95},
     )
-    answered = sum(
-        (answer := state.answer(e["q"])).fact is not None and answer.fact.id == e["expect"] for e in answerable
-    )
-    abstained = sum(state.answer(e["q"]).fact is None for e in unanswerable)
-    assert top1 / len(answerable) >= 0.75
-    assert answered / len(answerable) >= 0.70
-    assert abstained / len(unanswerable) >= 0.85
 
 
-def test_the_community_held_out_set_is_large_varied_and_names_real_facts() -> None:
-    """``heldout-community.yaml`` was written from the source article and the facts' answers alone,
-    before any tuning on it; it is frozen (never edited to fit the bot)."""
-    held_out = yaml.safe_load(
-        (Path(__file__).parent.parent / "eval" / "heldout-community.yaml").read_text(encoding="utf-8")
+def test_tuning_set_without_the_semantic_stage_keeps_its_abstentions() -> None:
+    """With the semantic stage off (a setting, or no wheel for the platform) recall drops, but the
+    bot abstains as surely as with it."""
+    _check(
+        _rates(load_state(DEFAULT_KNOWLEDGE_DIR), ENTRIES),
+        {"keyword": 0.96, "typo": 0.96, "paraphrase": 0.75, "chat": 0.85},
+        {"off-topic": 0.95, "near-miss": 0.88, "language": 0.95},
     )
-    entries = held_out["questions"]
-    state = load_state(DEFAULT_KNOWLEDGE_DIR)
-    assert len(entries) >= 200
-    kinds = Counter(entry["kind"] for entry in entries)
-    assert {"paraphrase", "chat", "keyword", "typo", "near-miss", "off-topic", "language"} == set(kinds)
-    assert {"en", "sr-Latn", "sr-Cyrl", "sq", "de", "fr"} == {entry["lang"] for entry in entries}
-    assert len({entry["q"] for entry in entries}) == len(entries)
-    for entry in entries:
-        for key in ("expect", "suggest"):
-            assert entry.get(key) is None or entry[key] in state.kb.by_id, entry

@@ -1,0 +1,226 @@
+"""From a member's message to ranked candidate facts: the lexical index, then, when it is not sure,
+the semantic stage, fused into one confidence; then the detail check.
+
+1. The question is taken out of the chat message (:mod:`bot.core.matching.chat`).
+2. The lexical index ranks facts (:class:`~bot.core.matching.index.QuestionIndex`). When the
+   question reads as English and the index is confident (:data:`CONFIDENT_LEXICAL`), that is the
+   result: the encoder is never loaded for it.
+3. Otherwise the question is embedded and compared with every phrasing
+   (:mod:`bot.core.semantic`). For an English question the confidence is
+   ``W_LEXICAL x lexical + W_SEMANTIC x semantic``, both 0-100, times the index's penalties (a
+   name or a possessor the fact never mentions): the index keeps the first word. A question in
+   another language is read by the semantic stage alone, since the index reads English.
+4. The detail check (:mod:`bot.core.matching.detail`): when the question asks for a detail the
+   best fact does not state, that fact is not the answer but a suggestion.
+
+Weights and thresholds were chosen on ``tests/eval/questions.yaml`` only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from bot.core.knowledge.schema import Fact
+from bot.core.matching.chat import extract_question
+from bot.core.matching.detail import Detail, DetailChecker
+from bot.core.matching.index import NO_NUMBER_FACTOR, Hit, QuestionIndex, SearchResult
+from bot.core.matching.language import looks_english
+
+if TYPE_CHECKING:
+    from bot.core.semantic.index import Nearest
+
+#: An English question whose best lexical confidence reaches this is answered without the encoder.
+CONFIDENT_LEXICAL = 75.0
+#: Share of the lexical and the semantic confidence in the fused confidence of English questions.
+W_LEXICAL = 0.4
+W_SEMANTIC = 0.6
+#: Cosine similarities mapped to 0 and 100 (the model puts unrelated sentences near 0.8).
+SEMANTIC_FLOOR = 0.80
+SEMANTIC_CEILING = 0.97
+#: The same for questions in other languages, read by the semantic stage alone.
+FOREIGN_FLOOR = 0.76
+FOREIGN_CEILING = 0.94
+#: Share of the lexical confidence for questions in other languages (names and numbers carry over).
+W_FOREIGN_LEXICAL = 0.15
+#: Whether the fused confidence of an English question is at least the lexical one.
+KEEP_LEXICAL = True
+#: Facts taken from the semantic stage.
+SEMANTIC_DEPTH = 8
+#: Lexical hits requested from the index.
+LEXICAL_DEPTH = 8
+#: When the best fact lacks the detail asked for, another one within this many points that states
+#: it is preferred.
+DETAIL_MARGIN = 8.0
+
+LEXICAL, FUSED, SEMANTIC = "lexical", "fused", "semantic"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Candidate:
+    """A fact for a question, with the parts of its confidence (for explanation views)."""
+
+    fact: Fact
+    confidence: float  # 0-100: what the decision uses
+    lexical: float | None  # 0-100: the index's confidence; None when the index did not rank the fact
+    semantic: float | None  # -1..1: cosine similarity of the fact's closest phrasing; None when not computed
+    phrasing: str  # the fact's phrasing closest to the question
+    penalty: float = 1.0  # the index's penalties (a name or a possessor the fact never mentions)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Draft:
+    """The lexical stage's result, before the semantic stage (if it runs)."""
+
+    question: str  # as asked
+    text: str  # the question taken out of the message
+    english: bool
+    result: SearchResult
+    detail: Detail | None
+
+    @property
+    def confident(self) -> bool:
+        best = self.result.best
+        return self.english and best is not None and _lexical(best) >= CONFIDENT_LEXICAL
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Understanding:
+    """What the matcher made of a question: ranked candidates and the detail asked for."""
+
+    question: str
+    text: str
+    candidates: tuple[Candidate, ...]
+    route: str  # LEXICAL, FUSED or SEMANTIC
+    detail: Detail | None = None  # the detail the question asks for
+    missing: Detail | None = None  # set when the best candidate does not state that detail
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+def _factor(hit: Hit) -> float:
+    """The product of the index's penalties in ``hit.confidence``."""
+    factor = 1.0
+    for _why, value in hit.penalties:
+        factor *= value
+    return factor
+
+
+#: How the index names its answer-kind penalty ("asks for a date; the answer states none").
+_KIND_PENALTY = "asks for a "
+
+
+def _missing_kind(hit: Hit) -> str | None:
+    """The answer kind ("date", "quantity") the index found the question asks for and the fact
+    cannot give (the detail check decides about it instead)."""
+    for why, _factor in hit.penalties:
+        if why.startswith(_KIND_PENALTY):
+            return why[len(_KIND_PENALTY) :].split(";", 1)[0]
+    return None
+
+
+def _lexical(hit: Hit) -> float:
+    """The index's confidence without its answer-kind penalty, which the detail check replaces."""
+    return hit.confidence / NO_NUMBER_FACTOR if _missing_kind(hit) else hit.confidence
+
+
+def _scale(similarity: float, floor: float, ceiling: float) -> float:
+    return 100.0 * min(1.0, max(0.0, (similarity - floor) / (ceiling - floor)))
+
+
+class Matcher:
+    """The lexical index, the semantic stage and the detail check of one knowledge state."""
+
+    def __init__(self, index: QuestionIndex) -> None:
+        self.index = index
+        self.details = DetailChecker(index.facts, index.normaliser)
+        self._position = {fact.id: i for i, fact in enumerate(index.facts)}
+
+    def draft(self, question: str) -> Draft:
+        """The lexical stage: cheap, and enough when it is confident."""
+        text = extract_question(question)
+        result = self.index.search(text, limit=LEXICAL_DEPTH)
+        return Draft(question, text, looks_english(text), result, self.details.asked(text))
+
+    def finish(
+        self,
+        draft: Draft,
+        nearest: Sequence[Nearest] | None = None,
+        similarity: Callable[[int], Nearest | None] | None = None,
+        texts: Sequence[str] = (),
+    ) -> Understanding:
+        """Fuse the semantic stage's ``nearest`` facts (``None``: it did not run) with the lexical
+        result, then check the detail asked for. ``similarity(fact_position)`` gives the semantic
+        similarity of a lexical candidate the semantic stage did not rank; ``texts`` are the
+        semantic index's phrasings, by row."""
+        if nearest is None:
+            candidates = [
+                Candidate(h.fact, round(_lexical(h), 1), h.confidence, None, h.phrasing, _factor(h))
+                for h in draft.result.hits
+            ]
+            route = LEXICAL
+        else:
+            candidates = self._fuse(draft, nearest, similarity, texts)
+            route = FUSED if draft.english else SEMANTIC
+        candidates.sort(key=lambda c: (-c.confidence, c.fact.id))
+        return self._check(Understanding(draft.question, draft.text, tuple(candidates), route, draft.detail))
+
+    def _fuse(
+        self,
+        draft: Draft,
+        nearest: Sequence[Nearest],
+        similarity: Callable[[int], Nearest | None] | None,
+        texts: Sequence[str],
+    ) -> list[Candidate]:
+        semantic: dict[str, Nearest] = {self.index.facts[n.fact].id: n for n in nearest}
+        hits = {h.fact.id: h for h in draft.result.hits}
+        if similarity is not None:
+            for fact_id in hits.keys() - semantic.keys():
+                found = similarity(self._position[fact_id])
+                if found is not None:
+                    semantic[fact_id] = found
+        candidates = []
+        for fact_id in hits.keys() | semantic.keys():
+            hit = hits.get(fact_id)
+            near = semantic.get(fact_id)
+            fact = hit.fact if hit else self.index.facts[near.fact]  # type: ignore[union-attr]
+            sim = near.similarity if near else None
+            phrasing = hit.phrasing if hit else (texts[near.row] if near and near.row < len(texts) else fact.title)
+            penalty = _factor(hit) / (NO_NUMBER_FACTOR if _missing_kind(hit) else 1.0) if hit else 1.0
+            if draft.english:
+                lexical = _lexical(hit) / penalty if hit else 0.0
+                score = W_LEXICAL * lexical + W_SEMANTIC * _scale(sim or 0.0, SEMANTIC_FLOOR, SEMANTIC_CEILING)
+                confidence = score * penalty
+                if KEEP_LEXICAL and hit is not None:
+                    confidence = max(confidence, _lexical(hit))
+            else:
+                confidence = (1.0 - W_FOREIGN_LEXICAL) * _scale(sim or 0.0, FOREIGN_FLOOR, FOREIGN_CEILING)
+                if hit is not None:
+                    confidence += W_FOREIGN_LEXICAL * _lexical(hit)
+                if near is not None and hit is not None and texts and near.row < len(texts):
+                    phrasing = texts[near.row]
+            candidates.append(
+                Candidate(fact, round(confidence, 1), hit.confidence if hit else None, sim, phrasing, penalty)
+            )
+        return candidates
+
+    def _check(self, understanding: Understanding) -> Understanding:
+        """Apply the detail check to the best candidate."""
+        detail = understanding.detail
+        best = understanding.best
+        if detail is None or best is None:
+            return understanding
+        text = understanding.text
+        if self.details.states(best.fact, detail, text) or self.details.corrects_premise(best.fact, text, detail):
+            return understanding
+        for other in understanding.candidates[1:]:
+            if other.confidence < best.confidence - DETAIL_MARGIN:
+                break
+            if self.details.states(other.fact, detail, text):
+                rest = tuple(c for c in understanding.candidates if c is not other)
+                return dataclasses.replace(understanding, candidates=(other, *rest))
+        return dataclasses.replace(understanding, missing=detail)
+

