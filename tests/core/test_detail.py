@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.matching.detail import DAY, DATE, NAME, PERSON, PLACE, QUANTITY, DetailChecker
 from bot.core.matching.language import looks_english
-from bot.core.service import load_state
+from bot.core.service import KnowledgeState, load_state
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 STATE = load_state(DEFAULT_KNOWLEDGE_DIR)
@@ -20,7 +20,6 @@ FACTS = STATE.kb.by_id
         ("Who heads the Chinese mission in Pristina?", PERSON, "chinese-mission-pristina", False),
         ("Who is China's ambassador to the UN?", PERSON, "geng-shuang-tolerance-reconciliation", False),  # a deputy
         ("Who is China's deputy ambassador to the UN?", PERSON, "geng-shuang-tolerance-reconciliation", True),
-        ("Who is Geng Shuang?", PERSON, "geng-shuang-tolerance-reconciliation", True),
         ("Who is China's foreign minister?", PERSON, "mao-ning-may-2023-clashes", False),  # a spokesperson
         ("Who is the president of Kosovo?", PERSON, "xi-vucic-joint-statement-2024", False),
         ("Who is the Serbian president?", PERSON, "xi-vucic-joint-statement-2024", True),
@@ -50,7 +49,14 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
 
 
 @pytest.mark.parametrize(
-    "question", ["Where does China stand on Kosovo?", "Why does China back Serbia?", "china kosovo interpol"]
+    "question",
+    [
+        "Where does China stand on Kosovo?",
+        "Why does China back Serbia?",
+        "china kosovo interpol",
+        "Who is Geng Shuang?",  # a plain "who": a country or a person, not checked
+        "Who led a campaign to derecognise Kosovo?",
+    ],
 )
 def test_questions_that_ask_no_detail(question: str) -> None:
     assert CHECKER.asked(question) is None
@@ -71,8 +77,9 @@ def test_a_fact_that_negates_the_premise_corrects_it(question: str, fact_id: str
     assert CHECKER.corrects_premise(FACTS[fact_id], question, detail) is corrects
 
 
-def test_the_near_miss_is_not_answered_and_the_fact_is_offered() -> None:
-    answer = STATE.answer("Who heads the Chinese mission in Pristina?")
+@pytest.mark.timeout(120)
+def test_the_near_miss_is_not_answered_and_the_fact_is_offered(semantic_state: KnowledgeState) -> None:
+    answer = semantic_state.answer("Who heads the Chinese mission in Pristina?")
     assert answer.fact is None and not answer.to_json()["answered"]
     assert answer.missing_detail == "who"
     assert answer.suggestions[0].fact_id == "chinese-mission-pristina"

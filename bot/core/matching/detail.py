@@ -6,18 +6,19 @@ only the month. Presenting such a fact as the answer misleads. :class:`DetailChe
 question asks for (a person, a place, an exact day, a date, a number or amount, a name) and
 whether a fact states it:
 
-- a person: the fact's answer names someone by office ("spokesperson Mao Ning"). When the
-  question names an office ("China's ambassador", "the president of Kosovo"), the fact must
-  speak of that office, for that country, at that rank: a "Deputy Permanent Representative" is
-  not the ambassador.
-- a date: a year or month in a sentence of the answer that speaks of what is asked ("When was
+- a person in an office ("Who heads...", "China's ambassador", "the president of Kosovo"): the
+  fact must speak of that office, for that country, at that rank: a "Deputy Permanent
+  Representative" is not the ambassador. A plain "who" may be answered by a country ("Who
+  blocked Kosovo?") and is not checked.
+- a date: a year or month in a clause of the answer that speaks of what is asked ("When was
   the initiative launched?" is not answered by the year of another event in the same answer).
 - an exact day: a day of the month. A number or amount: a number that is not a year.
 - a place: a place in the answer that the question does not already name. A name: a quoted or
   capitalised name the question does not already contain.
 
-A fact also states what its curators' own phrasings ask ("How much weight does China carry?"
-declares that the fact answers a "how much" question). A question whose premise the fact
+A fact also states the amounts and names its curators' own phrasings ask for ("How much weight
+does China carry?" declares that the fact answers a "how much" question); a date, a day, a place
+or a person must be in the answer itself. A question whose premise the fact
 contradicts ("When did China recognise Kosovo?" / "China does not recognise...") is answered by
 that fact: it corrects the premise. The question words of Serbian (Latin and Cyrillic),
 Albanian, German and French are read too; answers are English.
@@ -72,8 +73,9 @@ _DAY_Q = re.compile(
     r"quel jour|quelle date|date exacte)\b"
 )
 _PLACE_Q = re.compile(
-    r"\b(?:(?:which|what) (?:city|town|village|place|capital|venue|location|building|municipality)|"
-    r"where (?:is|are|was|were|did|does|do|exactly)|"
+    r"\b(?:(?:which|what)(?: \w+)? (?:city|town|village|place|capital|venue|location|building|municipality|region)|"
+    r"the capital|where exactly|where (?:is|are|was|were|did|does|do)\b.*\b(?:take place|took place|happen|happened|"
+    r"held|signed|located|based|meet|met|occur|occurred|break out|broke out|sit|sits|situated)|"
     r"u kom gradu|u kojem gradu|u kom mestu|gde|gdje|у ком граду|у којем граду|где|гдје|"
     r"ne cilin qytet|ne cilin vend|ku|"
     r"in welcher stadt|an welchem ort|wo|"
@@ -85,10 +87,15 @@ _NAME_Q = re.compile(
     r"kako se zove|kako se naziva|како се зове|ime|si quhet|emri|wie heisst|wie nennt man|"
     r"comment s appelle|quel est le nom|nom de)\b"
 )
-_PERSON_Q = re.compile(r"^(?:ko|кo|ко|kush|wer|qui)\b|\b(?:who|whom|ko je|ко је|kush e|kush eshte|wer ist|qui est)\b")
+_PERSON_Q = re.compile(
+    r"^(?:(?:and|so|but|then|ok) )?(?:who|whom|whos|ko|ко|kush|wer|qui)\b|"
+    r"\b(?:which|what) (?:\w+ )?(?:minister|ambassador|envoy|official|diplomat|spokesperson|spokesman|spokeswoman|"
+    r"president|leader|head|chief|representative)\b"
+)
 _DATE_Q = re.compile(
-    r"\b(?:kada|kad|када|кад|kur|wann|seit wann|in welchem jahr|quand|en quelle annee|(?:koje|које) godine|"
-    r"(?:ne )?cilin vit)\b"
+    r"^(?:(?:and|so|but|then|ok) )?(?:when|kada|kad|када|кад|kur|wann|quand)\b|"
+    r"\b(?:(?:what|which) year|since when|what date|how long ago|seit wann|in welchem jahr|en quelle annee|"
+    r"(?:koje|које) godine|(?:ne )?cilin vit)\b"
 )
 _QUANTITY_Q = re.compile(
     r"\b(?:(?:what|whats) (?:is |was |are )?(?:the )?(?:value|amount|number|percentage|share|cost|price|size|"
@@ -98,7 +105,7 @@ _QUANTITY_Q = re.compile(
 
 #: Offices a question can ask about, by class; the words of other languages map to the same class.
 _OFFICES = {
-    "diplomat": "ambassador ambassadors envoy envoys representative representatives emissary ambasador "
+    "diplomat": "ambassador ambassadors envoy envoys representative representatives emissary diplomat ambasador "
     "ambasadori амбасадор predstavnik представник perfaqesues botschafter botschafterin vertreter "
     "ambassadeur representant",
     "minister": "minister ministers ministar министар ministri ministre",
@@ -116,6 +123,11 @@ _DEPUTY = frozenset("deputy vice assistant zamenik заменик zevendes stell
 _OFFICE_NOISE = frozenset(
     "foreign permanent current former new first top senior official officials ministry name names".split()
 )
+#: What an office is held in ("who leads the government").
+_INSTITUTIONS = frozenset(
+    "government mission ministry office embassy delegation party country state council initiative organisation "
+    "organization misije misija misionin misioni vertretung regierung mission gouvernement".split()
+)
 #: Office words that are verbs too ("could lead to"): offices in a question, not in an answer.
 _OFFICE_VERBS = frozenset("heads headed leads lead led runs run chairs charge drejton leitet dirige".split())
 
@@ -123,6 +135,8 @@ _OFFICE_VERBS = frozenset("heads headed leads lead led runs run chairs charge dr
 # -- what an answer states ------------------------------------------------------------------------
 
 _SENTENCES = re.compile(r"[^.;!?]+")
+#: Clauses of a sentence: a date dates what its own clause says ("After X in March 2023, Y").
+_CLAUSES = re.compile(r"[,:()]|\s[–—-]\s")
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
 _DAY_A = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})|(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?\b(?! ?\d{{3}}))")
 _DATE_A = re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS})\b")
@@ -147,7 +161,7 @@ class _Office:
 class _FactFacts:
     kinds: frozenset[str]  # detail kinds the fact states
     offices: tuple[_Office, ...]
-    date_sentences: tuple[frozenset[str], ...]  # stems of each answer sentence holding a date
+    date_sentences: tuple[frozenset[str], ...]  # stems of each answer clause holding a date
     stems: tuple[tuple[str, ...], ...]  # stems of each answer sentence, in order, for negation
     places: frozenset[str]  # canonical place-like names of the answer
     names: frozenset[str]  # quoted and capitalised names of the answer, folded
@@ -179,13 +193,12 @@ class DetailChecker:
     def _read(self, fact: Fact) -> _FactFacts:
         answer = fact.answer
         kinds = set(answer_kinds(answer))
-        for phrasing in fact.questions:  # the curators' phrasings declare what the fact answers
+        for phrasing in fact.questions:  # the curators' phrasings declare amounts and names it gives
             asked = self.asked(phrasing)
-            if asked is not None and asked.office is None:
+            if asked is not None and asked.kind in (QUANTITY, NAME):
                 kinds.add(asked.kind)
-            kind = expected_answer_kind(phrasing)
-            if kind:
-                kinds.add(kind)
+            if expected_answer_kind(phrasing) == QUANTITY:
+                kinds.add(QUANTITY)
         if _DAY_A.search(answer):
             kinds.add(DAY)
         offices = tuple(self._offices(answer))
@@ -196,8 +209,13 @@ class DetailChecker:
         for sentence in _SENTENCES.findall(answer):
             sentence_stems = tuple(stem(w) for w in words(sentence))
             stems.append(sentence_stems)
-            if _DATE_A.search(sentence.casefold()):
-                date_sentences.append(frozenset(stem(w) for w in self._canonical(sentence)))
+            clauses = _CLAUSES.split(sentence)
+            for i, clause in enumerate(clauses):
+                if _DATE_A.search(clause.casefold()):
+                    # "In May 2024, X and Y signed...": a short clause with a date dates the next one.
+                    if len(words(clause)) <= 4 and i + 1 < len(clauses):
+                        clause = f"{clause} {clauses[i + 1]}"
+                    date_sentences.append(frozenset(stem(w) for w in self._canonical(clause)))
         names = {" ".join(words(m)) for m in _QUOTED.findall(answer)}
         for match in _CAPITALISED.finditer(answer):
             names.add(" ".join(words(match.group(1))))
@@ -217,6 +235,8 @@ class DetailChecker:
             office = _OFFICE_OF.get(token)
             if office is None or (token in _OFFICE_VERBS and not verbs):
                 continue
+            if token in _OFFICE_VERBS and not _INSTITUTIONS & set(tokens[i + 1 : i + 5]):
+                continue  # "who led a campaign" asks for an actor, "who leads the mission" for an office holder
             before = tokens[max(0, i - 4) : i]
             after = tokens[i + 1 : i + 3] if i + 1 < len(tokens) and tokens[i + 1] in ("of", "to") else []
             owners = {
@@ -245,7 +265,7 @@ class DetailChecker:
             kind = PLACE
         elif _QUANTITY_Q.search(folded) or expected_answer_kind(question) == QUANTITY:
             kind = QUANTITY
-        elif _DATE_Q.search(folded) or expected_answer_kind(question) == DATE:
+        elif _DATE_Q.search(folded):  # "when" as a question word, not "...when it looks at"
             kind = DATE
         if kind is None:
             return None
@@ -254,6 +274,10 @@ class DetailChecker:
             if offices:
                 office = offices[0]
                 return Detail(PERSON, office.office, office.owners, office.deputy)
+            if kind == PERSON:
+                # "Who blocked Kosovo?", "Who mediated?": the answer may be a country, which any fact
+                # about the matter names; only an office asked for is a detail to check.
+                return None
         return Detail(kind)
 
     def states(self, fact: Fact, detail: Detail, question: str) -> bool:

@@ -44,6 +44,9 @@ FOREIGN_FLOOR = 0.76
 FOREIGN_CEILING = 0.94
 #: Share of the lexical confidence for questions in other languages (names and numbers carry over).
 W_FOREIGN_LEXICAL = 0.15
+#: A question in another language: the semantic stage's first fact gains this share of its lead
+#: over the second (a clear first is likelier right than one among equals).
+FOREIGN_LEAD = 0.5
 #: Whether the fused confidence of an English question is at least the lexical one.
 KEEP_LEXICAL = True
 #: Facts taken from the semantic stage.
@@ -202,10 +205,17 @@ class Matcher:
                     confidence += W_FOREIGN_LEXICAL * _lexical(hit)
                 if near is not None and hit is not None and texts and near.row < len(texts):
                     phrasing = texts[near.row]
-            candidates.append(
-                Candidate(fact, round(confidence, 1), hit.confidence if hit else None, sim, phrasing, penalty)
+            candidates.append(Candidate(fact, confidence, hit.confidence if hit else None, sim, phrasing, penalty))
+        if not draft.english and len(nearest) >= 2:
+            lead = _scale(nearest[0].similarity, FOREIGN_FLOOR, FOREIGN_CEILING) - _scale(
+                nearest[1].similarity, FOREIGN_FLOOR, FOREIGN_CEILING
             )
-        return candidates
+            first = self.index.facts[nearest[0].fact].id
+            candidates = [
+                dataclasses.replace(c, confidence=c.confidence + FOREIGN_LEAD * lead) if c.fact.id == first else c
+                for c in candidates
+            ]
+        return [dataclasses.replace(c, confidence=round(min(c.confidence, 100.0), 1)) for c in candidates]
 
     def _check(self, understanding: Understanding) -> Understanding:
         """Apply the detail check to the best candidate."""
