@@ -50,6 +50,18 @@ def semantic_runtime() -> SemanticRuntime:
 
 
 @pytest.fixture(scope="session")
+def warm_embeddings() -> None:
+    """The shared embedding cache holds the shipped base (a subprocess then starts warm); does
+    nothing where no encoder can run."""
+    from bot.app import semantic_runtime as runtime_for
+    from bot.core.service import load_state
+
+    runtime = runtime_for(Settings(env_file=Path(os.devnull)))
+    if runtime is not None and runtime.encoder() is not None:
+        load_state(DEFAULT_KNOWLEDGE_DIR, semantic=runtime).prepare()
+
+
+@pytest.fixture(scope="session")
 def semantic_state(semantic_runtime: SemanticRuntime) -> KnowledgeState:
     """The shipped knowledge base with the semantic stage ready (its phrasings embedded once)."""
     from bot.core.service import load_state

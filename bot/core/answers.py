@@ -25,6 +25,16 @@ SUGGEST_FLOOR = 45.0
 MAX_SUGGESTIONS = 3
 
 
+#: What every front end says when the closest fact does not state the detail asked for.
+DETAIL_NOT_HELD = "The knowledge base does not hold that detail"
+
+
+def detail_not_held(answer: Answer) -> str:
+    """The plain sentence for an abstention on a detail: "The knowledge base does not hold that
+    detail (who)." (the same words on every platform)."""
+    return f"{DETAIL_NOT_HELD} ({answer.missing_detail})." if answer.missing_detail else ""
+
+
 def confidence_label(score: float) -> str:
     """How sure the bot is, in words and figures, the same on every platform: "high (91/100)"."""
     if score >= 85:

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -733,7 +734,12 @@ class Moderation:
         await self._require()
         rows = await self._storage.unanswered_rows(period_start(days, _now()), community, UNANSWERED_ROWS, platform)
         marks = await self._storage.inbox_marks()
-        return await asyncio.to_thread(lambda: group_unanswered(without_marked(rows, marks), max(limit, 0)))
+        embed, subjects = self._current().grouping()
+        return await asyncio.to_thread(
+            functools.partial(
+                group_unanswered, without_marked(rows, marks), max(limit, 0), embed=embed, subjects=subjects
+            )
+        )
 
     async def audit(self, limit: int = 20, fact_id: str | None = None) -> list[AuditEntry]:
         await self._require()

@@ -26,7 +26,9 @@ from bot.core.errors import StorageUnavailable
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.knowledge.schema import Fact
 from bot.core.matching import Normaliser, QuestionIndex
+from bot.core.matching.chat import extract_question
 from bot.core.matching.fusion import SEMANTIC_DEPTH, Draft, Matcher, Understanding
+from bot.core.matching.normalise import NAME, words
 
 if TYPE_CHECKING:
     from bot.core.curation import Curation
@@ -34,7 +36,12 @@ if TYPE_CHECKING:
     from bot.core.signin import DashboardAccess
     from bot.core.ports import AuditEntry, Storage
     from bot.core.privacy import UserHasher
+    from collections.abc import Sequence
+
+    import numpy as np
+
     from bot.core.semantic.runtime import SemanticRuntime
+    from bot.core.unanswered import Embedder, Subjects
     from bot.core.semantic.stage import SemanticStage
     from bot.observability.metrics import Metrics
 
@@ -42,6 +49,11 @@ log = logging.getLogger(__name__)
 
 #: Discord's autocomplete allows 25 choices of at most 100 characters.
 AUTOCOMPLETE_LIMIT = 25
+#: Members' questions embedded at most per look at the curation queue (about 15 ms each, kept in
+#: memory for the next look); the others group by spelling alone.
+GROUPING_EMBED_BUDGET = 128
+#: Seconds a serving bot's start waits for the semantic stage (a warm start needs far less).
+START_WAIT = 3.0
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -74,6 +86,7 @@ class KnowledgeState:
         self.kb = kb
         self.index = QuestionIndex(kb.visible, Normaliser(kb.synonyms.pairs(), kb.synonyms.related))
         self.matcher = Matcher(self.index)
+        self._name_words: frozenset[str] | None = None
         self.runtime = semantic
         self.semantic: SemanticStage | None = None
         if semantic is not None:
@@ -155,6 +168,41 @@ class KnowledgeState:
             if self.semantic.ready or not self.semantic.building:
                 reading = await asyncio.to_thread(self.semantic.read, draft.text, SEMANTIC_DEPTH)
         return self._finish(draft, started, reading)
+
+    def grouping(self) -> tuple[Embedder | None, Subjects | None]:
+        """What the curation queue needs to join questions asked in other words: an embedder of
+        members' questions and the subjects a question names; ``(None, None)`` without an encoder."""
+        runtime = self.runtime
+        if runtime is None or self.semantic is None or self.semantic.off or not runtime.loaded:
+            return None, None
+        normaliser = self.index.normaliser
+
+        def embed(questions: Sequence[str]) -> Sequence[np.ndarray | None]:
+            # Case and punctuation apart, as the spelling match reads them (the model minds case).
+            texts = [" ".join(words(extract_question(q))) for q in questions]
+            return runtime.embed_questions(texts, GROUPING_EMBED_BUDGET)
+
+        from bot.core.matching.specificity import is_common_english
+
+        names = self._names()
+
+        def subjects(question: str) -> frozenset[str]:
+            analysed = normaliser.analyse(question)
+            return frozenset(
+                t.word for t in analysed if t.flag == NAME or t.word in names or not is_common_english(t.word)
+            )
+
+        return embed, subjects
+
+    def _names(self) -> frozenset[str]:
+        """The names the knowledge base writes capitalised ("Russia", "Interpol"), as canonical words."""
+        if self._name_words is None:
+            found: set[str] = set()
+            for fact in self.kb.visible:
+                for text in (fact.title, fact.answer):
+                    found.update(t.word for t in self.index.normaliser.analyse(text) if t.flag == NAME)
+            self._name_words = frozenset(found)
+        return self._name_words
 
     def autocomplete(self, text: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Choice]:
         if not text.strip():
@@ -295,11 +343,15 @@ class FactBot:
     async def start(self, *, background: bool = True) -> None:
         """Open storage (migrations), load runtime edits, start the log writer and the change watcher.
         A serving bot (``background``) also loads the encoder and embeds the phrasings in a worker
-        thread; until that is done, questions are answered by the lexical index alone."""
+        thread, waiting :data:`START_WAIT` seconds for it; until it is done, questions are answered
+        by the lexical index alone."""
         if self._moderation is not None:
             await self._moderation.start(background=background)
         if background and self._state.semantic is not None:
             self._preparing = asyncio.create_task(self._prepare(), name="factbot-semantic-prepare")
+            # A warm cache is read in well under a second: then the first question is already
+            # read semantically. A cold build goes on in the background.
+            await asyncio.wait({self._preparing}, timeout=START_WAIT)
 
     async def _prepare(self) -> None:
         state = self._state

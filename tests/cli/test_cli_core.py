@@ -17,8 +17,8 @@ FACTBOT = shutil.which("factbot", path=str(Path(sys.executable).parent)) or "fac
 
 
 @pytest.fixture(autouse=True)
-def _own_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test gets its own local database, never the checkout's."""
+def _own_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm_embeddings: None) -> None:
+    """Each test gets its own local database, never the checkout's (and the suite's warm embeddings)."""
     monkeypatch.setenv("FACTBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
@@ -26,6 +26,7 @@ def _own_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 def run(*args: str, stdin: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "FACTBOT_"))}
     environment["FACTBOT_DATA_DIR"] = os.environ["FACTBOT_DATA_DIR"]
+    environment["FACTBOT_SEMANTIC_CACHE_DIR"] = os.environ["FACTBOT_SEMANTIC_CACHE_DIR"]
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -61,6 +62,23 @@ def test_ask_json_contract() -> None:
     assert 0 <= data["score"] <= 100
     assert data["sources"] and data["sources"][0]["section"]
     assert isinstance(data["suggestions"], list)
+
+
+def test_ask_answers_other_languages_and_near_misses() -> None:
+    result = run("ask", "--json", "Da li Kina priznaje Kosovo?")
+    data = json.loads(result.stdout)
+    assert data["answered"] is True and data["fact_id"] == "non-recognition-sovereignty", result.stderr
+    result = run("ask", "Who heads the Chinese mission in Pristina?")
+    assert "The knowledge base does not hold that detail (who)." in result.stdout
+    assert "chinese-mission-pristina" in result.stdout
+
+
+def test_with_the_semantic_stage_off_the_contract_is_the_same() -> None:
+    on = json.loads(run("ask", "--json", "Da li Kina priznaje Kosovo?").stdout)
+    off = json.loads(run("ask", "--json", "Da li Kina priznaje Kosovo?", env={"FACTBOT_SEMANTIC": "off"}).stdout)
+    assert set(on) == set(off)
+    assert off["answered"] is False and off["answer"] is None  # recall drops, nothing else changes
+    assert isinstance(off["suggestions"], list)
 
 
 def test_ask_json_stdin_streams_one_object_per_line_in_order() -> None:

@@ -131,3 +131,18 @@ def test_fact_menu_previews_each_fact_with_its_summary_else_its_topic():
     assert options["with-summary"].description == "S" * 100
     assert options["without-summary"].description == "Topic B"
     assert all(len(option.label) <= _render.SELECT_LABEL_MAX for option in options.values())
+
+
+def test_a_detail_the_knowledge_base_does_not_hold_is_said_plainly_with_the_closest_fact():
+    answer = Answer(
+        question="Who heads the Chinese mission in Pristina?",
+        outcome=Outcome.ABSTAINED,
+        score=82.0,
+        suggestions=(Suggestion("chinese-mission-pristina", "The Chinese mission in Pristina has five employees", 82.0),),
+        missing_detail="who",
+    )
+    embed = _render.answer_embed(answer)
+    assert embed.title == "The knowledge base does not hold that detail"
+    assert "does not hold that detail (who)" in embed.description
+    closest = next(f for f in embed.fields if f.name == "Closest facts I have")
+    assert "five employees" in closest.value

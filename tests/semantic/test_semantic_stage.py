@@ -159,3 +159,28 @@ async def test_embedding_runs_in_a_worker_and_the_event_loop_stays_free(
     assert answer.route == "semantic"
     assert threading.get_ident() not in slow.threads  # never on the event loop's thread
     assert ticks >= 10  # the loop kept running while the question was embedded (0.3 s)
+
+
+@pytest.mark.timeout(120)
+def test_the_curation_queue_joins_questions_asked_in_other_words(semantic_state: KnowledgeState) -> None:
+    import datetime as dt
+
+    from bot.core.ports import UnansweredRow
+    from bot.core.unanswered import group_unanswered
+
+    start = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    questions = [
+        "who heads the chinese mission in pristina",
+        "Who is in charge of China's office in Prishtina?",
+        "does china recognise kosovo",
+        "does russia recognise kosovo",
+        "what is the weather in paris",
+    ]
+    rows = [UnansweredRow(q, start + dt.timedelta(minutes=i), "abstained") for i, q in enumerate(questions)]
+    assert len(group_unanswered(rows)) == 5  # by spelling alone, all apart
+    embed, subjects = semantic_state.grouping()
+    assert embed is not None and subjects is not None
+    groups = group_unanswered(rows, embed=embed, subjects=subjects)
+    joined = [g for g in groups if g.count == 2]
+    assert len(joined) == 1 and {joined[0].question, *joined[0].examples} == set(questions[:2])
+    assert len(groups) == 4  # china and russia stay apart, though the model finds them alike

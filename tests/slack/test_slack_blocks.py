@@ -155,3 +155,17 @@ def test_a_report_quoting_members_keeps_its_code_block_closed() -> None:
     [code] = [b["text"]["text"] for b in message["blocks"][1:]]
     assert code.replace("\u200b", "").count("```") == 4  # the two fences, and the member's two, broken
     assert "Moderator notice" in code and "https://evil.example/login" in code  # shown, as text
+
+
+def test_a_detail_the_knowledge_base_does_not_hold_is_said_plainly_with_the_closest_fact() -> None:
+    answer = Answer(
+        "On what exact day did they sign?",
+        Outcome.ABSTAINED,
+        80.0,
+        None,
+        suggestions=(Suggestion("xi-vucic-joint-statement-2024", "Xi and Vučić sign a joint statement", 80.0),),
+        missing_detail="the exact day",
+    )
+    message = abstain_message(answer, quote_question=False)
+    assert message["text"].startswith("The knowledge base does not hold that detail (the exact day).")
+    assert "xi-vucic-joint-statement-2024" in str(message["blocks"])

@@ -10,7 +10,7 @@ import shutil
 import textwrap
 from collections.abc import Iterable
 
-from bot.core.answers import Answer, confidence_label
+from bot.core.answers import Answer, confidence_label, detail_not_held
 from bot.core.explain import Explanation
 from bot.core.impact import Impact
 
@@ -77,7 +77,10 @@ def render_answer(answer: Answer, width: int | None = None) -> str:
             lines.append(labelled("Related", ", ".join(f"{r.title} ({r.id})" for r in answer.related), width))
         return "\n".join(lines)
 
-    lines.append(_fill("I don't know the answer to that: it is not in my knowledge base.", width))
+    if answer.missing_detail:
+        lines.append(_fill(detail_not_held(answer) + " The closest fact I have does not say it.", width))
+    else:
+        lines.append(_fill("I don't know the answer to that: it is not in my knowledge base.", width))
     if answer.log_id:
         lines.append(_fill("I've noted the question for the moderators, who add new facts.", width))
     if answer.suggestions:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import discord
 
-from bot.core.answers import Answer, Outcome, confidence_label
+from bot.core.answers import DETAIL_NOT_HELD, Answer, Outcome, confidence_label, detail_not_held
 from bot.core.knowledge.schema import Fact
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -122,11 +122,16 @@ def answer_embed(answer: Answer) -> discord.Embed:
 
 
 def abstain_embed(answer: Answer) -> discord.Embed:
+    if answer.missing_detail:
+        title = DETAIL_NOT_HELD
+        said = f"{detail_not_held(answer)} The closest fact I have, below, does not say it, so I won't guess. "
+    else:
+        title = "I don't know that one"
+        said = f"{quote(answer.question, 300)} is not in my knowledge base, so I won't guess. "
     embed = discord.Embed(
-        title="I don't know that one",
+        title=title,
         description=clip(
-            f"{quote(answer.question, 300)} is not in my knowledge base, so I won't guess. "
-            "I've logged the question for the moderators, who add new facts from what members ask.",
+            said + "I've logged the question for the moderators, who add new facts from what members ask.",
             EMBED_DESCRIPTION_MAX,
         ),
         colour=COLOUR_ABSTAIN,

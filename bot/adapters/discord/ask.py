@@ -22,6 +22,7 @@ from bot.adapters.discord.errors import report_message_error
 from bot.adapters.discord.feedback import feedback_buttons
 from bot.core.answers import Answer
 from bot.core.matching import MAX_INPUT_CHARS
+from bot.core.matching.chat import MAX_MESSAGE_CHARS
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import FactBotClient
@@ -120,7 +121,7 @@ class Ask(commands.Cog):
         if self.member_cooldowns.hit(message.author.id):
             await message.add_reaction(COOLDOWN_REACTION)
             return
-        answer = await self.client.factbot.ask(question[:MAX_INPUT_CHARS], message_context(message))
+        answer = await self.client.factbot.ask(question[:MAX_MESSAGE_CHARS], message_context(message))
         await message.reply(**answer_message(answer), mention_author=False)
 
     async def _auto_answer(self, message: discord.Message) -> None:
@@ -129,13 +130,14 @@ class Ask(commands.Cog):
         if not question:
             return
         factbot = self.client.factbot
-        preview = factbot.answer(question[:MAX_INPUT_CHARS])  # not logged: most chat is not a question
+        # Not logged (most chat is not a question); embedding, if needed, runs off the event loop.
+        preview = await factbot.preview(question[:MAX_MESSAGE_CHARS])
         if preview.fact is None or preview.score < self.auto_threshold:
             return
         if self.channel_cooldowns.hit(message.channel.id):
             log.debug("Auto-answer in channel %s skipped: cooling down", message.channel.id)
             return
-        answer = await factbot.ask(question[:MAX_INPUT_CHARS], message_context(message))
+        answer = await factbot.ask(question[:MAX_MESSAGE_CHARS], message_context(message))
         if answer.fact is None:
             return
         await message.reply(**answer_message(answer), mention_author=False)

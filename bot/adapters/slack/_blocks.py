@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.adapters.slack._text import code_block_text, escape, escape_within, truncate
-from bot.core.answers import Answer, Suggestion, confidence_label
+from bot.core.answers import Answer, Suggestion, confidence_label, detail_not_held
 from bot.core.knowledge.schema import Fact
 
 # Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
@@ -260,7 +260,10 @@ def shared_message(
 def abstain_message(answer: Answer, *, quote_question: bool) -> dict[str, Any]:
     """No confident answer: say so, say the question was logged, offer close facts and topics."""
     asked = f" to {_quote(answer.question)}" if quote_question else ""
-    lines = [f"I don't know the answer{asked}: it is not in my knowledge base."]
+    if answer.missing_detail:
+        lines = [f"{detail_not_held(answer)} The closest fact I have does not say it{asked}."]
+    else:
+        lines = [f"I don't know the answer{asked}: it is not in my knowledge base."]
     if answer.log_id:
         lines.append("I've logged the question so the moderators can add an answer.")
     blocks: list[dict[str, Any]] = [plain_section("\n".join(lines))]

@@ -28,7 +28,7 @@ from bot.adapters.slack._blocks import (
 from bot.adapters.slack._reply import Target
 from bot.adapters.slack._text import from_slack
 from bot.core.knowledge.schema import Fact
-from bot.core.matching import MAX_INPUT_CHARS
+from bot.core.matching.chat import MAX_MESSAGE_CHARS
 from bot.core.moderation import StorageUnavailable
 from bot.core.service import AskContext, FactBot
 
@@ -70,7 +70,7 @@ class AskFeature:
         if question.casefold().strip(" ?!.") in _HELP_WORDS:
             await target.send(help_message(self.bot.topics()))
             return
-        answer = await self.bot.ask(question[:MAX_INPUT_CHARS], context)
+        answer = await self.bot.ask(question[:MAX_MESSAGE_CHARS], context)
         await target.send(answer_message(answer, private=target.private))
 
     async def on_ask_command(

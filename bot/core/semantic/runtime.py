@@ -155,6 +155,29 @@ class SemanticRuntime:
                 self._questions.popitem(last=False)
         return vector
 
+    def embed_questions(self, texts: Sequence[str], budget: int) -> list[np.ndarray | None]:
+        """Vectors of members' questions, from memory where they were embedded when asked, at most
+        ``budget`` of the others embedded now (in batches); ``None`` for the rest or when off."""
+        texts = [t[:MAX_QUESTION_CHARS] for t in texts]
+        with self._questions_lock:
+            found: list[np.ndarray | None] = [self._questions.get(t) for t in texts]
+        missing = list(dict.fromkeys(t for t, v in zip(texts, found, strict=True) if v is None))[:budget]
+        encoder = self.encoder() if missing else None
+        if encoder is not None:
+            fresh: dict[str, np.ndarray] = {}
+            for begin in range(0, len(missing), BATCH):
+                batch = missing[begin : begin + BATCH]
+                with self._encode_lock:
+                    block = encoder.embed(batch)
+                fresh.update(zip(batch, block, strict=True))
+            with self._questions_lock:
+                for text, vector in fresh.items():
+                    self._questions[text] = vector
+                while len(self._questions) > QUESTION_CACHE:
+                    self._questions.popitem(last=False)
+            found = [v if v is not None else fresh.get(t) for t, v in zip(texts, found, strict=True)]
+        return found
+
     def build_index(self, facts: Sequence[Fact]) -> SemanticIndex | None:
         """The semantic index of ``facts`` (in their order); ``None`` when the stage is off."""
         if self.encoder() is None:
