@@ -363,6 +363,8 @@ class FactBot:
     async def close(self) -> None:
         if self._preparing is not None:
             if not self._preparing.done():
+                if self._state.semantic is not None:
+                    self._state.semantic.stop()  # the worker thread ends after its current batch
                 self._preparing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._preparing

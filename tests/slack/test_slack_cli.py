@@ -54,6 +54,7 @@ async def test_factbot_run_serves_slack_over_http(slack: MockSlack, knowledge_di
         "FACTBOT_SLACK_HOST": "127.0.0.1",
         "FACTBOT_SLACK_PORT": str(port),
         "FACTBOT_DATA_DIR": str(tmp_path / "data"),
+        "FACTBOT_SEMANTIC_CACHE_DIR": os.environ.get("FACTBOT_SEMANTIC_CACHE_DIR", str(tmp_path / "embeddings")),
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "--knowledge", str(knowledge_dir), "run",

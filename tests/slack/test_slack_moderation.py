@@ -57,7 +57,7 @@ async def test_reload_stats_and_unanswered(sender: SlackSender, slack: MockSlack
 
     await sender.command("/ask", "opening hours")
     await sender.command("/ask", "Where do I park my &lt;bike&gt; &amp; car?")  # as Slack sends it
-    await slack.wait_for("response_url", count=2)
+    await slack.wait_for("response_url", count=3)  # the reload's reply and both answers
     await factbot.flush_logs()
     stats = (await _kb(sender, slack, "stats 3")).text()
     assert "Statistics of this workspace, last 3 days" in stats

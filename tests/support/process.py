@@ -34,6 +34,8 @@ def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
         pytest.skip("the checkout's .env would configure the factbot under test")
     env = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
     env["FACTBOT_DATA_DIR"] = str(tmp_path / "data")
+    if "FACTBOT_SEMANTIC_CACHE_DIR" in os.environ:  # the suite's warm embeddings (see conftest)
+        env["FACTBOT_SEMANTIC_CACHE_DIR"] = os.environ["FACTBOT_SEMANTIC_CACHE_DIR"]
     env.update(settings)
     return env
 

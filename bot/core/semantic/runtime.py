@@ -41,6 +41,10 @@ QUESTION_CACHE = 2_048
 MAX_QUESTION_CHARS = 400
 
 
+class BuildStopped(Exception):
+    """An embedding build was asked to stop (the bot is closing)."""
+
+
 def fact_texts(fact: Fact) -> list[str]:
     """What is embedded of a fact: its phrasings and its title."""
     return list(dict.fromkeys([*fact.questions, fact.title]))
@@ -101,8 +105,12 @@ class SemanticRuntime:
 
     # -- embedding -------------------------------------------------------------------------------
 
-    def embed_texts(self, texts: Sequence[str], *, what: str = "phrasings") -> np.ndarray:
-        """Vectors of knowledge texts: cached ones from the cache, new ones embedded and cached."""
+    def embed_texts(
+        self, texts: Sequence[str], *, what: str = "phrasings", stop: threading.Event | None = None
+    ) -> np.ndarray:
+        """Vectors of knowledge texts: cached ones from the cache, new ones embedded and cached.
+        ``stop`` set: the build ends after the current batch, keeping what it embedded, and
+        raises :class:`BuildStopped`."""
         encoder = self.encoder()
         if encoder is None or self._cache is None:
             raise EncoderUnavailable(self._failed or "no encoder")
@@ -115,6 +123,10 @@ class SemanticRuntime:
             log.info("semantic matching: embedding %d new %s (cached: %d)", len(new), what, len(texts) - len(missing))
         done = 0
         for begin in range(0, len(new), BATCH):
+            if stop is not None and stop.is_set():
+                self._cache.flush()
+                log.info("semantic matching: stopped after embedding %d of %d new %s", done, len(new), what)
+                raise BuildStopped
             batch = new[begin : begin + BATCH]
             with self._encode_lock:
                 block = encoder.embed(batch)
@@ -178,7 +190,12 @@ class SemanticRuntime:
             found = [v if v is not None else fresh.get(t) for t, v in zip(texts, found, strict=True)]
         return found
 
-    def build_index(self, facts: Sequence[Fact]) -> SemanticIndex | None:
+    def forget_questions(self) -> None:
+        """Drop the question vectors kept in memory (benchmarks time embeddings with it)."""
+        with self._questions_lock:
+            self._questions.clear()
+
+    def build_index(self, facts: Sequence[Fact], stop: threading.Event | None = None) -> SemanticIndex | None:
         """The semantic index of ``facts`` (in their order); ``None`` when the stage is off."""
         if self.encoder() is None:
             return None
@@ -188,7 +205,7 @@ class SemanticRuntime:
             for text in fact_texts(fact):
                 texts.append(text)
                 owners.append(position)
-        vectors = self.embed_texts(texts)
+        vectors = self.embed_texts(texts, stop=stop)
         from bot.core.semantic.index import SemanticIndex
 
         return SemanticIndex(vectors, owners, texts, len(facts))

@@ -12,7 +12,7 @@ import numpy as np
 from bot.core.knowledge.schema import Fact
 from bot.core.semantic.encoder import EncoderUnavailable
 from bot.core.semantic.index import Nearest, SemanticIndex
-from bot.core.semantic.runtime import SemanticRuntime
+from bot.core.semantic.runtime import BuildStopped, SemanticRuntime
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class SemanticStage:
         self._index: SemanticIndex | None = None
         self._failed = False
         self._lock = threading.Lock()
+        self._stop = threading.Event()
 
     @property
     def ready(self) -> bool:
@@ -60,12 +61,18 @@ class SemanticStage:
         with self._lock:
             if self._index is None and not self._failed:
                 try:
-                    self._index = self.runtime.build_index(self._facts)
+                    self._index = self.runtime.build_index(self._facts, self._stop)
+                except BuildStopped:
+                    return None  # closing: what was embedded is cached for the next start
                 except EncoderUnavailable:
                     self._failed = True
                 if self._index is None:
                     self._failed = True
         return self._index
+
+    def stop(self) -> None:
+        """Ask a build in progress to end after its current batch (the bot is closing)."""
+        self._stop.set()
 
     def read(self, text: str, top: int) -> SemanticResult | None:
         """The nearest facts of ``text`` (blocking); ``None`` when the stage is off."""
