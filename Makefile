@@ -56,6 +56,8 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/bench_matching.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_dashboard.py
+	$(BIN)/python bench/bench_semantic.py
+	$(BIN)/python bench/eval_report.py
 
 # The dashboard's screenshots in docs/images, taken by the tests' browser (shipped knowledge, a
 # generated month of questions).

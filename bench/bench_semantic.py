@@ -1,0 +1,263 @@
+"""Semantic-stage benchmark: what the encoder costs, where it is paid, and search at 100k phrasings.
+
+Measures in one run, on one core (OMP and BLAS threads set to 1 before anything loads):
+
+* start-up of the shipped knowledge base: the lexical index alone (the baseline), with the
+  semantic stage on a cold embedding cache (every phrasing embedded, once) and on a warm one
+  (encoder load, cache read, index build: what a restart costs);
+* resident memory of the lexical bot and what the encoder and the phrasings' vectors add;
+* per-question latency over the tuning set's questions with the semantic stage off and on (each
+  question answered ``--repeats`` times with its vector forgotten in between, median kept;
+  p50/p99 over the questions), split by route: questions the lexical index answers confidently
+  never load the encoder;
+* embedding throughput: ``--embed N ...`` synthetic phrasings embedded for real (10k and 100k
+  take minutes on one core; without ``--embed`` a 500-phrasing sample is timed and 10k/100k are
+  estimated from it, and marked so);
+* nearest-phrasing search over 100k vectors: exact float32 (the baseline), the quantised matrix
+  factbot uses above 20k phrasings, and an HNSW index from usearch (``pip install .[bench]``),
+  each with its build time, memory, p50/p99 per query and agreement with the exact first fact.
+
+Run: ``make bench`` or ``python bench/bench_semantic.py [--repeats 3] [--embed 10000 100000]``.
+This is a benchmark, not a test: the figures depend on the machine and are read by people.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import logging  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bot.adapters.encoders.e5 import load as load_e5  # noqa: E402
+from bot.core.knowledge import load_knowledge  # noqa: E402
+from bot.core.semantic import index as semantic_index  # noqa: E402
+from bot.core.semantic.runtime import SemanticRuntime  # noqa: E402
+from bot.core.service import KnowledgeState  # noqa: E402
+from bot.settings import DEFAULT_KNOWLEDGE_DIR  # noqa: E402
+
+QUESTIONS = ROOT / "tests" / "eval" / "questions.yaml"
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def startup(kb, repeats: int) -> dict[str, float]:
+    lexical = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        KnowledgeState(kb)
+        lexical.append(time.perf_counter() - started)
+    with tempfile.TemporaryDirectory() as empty:
+        started = time.perf_counter()
+        cold = KnowledgeState(kb, SemanticRuntime(load_e5, Path(empty)))
+        cold.prepare()
+        cold_s = time.perf_counter() - started
+        warm = []
+        for _ in range(repeats):
+            gc.collect()
+            started = time.perf_counter()
+            state = KnowledgeState(kb, SemanticRuntime(load_e5, Path(empty)))  # a new process's runtime
+            state.prepare()
+            warm.append(time.perf_counter() - started)
+    return {"lexical": statistics.median(lexical), "cold": cold_s, "warm": statistics.median(warm)}
+
+
+def latency(state: KnowledgeState, questions: list[str], repeats: int) -> tuple[list[float], list[str]]:
+    times, routes = [], []
+    runtime = state.runtime
+    for question in questions:
+        samples = []
+        for _ in range(repeats):
+            if runtime is not None:
+                runtime.forget_questions()
+            started = time.perf_counter()
+            answer = state.answer(question)
+            samples.append(time.perf_counter() - started)
+        times.append(statistics.median(samples))
+        routes.append(answer.route)
+    return times, routes
+
+
+def embedding(runtime: SemanticRuntime, sizes: list[int], sample: int) -> list[tuple[int, float, bool]]:
+    from bench_matching import make_corpus  # the matching benchmark's synthetic phrasings
+
+    encoder = runtime.encoder()
+    assert encoder is not None
+    results = []
+    if not sizes:
+        texts = make_corpus(sample, 1, seed=11).phrasings[:sample]
+        started = time.perf_counter()
+        for begin in range(0, len(texts), 32):
+            encoder.embed(texts[begin : begin + 32])
+        per = (time.perf_counter() - started) / len(texts)
+        return [(n, per * n, True) for n in (10_000, 100_000)]
+    for n in sizes:
+        texts = make_corpus(n, 1, seed=11).phrasings[:n]
+        started = time.perf_counter()
+        runtime.embed_texts(texts, what="benchmark phrasings")
+        results.append((len(texts), time.perf_counter() - started, False))
+    return results
+
+
+def synthetic_vectors(n: int, dim: int, per_fact: int = 10, seed: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors shaped like sentence embeddings: a shared direction (the model puts every sentence
+    near 0.8 of every other), a fact's own direction, and noise per phrasing."""
+    rng = np.random.default_rng(seed)
+    n_facts = n // per_fact
+    common = rng.standard_normal(dim).astype(np.float32)
+    common /= np.linalg.norm(common)
+    centres = rng.standard_normal((n_facts, dim)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    owners = np.repeat(np.arange(n_facts), per_fact)
+    noise = rng.standard_normal((len(owners), dim)).astype(np.float32)
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    vectors = 2.0 * common + 1.0 * centres[owners] + 0.7 * noise
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors.astype(np.float32), owners
+
+
+def search(n: int, queries: int) -> list[tuple[str, float, float, float, float, float]]:
+    """(method, build s, memory MB, p50 s, p99 s, top-1 agreement with exact)."""
+    vectors, owners = synthetic_vectors(n, 384)
+    rng = np.random.default_rng(9)
+    rows = rng.integers(0, len(owners), queries)
+    qs = vectors[rows] + 0.05 * rng.standard_normal((queries, 384)).astype(np.float32)
+    qs /= np.linalg.norm(qs, axis=1, keepdims=True)
+    truth = []
+    exact_times = []
+    for q in qs:
+        started = time.perf_counter()
+        sims = vectors @ q
+        best = int(owners[int(np.argmax(sims))])
+        exact_times.append(time.perf_counter() - started)
+        truth.append(best)
+    results = [("exact float32 matrix", 0.0, vectors.nbytes / 2**20, percentile(exact_times, 50),
+                percentile(exact_times, 99), 1.0)]
+
+    started = time.perf_counter()
+    saved = semantic_index.EXACT_LIMIT
+    semantic_index.EXACT_LIMIT = 0
+    try:
+        quantised = semantic_index.SemanticIndex(vectors, owners, [""] * len(owners), int(owners[-1]) + 1)
+    finally:
+        semantic_index.EXACT_LIMIT = saved
+    build = time.perf_counter() - started
+    times, agree = [], 0
+    for q, expected in zip(qs, truth, strict=True):
+        started = time.perf_counter()
+        found = quantised.nearest(q, top=8)
+        times.append(time.perf_counter() - started)
+        agree += found[0].fact == expected  # the fact of the exact nearest phrasing
+    memory = (quantised._bits.nbytes + quantised._half.nbytes) / 2**20
+    results.append(("quantised matrix (factbot)", build, memory, percentile(times, 50), percentile(times, 99),
+                    agree / queries))
+    try:
+        from usearch.index import Index
+    except ImportError:
+        results.append(("usearch HNSW: not installed (pip install .[bench])", *[float("nan")] * 5))
+        return results
+    for dtype in ("f32", "i8"):
+        started = time.perf_counter()
+        index = Index(ndim=384, metric="cos", dtype=dtype)
+        index.add(np.arange(len(owners)), vectors, threads=1)
+        build = time.perf_counter() - started
+        times, agree = [], 0
+        for q, expected in zip(qs, truth, strict=True):
+            started = time.perf_counter()
+            found = index.search(q, 10)
+            times.append(time.perf_counter() - started)
+            agree += int(owners[int(found.keys[0])]) == expected
+        results.append((f"usearch HNSW {dtype}", build, index.memory_usage / 2**20, percentile(times, 50),
+                        percentile(times, 99), agree / queries))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=3, help="timings per question (median kept)")
+    parser.add_argument("--embed", type=int, nargs="*", default=[], help="phrasings to embed for real")
+    parser.add_argument("--search-size", type=int, default=100_000, help="vectors for the search benchmark")
+    parser.add_argument("--queries", type=int, default=300, help="queries of the search benchmark")
+    parser.add_argument("--cache-dir", type=Path, help="embedding cache (default: a temporary directory)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory() as scratch:
+        cache_dir = args.cache_dir or Path(scratch)
+        kb = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
+        phrasings = sum(len(f.questions) + 1 for f in kb.visible)
+        print(f"shipped knowledge: {len(kb.visible)} facts, {phrasings} texts embedded (phrasings and titles)")
+
+        base = rss_mb()
+        lexical = KnowledgeState(kb)
+        lexical_rss = rss_mb()
+        times = startup(kb, args.repeats)
+        state = KnowledgeState(kb, SemanticRuntime(load_e5, cache_dir))
+        state.prepare()
+        semantic_rss = rss_mb()
+        print("\nstart-up (one core)")
+        print(f"  lexical index alone                 {times['lexical']:.2f} s   (median of {args.repeats})")
+        print(f"  + semantic stage, cold cache        {times['cold'] - times['lexical']:.2f} s   "
+              "more (every phrasing embedded, once)")
+        print(f"  + semantic stage, warm cache        {times['warm'] - times['lexical']:.2f} s   "
+              f"more (median of {args.repeats}: encoder load, cache read)")
+        print("\nmemory (resident)")
+        print(f"  lexical bot                         {lexical_rss:.0f} MB ({lexical_rss - base:+.0f} MB for the index)")
+        print(f"  + encoder and phrasing vectors      {semantic_rss - lexical_rss:+.0f} MB")
+
+        questions = [e["q"] for e in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]]
+        off, _ = latency(lexical, questions, args.repeats)
+        on, routes = latency(state, questions, args.repeats)
+        lexical_route = [t for t, r in zip(on, routes, strict=True) if r == "lexical"]
+        semantic_route = [t for t, r in zip(on, routes, strict=True) if r != "lexical"]
+        print(f"\nper question over the tuning set's {len(questions)} questions (median of {args.repeats}, one core)")
+        print(f"  {'':40} {'p50':>10} {'p99':>10}")
+        print(f"  {'semantic stage off':40} {ms(percentile(off, 50)):>10} {ms(percentile(off, 99)):>10}")
+        print(f"  {'semantic stage on: all':40} {ms(percentile(on, 50)):>10} {ms(percentile(on, 99)):>10}")
+        print(f"  {f'  confident lexical ({len(lexical_route)}), no encoder':40} "
+              f"{ms(percentile(lexical_route, 50)):>10} {ms(percentile(lexical_route, 99)):>10}")
+        print(f"  {f'  embedded and fused ({len(semantic_route)})':40} "
+              f"{ms(percentile(semantic_route, 50)):>10} {ms(percentile(semantic_route, 99)):>10}")
+
+        print("\nembedding phrasings (one core)")
+        for n, seconds, estimated in embedding(state.runtime, args.embed, 500):
+            note = " (estimated from 500)" if estimated else ""
+            print(f"  {n:>7,} phrasings                  {seconds:8.1f} s{note}")
+
+        print(f"\nnearest-phrasing search over {args.search_size:,} vectors ({args.queries} queries, one core)")
+        print(f"  {'method':52} {'build':>8} {'memory':>9} {'p50':>9} {'p99':>9} {'top-1':>6}")
+        for method, build, memory, p50, p99, agree in search(args.search_size, args.queries):
+            print(f"  {method:52} {build:7.1f}s {memory:7.0f}MB {ms(p50):>9} {ms(p99):>9} {agree:6.0%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
