@@ -81,6 +81,8 @@ class Answer:
     route: str = "lexical"
     #: The ranked candidates with the parts of their confidence, for explanation views.
     candidates: tuple[Candidate, ...] = ()
+    #: The question as read from the message (greetings, filler and extra sentences removed).
+    read_as: str | None = None
 
     @property
     def answered(self) -> bool:
@@ -113,7 +115,13 @@ def compose(question: str, understanding: Understanding, kb: KnowledgeBase) -> A
     topics = tuple(kb.topics)
     candidates = understanding.candidates
     best = understanding.best
-    common = {"question": question, "topics": topics, "route": understanding.route, "candidates": candidates}
+    common = {
+        "question": question,
+        "topics": topics,
+        "route": understanding.route,
+        "candidates": candidates,
+        "read_as": understanding.text,
+    }
     if best is None or best.confidence < ANSWER_THRESHOLD:
         suggestions = tuple(_suggestion(c) for c in candidates[:MAX_SUGGESTIONS] if c.confidence >= SUGGEST_FLOOR)
         return Answer(outcome=Outcome.ABSTAINED, score=best.confidence if best else 0.0, suggestions=suggestions, **common)

@@ -62,8 +62,11 @@ class Explanation:
 
 def explain(state: KnowledgeState, question: str, limit: int = CANDIDATES) -> Explanation:
     index = state.index
-    result = index.search(question, limit=max(limit, 5))
-    answer = state.answer(question)  # exactly what a member would be told
+    answer = state.answer(question)  # exactly what a member would be told (blocking if it embeds)
+    # The index's view of the question as the matcher read it out of the message; the decision's
+    # confidence and the semantic similarity come from the answer's candidates.
+    result = index.search(answer.read_as or question, limit=max(limit, 5))
+    fused = {c.fact.id: c for c in answer.candidates}
     words = tuple(
         WordExplanation(t.word, t.weight, t.term is not None, t.similarity, t.matched) for t in result.terms
     )
@@ -71,7 +74,7 @@ def explain(state: KnowledgeState, question: str, limit: int = CANDIDATES) -> Ex
         CandidateExplanation(
             fact_id=hit.fact.id,
             title=hit.fact.title,
-            confidence=hit.confidence,
+            confidence=fused[hit.fact.id].confidence if hit.fact.id in fused else hit.confidence,
             fact_coverage=hit.fact_coverage,
             phrase_coverage=hit.phrase_coverage,
             similarity=hit.similarity,
@@ -79,7 +82,7 @@ def explain(state: KnowledgeState, question: str, limit: int = CANDIDATES) -> Ex
             phrasing=hit.phrasing,
             matched=tuple(t.word for t in index.matched_terms(hit.fact.id, result.terms)),
             penalties=hit.penalties,
-            semantic=hit.semantic,
+            semantic=fused[hit.fact.id].semantic if hit.fact.id in fused else hit.semantic,
         )
         for hit in result.hits[:limit]
     )

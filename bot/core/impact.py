@@ -99,7 +99,9 @@ def compare(
     from bot.core.service import KnowledgeState
 
     started = time.perf_counter()
-    scratch = KnowledgeState(after)
+    # Read as the served state reads (its semantic stage too: only the changed phrasings embed),
+    # so a change in outcome is the edit's, not the stage's.
+    scratch = served.successor(after) if served.runtime is not None else KnowledgeState(after)
     known = _served_outcomes.setdefault(served, {})
     changes: list[OutcomeChange] = []
     for asked in questions:

@@ -123,7 +123,13 @@ def render_explanation(explanation: Explanation) -> str:
         if answer.fact
         else f"abstains (best {answer.score:.1f}, the threshold is {explanation.answer_threshold:.0f})"
     )
-    lines = [f"“{explanation.question}”: {outcome}", "Words (weight):"]
+    lines = [f"“{explanation.question}”: {outcome}"]
+    if answer.missing_detail:
+        lines.append(f"  {detail_not_held(answer)}")
+    if answer.read_as and answer.read_as != explanation.question.strip():
+        lines.append(f"  read as “{answer.read_as}”")
+    lines.append(f"  found by the {answer.route} route")
+    lines.append("Words (weight):")
     for word in explanation.words:
         read = f" -> {word.corrected_to} (similarity {word.similarity:.2f})" if word.corrected_to else ""
         known = "" if word.known else " (in no fact)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from bot.adapters.dashboard._web import bot_of, render
@@ -11,7 +13,8 @@ QUESTION_MAX = 512
 
 async def try_it(request: web.Request) -> web.Response:
     question = request.query.get("q", "").strip()[:QUESTION_MAX]
-    explanation = bot_of(request).curation.explain(question) if question else None
+    # Off the event loop: reading the question may embed it.
+    explanation = await asyncio.to_thread(bot_of(request).curation.explain, question) if question else None
     return render(request, "try.html", question=question, explanation=explanation)
 
 
