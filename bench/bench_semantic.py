@@ -235,10 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         semantic_rss = rss_mb()
         print("\nstart-up (one core)")
         print(f"  lexical index alone                 {times['lexical']:.2f} s   (median of {args.repeats})")
-        print(f"  + semantic stage, cold cache        {times['cold'] - times['lexical']:.2f} s   "
-              "more (every phrasing embedded, once)")
-        print(f"  + semantic stage, warm cache        {times['warm'] - times['lexical']:.2f} s   "
-              f"more (median of {args.repeats}: encoder load, cache read)")
+        print(f"  with the semantic stage, cold cache {times['cold']:.2f} s   (every phrasing embedded, once)")
+        print(f"  with the semantic stage, warm cache {times['warm']:.2f} s   (median of {args.repeats}: "
+              f"{max(0.0, times['warm'] - times['lexical']) * 1000:.0f} ms more than the index alone)")
         print("\nmemory (resident)")
         print(f"  lexical bot                         {lexical_rss:.0f} MB ({lexical_rss - base:+.0f} MB for the index)")
         print(f"  + encoder and phrasing vectors      {semantic_rss - lexical_rss:+.0f} MB")
