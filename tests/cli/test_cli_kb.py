@@ -193,20 +193,20 @@ def test_teach_dismiss_and_explain_from_the_shell(bot_settings: Settings, capsys
         bot = await create_bot(bot_settings, background=False)
         try:
             context = AskContext(platform="console", community="console", user="u")
-            for question in ("what do chinese netizens think of kosovo", "who won the 1998 world cup"):
+            for question in ("do weibo users care about kosovo", "who won the 1998 world cup"):
                 await bot.ask(question, context)
             await bot.flush_logs()
         finally:
             await bot.close()
 
     asyncio.run(log_questions())
-    code, out, _ = kb(capsys, "teach", "--dry-run", "public-opinion-pro-serbian", "what do chinese netizens think of kosovo")
+    code, out, _ = kb(capsys, "teach", "--dry-run", "public-opinion-pro-serbian", "do weibo users care about kosovo")
     assert code == 0 and "Newly answered (1):" in out and "-> public-opinion-pro-serbian" in out
-    assert _fact(bot_settings, "public-opinion-pro-serbian").questions[-1] != "what do chinese netizens think of kosovo"
-    code, out, _ = kb(capsys, "--as", "Alice", "teach", "public-opinion-pro-serbian", "what do chinese netizens think of kosovo")
+    assert _fact(bot_settings, "public-opinion-pro-serbian").questions[-1] != "do weibo users care about kosovo"
+    code, out, _ = kb(capsys, "--as", "Alice", "teach", "public-opinion-pro-serbian", "do weibo users care about kosovo")
     assert code == 0 and out.rstrip().endswith("phrasings now.")
-    assert _fact(bot_settings, "public-opinion-pro-serbian").questions[-1] == "what do chinese netizens think of kosovo"
-    code, _, err = kb(capsys, "teach", "public-opinion-pro-serbian", "what do chinese netizens think of kosovo")
+    assert _fact(bot_settings, "public-opinion-pro-serbian").questions[-1] == "do weibo users care about kosovo"
+    code, _, err = kb(capsys, "teach", "public-opinion-pro-serbian", "do weibo users care about kosovo")
     assert code == 1 and "already has every one of these phrasings" in err
 
     assert kb(capsys, "dismiss", "Who won the 1998 World Cup?")[0] == 0
@@ -219,6 +219,7 @@ def test_teach_dismiss_and_explain_from_the_shell(bot_settings: Settings, capsys
     code, out, _ = kb(capsys, "explain", "What is Japan's stance on Kosovo?")
     assert code == 0 and out.startswith("“What is Japan's stance on Kosovo?”: abstains")
     assert "japan: " in out and "(in no fact)" in out
-    assert "penalty x0.60: name 'japan' is not in the fact" in out and "semantic stage off" in out
+    assert "penalty x0.60: name 'japan' is not in the fact" in out
+    assert "semantic 0." in out or "semantic stage off" in out  # the similarity where the stage ran
     audit = kb(capsys, "audit")[1]
     assert "cli:Alice" in audit and " teach public-opinion-pro-serbian" in audit and " dismiss" in audit
