@@ -199,6 +199,43 @@ class Tagged:
 Fixer = Callable[[str, bool], "tuple[str, float] | None"]
 
 
+Phrases = dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]
+#: ``replace(span, variant, target)``: the words standing for ``span``, or ``None`` to keep it.
+Replace = Callable[[list[Tagged], tuple[str, ...], tuple[str, ...]], "list[Tagged] | None"]
+
+
+def _replace_spans(
+    tagged: list[Tagged],
+    phrases: Phrases,
+    replace: Replace,
+    single: Callable[[Tagged], list[Tagged] | None] | None = None,
+) -> list[Tagged]:
+    """Scan ``tagged`` left to right; where a variant of ``phrases`` (first word -> variants,
+    longest first) starts, ``replace`` it. ``single`` may replace one word first."""
+    result: list[Tagged] = []
+    i = 0
+    while i < len(tagged):
+        item = tagged[i]
+        alone = single(item) if single is not None else None
+        if alone is not None:
+            result.extend(alone)
+            i += 1
+            continue
+        for variant, target in phrases.get(item.word, ()):
+            span = tagged[i : i + len(variant)]
+            if tuple(t.word for t in span) != variant:
+                continue
+            replacement = replace(span, variant, target)
+            if replacement is not None:
+                result.extend(replacement)
+                i += len(variant)
+                break
+        else:
+            result.append(item)
+            i += 1
+    return result
+
+
 #: Similarity of a word read as a related term (a weaker match than the word itself).
 RELATED_SIMILARITY = 0.7
 
@@ -266,26 +303,16 @@ class Normaliser:
         similarity of the words they replace."""
         if not self._related:
             return tagged
-        result: list[Tagged] = []
-        i = 0
-        while i < len(tagged):
-            item = tagged[i]
-            for variant, head in self._related.get(item.word, ()):
-                span = tagged[i : i + len(variant)]
-                if tuple(t.word for t in span) != variant:
-                    continue
-                if all(known(w) for w in variant if w not in STOPWORDS):
-                    continue  # the index knows the term itself
-                flag = NAME if any(t.flag in (NAME, CAPITALS) for t in span) else CURATED
-                similarity = RELATED_SIMILARITY * min(t.similarity for t in span)
-                typed = " ".join(t.typed or t.word for t in span)
-                result.extend(Tagged(w, NOT_NAME if w in STOPWORDS else flag, similarity, typed) for w in head)
-                i += len(variant)
-                break
-            else:
-                result.append(item)
-                i += 1
-        return result
+
+        def weaker(span: list[Tagged], variant: tuple[str, ...], head: tuple[str, ...]) -> list[Tagged] | None:
+            if all(known(w) for w in variant if w not in STOPWORDS):
+                return None  # the index knows the term itself
+            flag = NAME if any(t.flag in (NAME, CAPITALS) for t in span) else CURATED
+            similarity = RELATED_SIMILARITY * min(t.similarity for t in span)
+            typed = " ".join(t.typed or t.word for t in span)
+            return [Tagged(w, NOT_NAME if w in STOPWORDS else flag, similarity, typed) for w in head]
+
+        return _replace_spans(tagged, self._related, weaker)
 
     def _variant_at(self, folded: Sequence[str], i: int) -> tuple[int, tuple[str, ...]] | None:
         """The longest synonym variant starting at ``folded[i]``: its length and canonical words."""
