@@ -280,9 +280,16 @@ class DetailChecker:
                 return None
         return Detail(kind)
 
-    def states(self, fact: Fact, detail: Detail, question: str) -> bool:
-        """Whether ``fact`` states the ``detail`` that ``question`` asks for."""
+    def states(self, fact: Fact, detail: Detail, question: str, phrasing: str | None = None) -> bool:
+        """Whether ``fact`` states the ``detail`` that ``question`` asks for. ``phrasing``: the fact's
+        phrasing the question matched; when the curators wrote it asking for the same date, and the
+        answer gives one, the fact states it ("When did Kosovo join the IOC?" / "...in 2014", though
+        the answer says "International Olympic Committee")."""
         facts = self._facts.get(fact.id) or self._read(fact)
+        if detail.kind == DATE and phrasing and DATE in facts.kinds:
+            matched = self.asked(phrasing)
+            if matched is not None and matched.kind == DATE:
+                return True
         if detail.kind == PERSON:
             if detail.office is None:
                 return PERSON in facts.kinds

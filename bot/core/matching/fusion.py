@@ -224,12 +224,14 @@ class Matcher:
         if detail is None or best is None:
             return understanding
         text = understanding.text
-        if self.details.states(best.fact, detail, text) or self.details.corrects_premise(best.fact, text, detail):
+        if self.details.states(best.fact, detail, text, best.phrasing) or self.details.corrects_premise(
+            best.fact, text, detail
+        ):
             return understanding
         for other in understanding.candidates[1:]:
             if other.confidence < best.confidence - DETAIL_MARGIN:
                 break
-            if self.details.states(other.fact, detail, text):
+            if self.details.states(other.fact, detail, text, other.phrasing):
                 rest = tuple(c for c in understanding.candidates if c is not other)
                 return dataclasses.replace(understanding, candidates=(other, *rest))
         return dataclasses.replace(understanding, missing=detail)
