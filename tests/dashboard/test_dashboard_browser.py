@@ -14,7 +14,7 @@ from dashboard_site import Site, sign_in
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(120)]
 
-NETIZENS = ("what do chinese netizens think of kosovo", "What do Chinese netizens think of Kosovo?")
+NETIZENS = ("do weibo users care about kosovo", "Do Weibo users care about Kosovo?")
 IOC = ("when did kosovo join the ioc", "When did Kosovo join the IOC?")
 SCRIPT = "<script>window.__injected = 1; alert('script')</script>"
 IMAGE = '"><img src=x onerror="window.__injected = 2; alert(\'image\')">'

@@ -12,7 +12,7 @@ from support.storage import rows
 
 NOW = dt.datetime.now(dt.UTC)
 MOD = Actor(platform="dashboard", user="discord:42", name="curator")
-NETIZENS = "what do chinese netizens think of kosovo"
+NETIZENS = "do weibo users care about kosovo"
 
 
 def _logged(
@@ -34,8 +34,8 @@ async def test_the_inbox_groups_wordings_with_when_where_and_the_best_guess(make
     await _log(
         bot,
         _logged(NETIZENS, days_ago=3, platform="discord"),
-        _logged("What do Chinese netizens think of Kosovo?", days_ago=1, platform="slack"),
-        _logged("what do chinese netizens think about kosovo", days_ago=0.5, platform="slack"),
+        _logged("Do Weibo users care about Kosovo?", days_ago=1, platform="slack"),
+        _logged("do weibo users care abt kosovo", days_ago=0.5, platform="slack"),
         _logged("who won the 1998 world cup", days_ago=2),
     )
     inbox = await bot.curation.inbox(days=30)
@@ -75,12 +75,12 @@ def _who() -> tuple[str, str, str | None]:
 async def test_teach_answers_the_question_and_takes_the_group_out_of_the_inbox(make_bot) -> None:
     bot = await make_bot(background=False)
     other = await make_bot(background=False)
-    await _log(bot, _logged(NETIZENS, days_ago=1), _logged("What do Chinese netizens think of Kosovo?", days_ago=1))
+    await _log(bot, _logged(NETIZENS, days_ago=1), _logged("Do Weibo users care about Kosovo?", days_ago=1))
     [group] = await bot.curation.inbox()
 
     preview = await bot.curation.preview_teach("public-opinion-pro-serbian", [NETIZENS])
     assert [(c.question, c.count, c.before, c.after) for c in preview.newly_answered] == [
-        ("What do Chinese netizens think of Kosovo?", 1, None, "public-opinion-pro-serbian"),
+        ("Do Weibo users care about Kosovo?", 1, None, "public-opinion-pro-serbian"),
         (NETIZENS, 1, None, "public-opinion-pro-serbian"),
     ]
     assert preview.taken_from == {} and preview.asked == 2 and preview.distinct_questions == 2

@@ -18,7 +18,7 @@ from bot.core.service import KnowledgeState
 
 #: Questions the shipped knowledge does not answer, each with other wordings members use.
 MISSING: tuple[tuple[str, ...], ...] = (
-    ("What do Chinese netizens think of Kosovo?", "what do chinese netizens think about kosovo", "chinese netizens kosovo"),
+    ("Do Weibo users care about Kosovo?", "do weibo users care abt kosovo", "weibo users kosovo"),
     ("Is Kosovo a pawn between China and the West?", "is kosovo just a pawn for china", "kosovo pawn china west"),
     ("Will China ever recognise Kosovo?", "will china ever recognize kosovo", "could china recognise kosovo one day?"),
     ("Does China invest in Kosovo's mines?", "chinese investment in kosovo mining", "does china own mines in kosovo"),
