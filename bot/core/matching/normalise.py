@@ -282,7 +282,7 @@ class Normaliser:
         # Related terms, written as the aliases make them ("chinese public" -> "china public").
         self._related: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for group in related_groups:
-            terms = [self._canonical_words(term) for term in group]
+            terms = [tuple(self._canonical_words(words(term))) for term in group]
             head = terms[0]
             for variant in terms[1:]:
                 if variant and head and variant != head:
@@ -293,9 +293,6 @@ class Normaliser:
             word for options in self._related.values() for variant, _ in options for word in variant
             if word not in STOPWORDS
         )
-
-    def _canonical_words(self, text: str) -> tuple[str, ...]:
-        return tuple(t.word for t in self.canonical([Tagged(w) for w in words(text)]))
 
     def relate(self, tagged: list[Tagged], known: Callable[[str], bool]) -> list[Tagged]:
         """Related terms the index does not know (``known(word)`` is false for one of their content
