@@ -136,7 +136,11 @@ async def command_bot(knowledge_dir: Path | None = None, *, read_only: bool = Fa
     settings = load_settings()
     if read_only and _no_database(settings):
         protect_secrets(settings)
-        yield FactBot(knowledge_dir or settings.knowledge.knowledge_dir, cache=index_cache(settings))
+        yield FactBot(
+            knowledge_dir or settings.knowledge.knowledge_dir,
+            cache=index_cache(settings),
+            semantic=semantic_runtime(settings),  # its encoder loads only if a question needs it
+        )
         return
     bot = await create_bot(settings, knowledge_dir=knowledge_dir, background=False)
     try:
