@@ -127,3 +127,20 @@ def test_the_community_held_out_set_is_large_varied_and_names_real_facts() -> No
     for entry in entries:
         for key in ("expect", "suggest"):
             assert entry.get(key) is None or entry[key] in state.kb.by_id, entry
+
+
+def test_the_development_set_shares_no_question_with_the_held_out_sets() -> None:
+    """``dev.yaml`` may be tuned on; it must never carry a held-out question."""
+    root = Path(__file__).parent.parent / "eval"
+
+    def questions(name: str) -> list[dict]:
+        return yaml.safe_load((root / name).read_text(encoding="utf-8"))["questions"]
+
+    held_out = {e["q"].casefold().strip() for name in ("heldout.yaml", "heldout-community.yaml") for e in questions(name)}
+    development = questions("dev.yaml")
+    state = load_state(DEFAULT_KNOWLEDGE_DIR)
+    assert len(development) >= 250
+    assert not [e for e in development if e["q"].casefold().strip() in held_out]
+    for entry in development:
+        for key in ("expect", "suggest"):
+            assert entry.get(key) is None or entry[key] in state.kb.by_id, entry
