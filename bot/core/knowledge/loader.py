@@ -2,23 +2,36 @@
 
 Every problem of a run is collected, with the file, the line and the fact it belongs to, and
 reported at once in a :class:`KnowledgeError`; nothing is loaded from a directory that has errors.
+
+Files are bounded before anything is built from them: a file larger than :data:`MAX_FILE_BYTES` is
+refused unread, and each document is first composed into YAML nodes (aliases stay shared there, so
+this is cheap even for an "alias bomb"), checked for mapping keys that are not plain scalars and for
+aliases that would expand to more than :data:`MAX_ALIAS_NODES` extra nodes, and only then turned
+into Python values.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from rapidfuzz import fuzz, process
 
 from bot.core.knowledge.model import KnowledgeBase, SynonymTable
 from bot.core.knowledge.schema import Fact
 from bot.core.knowledge.sources import SOURCES_FILE, read_setting
 
 SYNONYMS_FILE = "synonyms.yaml"
+#: The largest knowledge file read, in bytes (a file of 10,000 facts is about 15 MB).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: How many nodes YAML aliases may add to a document when expanded (anchors shared by a few
+#: thousand facts stay far below; an alias bomb of a few hundred bytes would add hundreds of millions).
+MAX_ALIAS_NODES = 100_000
 _FILE_KEYS = {"facts"}
 _SYNONYM_KEYS = {"synonyms", "related"}
 
@@ -70,6 +83,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):  # _check_nodes reports these before construction
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be plain text, not a list or a mapping", key_node.start_mark
+            )
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             key = str(key)
@@ -95,6 +112,12 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(
+                Problem(label, None, f"file too large: {size:,} bytes (at most {MAX_FILE_BYTES:,}); split it up")
+            )
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(label, None, f"cannot read file: {exc.strerror or exc}"))
@@ -110,7 +133,8 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
 
 def parse_yaml(text: str, label: str) -> Any:
     """Parse one YAML document whose mappings and lists remember their lines (for located
-    errors, as :func:`validate_fact` reports them); raise :class:`KnowledgeError` on bad YAML."""
+    errors, as :func:`validate_fact` reports them); raise :class:`KnowledgeError` on bad YAML,
+    an empty document, or one that is not bounded (see the module's description)."""
     problems: list[Problem] = []
     data = _parse(text, label, problems)
     if problems:
@@ -118,9 +142,67 @@ def parse_yaml(text: str, label: str) -> Any:
     return data
 
 
+def _check_nodes(root: yaml.Node, label: str, problems: list[Problem]) -> bool:
+    """Whether the composed document may be constructed: every mapping key a scalar, no recursive
+    alias, and aliases adding at most :data:`MAX_ALIAS_NODES` nodes. Visits each node once."""
+    expanded: dict[int, int] = {}  # id(node) -> node count with aliases expanded
+    visiting: set[int] = set()
+    distinct = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            visiting.discard(key)
+            children = _children(node)
+            expanded[key] = 1 + sum(expanded[id(child)] for child in children)
+            if expanded[key] - distinct > MAX_ALIAS_NODES:
+                problems.append(
+                    Problem(
+                        label,
+                        node.start_mark.line + 1,
+                        f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} extra nodes; write the values out",
+                    )
+                )
+                return False
+            continue
+        if key in expanded:
+            continue
+        if key in visiting:
+            problems.append(Problem(label, node.start_mark.line + 1, "recursive YAML alias (a value contains itself)"))
+            return False
+        visiting.add(key)
+        distinct += 1
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _value in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    problems.append(
+                        Problem(label, key_node.start_mark.line + 1, "a mapping key must be plain text, not a list or a mapping")
+                    )
+                    return False
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in expanded)
+    return True
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def _parse(text: str, label: str, problems: list[Problem]) -> Any:
+    loader = _LineLoader(text)
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        node = loader.get_single_node()
+        if node is None:
+            problems.append(Problem(label, None, "the file is empty (no YAML content)"))
+            return None
+        if not _check_nodes(node, label, problems):
+            return None
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -130,6 +212,8 @@ def _parse(text: str, label: str, problems: list[Problem]) -> Any:
     except yaml.YAMLError as exc:
         problems.append(Problem(label, None, f"YAML error: {exc}"))
         return None
+    finally:
+        loader.dispose()
 
 
 def line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
@@ -206,6 +290,9 @@ def _load_synonyms(path: Path, label: str, problems: list[Problem]) -> SynonymTa
         return SynonymTable()
     for key in set(data) - _SYNONYM_KEYS:
         problems.append(Problem(label, data.key_lines.get(key), f"unknown key {key!r} (allowed: synonyms, related)"))
+    if not data["synonyms"]:  # "synonyms:" or "synonyms: []": an emptied file, not an intended empty table
+        problems.append(Problem(label, data.key_lines.get("synonyms"), "'synonyms' must be a non-empty list of lists"))
+        return SynonymTable()
     return SynonymTable(
         _groups(data, "synonyms", label, problems, "synonym"), _groups(data, "related", label, problems, "related")
     )

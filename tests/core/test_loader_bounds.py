@@ -1,0 +1,143 @@
+"""Hostile and half-written knowledge files stay bounded and honest.
+
+An alias bomb is refused before anything is built from it; an emptied file is an error, not a
+silent loss of knowledge.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.core.knowledge import loader
+
+FACT = """\
+  - id: {id}
+    title: A title
+    answer: An answer that stands on its own.
+    questions:
+      - What is the question about {id}?
+    topic: Testing
+    sources:
+      - publisher: Example Publisher
+        article: Example article
+"""
+
+
+def alias_bomb() -> str:
+    """Nine levels of nine aliases (9**9 = 387 million strings once expanded), used as a mapping key."""
+    lines = ["facts:", "  - id: bomb", "    title: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level, (previous, name) in enumerate(zip("abcdefgh", "bcdefghi", strict=True)):
+        lines.append(f"    x{level}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    lines.append("    tags: {? *i : boom}")
+    return "\n".join(lines) + "\n"
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems(directory: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    directory = tmp_path / "knowledge"
+    directory.mkdir()
+    return directory
+
+
+def _limit_memory() -> None:
+    limit = 512 * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def test_validate_refuses_an_alias_bomb_within_bounded_memory(kb: Path) -> None:
+    bomb = alias_bomb()
+    assert len(bomb.encode()) < 500
+    write(kb, "bomb.yaml", bomb)
+    # 512 MB of address space: the expansion the bomb asks for would need hundreds of gigabytes.
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "validate", str(kb)],
+        capture_output=True,
+        text=True,
+        timeout=45,
+        preexec_fn=_limit_memory,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert "knowledge/bomb.yaml:" in result.stderr
+    assert "YAML aliases expand to more than" in result.stderr or "mapping key must be plain text" in result.stderr
+
+
+def test_a_list_or_mapping_used_as_a_key_is_refused_with_its_line(kb: Path) -> None:
+    write(kb, "a.yaml", "facts:\n" + FACT.format(id="one") + "    ? [a, b]\n    : value\n")
+    assert problems(kb) == ["knowledge/a.yaml:11: a mapping key must be plain text, not a list or a mapping"]
+
+
+def test_aliases_that_expand_too_far_are_refused(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_ALIAS_NODES", 50)
+    text = "facts:\n" + FACT.format(id="one") + "    tags: &t [a, b, c, d, e, f, g, h, i, j]\n"
+    text += "    keywords: [" + ", ".join(["*t"] * 6) + "]\n"
+    write(kb, "a.yaml", text)
+    found = problems(kb)
+    assert len(found) == 1 and "YAML aliases expand to more than 50 extra nodes" in found[0], found
+
+
+def test_a_few_shared_anchors_still_load(kb: Path) -> None:
+    text = "facts:\n" + FACT.format(id="one").replace(
+        "      - publisher: Example Publisher\n        article: Example article\n",
+        "      - &source {publisher: Example Publisher, article: Example article}\n",
+    )
+    text += FACT.format(id="two").split("    sources:")[0] + "    sources: [*source]\n"
+    write(kb, "a.yaml", text)
+    loaded = load_knowledge(kb)
+    assert loaded.get("one").sources == loaded.get("two").sources
+
+
+def test_a_recursive_alias_is_refused(kb: Path) -> None:
+    write(kb, "a.yaml", "facts: &loop [*loop]\n")
+    assert problems(kb) == ["knowledge/a.yaml:1: recursive YAML alias (a value contains itself)"]
+
+
+def test_a_file_over_the_size_limit_is_not_read(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100)
+    write(kb, "a.yaml", "facts:\n" + FACT.format(id="one"))
+    (found,) = problems(kb)
+    assert found.startswith("knowledge/a.yaml: file too large:") and "at most 100" in found
+
+
+@pytest.mark.parametrize("content", ["", "# the facts of this file were removed\n", "\n\n"])
+def test_an_emptied_fact_file_is_an_error_naming_the_file(kb: Path, content: str) -> None:
+    write(kb, "a.yaml", "facts:\n" + FACT.format(id="one"))
+    write(kb, "b.yaml", content)
+    assert problems(kb) == ["knowledge/b.yaml: the file is empty (no YAML content)"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "knowledge/synonyms.yaml: the file is empty (no YAML content)"),
+        ("synonyms:\n", "knowledge/synonyms.yaml:1: 'synonyms' must be a non-empty list of lists"),
+        ("synonyms: []\n", "knowledge/synonyms.yaml:1: 'synonyms' must be a non-empty list of lists"),
+        ("synonyms:\n  - [china, beij", "knowledge/synonyms.yaml:3: YAML syntax error"),
+    ],
+)
+def test_an_empty_or_truncated_synonyms_file_is_an_error(kb: Path, content: str, expected: str) -> None:
+    write(kb, "a.yaml", "facts:\n" + FACT.format(id="one"))
+    write(kb, "synonyms.yaml", content)
+    found = problems(kb)
+    assert len(found) == 1 and found[0].startswith(expected), found
