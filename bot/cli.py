@@ -72,6 +72,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     except KnowledgeError as exc:
         print(exc, file=sys.stderr)
         return 1
+    for warning in kb.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.against:
         try:
             documents = [read_document(Path(name).expanduser(), name) for name in args.against]

@@ -411,6 +411,8 @@ class Moderation:
                     self._base = await in_worker(load_knowledge, self._knowledge_dir)
                     self._metrics.reloads.labels(result="ok").inc()
                     log.info("knowledge reloaded (asked by another instance)")
+                    for warning in self._base.warnings:
+                        log.warning("knowledge: %s", warning)
                 except KnowledgeError as exc:
                     self._metrics.reloads.labels(result="failed").inc()
                     log.error("reload asked by another instance failed, keeping the last good knowledge base:\n%s", exc)
@@ -617,7 +619,7 @@ class Moderation:
                 with contextlib.suppress(StorageUnavailable):
                     await self._storage.record_audit(audit_entry("reload", actor, ok=False, problems=len(exc.problems)))
                 return ReloadReport(False, len(self._current().kb.facts), [str(p) for p in exc.problems])
-            warnings: list[str] = []
+            warnings: list[str] = [str(w) for w in base.warnings]
             self._base = base
             try:
                 await self._require_locked()

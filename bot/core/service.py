@@ -251,6 +251,8 @@ class FactBot:
         self.knowledge_dir = Path(knowledge_dir)
         self._state = state or load_state(self.knowledge_dir, cache, semantic)
         self._preparing: asyncio.Task[None] | None = None
+        for warning in self._state.kb.warnings:
+            log.warning("knowledge: %s", warning)
         self._lock = asyncio.Lock()
         self._moderation: Moderation | None = None
         self._curation: Curation | None = None

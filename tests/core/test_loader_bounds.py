@@ -1,11 +1,13 @@
 """Hostile and half-written knowledge files stay bounded and honest.
 
 An alias bomb is refused before anything is built from it; an emptied file is an error, not a
-silent loss of knowledge.
+silent loss of knowledge; discovery skips dot-directories and loads a Kubernetes ConfigMap's files
+once.
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
@@ -141,3 +143,56 @@ def test_an_empty_or_truncated_synonyms_file_is_an_error(kb: Path, content: str,
     write(kb, "synonyms.yaml", content)
     found = problems(kb)
     assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_dot_directories_and_dot_files_are_skipped(kb: Path) -> None:
+    write(kb, "a.yaml", "facts:\n" + FACT.format(id="one"))
+    write(kb, ".git/objects/old.yaml", "facts:\n" + FACT.format(id="one"))
+    write(kb, ".a.yaml.swp.yaml", "not: [valid")
+    write(kb, "topic/b.yaml", "facts:\n" + FACT.format(id="two"))
+    assert [f.id for f in load_knowledge(kb).facts] == ["one", "two"]
+
+
+def test_a_kubernetes_configmap_mount_loads_each_file_once(kb: Path) -> None:
+    # The kubelet writes the files into a timestamped directory, points ..data at it, and links
+    # every file from the top level through ..data; an update swaps the ..data link.
+    version = kb / "..2024_11_28_10_00_00.123456789"
+    write(version, "a.yaml", "facts:\n" + FACT.format(id="one"))
+    write(version, "synonyms.yaml", "synonyms:\n  - [china, beijing]\n")
+    (kb / "..data").symlink_to(version.name)
+    for name in ("a.yaml", "synonyms.yaml"):
+        (kb / name).symlink_to(Path("..data") / name)
+    loaded = load_knowledge(kb)
+    assert [f.id for f in loaded.facts] == ["one"]
+    assert loaded.synonyms.groups == [["china", "beijing"]]
+    assert loaded.warnings == ()
+
+
+def test_a_file_linked_from_outside_the_directory_loads_with_a_warning(kb: Path, tmp_path: Path) -> None:
+    write(kb, "a.yaml", "facts:\n" + FACT.format(id="one"))
+    outside = write(tmp_path / "elsewhere", "b.yaml", "facts:\n" + FACT.format(id="two"))
+    (kb / "b.yaml").symlink_to(outside)
+    (kb / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    loaded = load_knowledge(kb)
+    assert [f.id for f in loaded.facts] == ["one", "two"]
+    assert [str(w) for w in loaded.warnings] == [
+        f"knowledge/b.yaml: loaded from {outside.resolve()}, outside the knowledge directory",
+        "knowledge/gone.yaml: skipped: a link to nothing",
+    ]
+
+
+def test_a_directory_linked_into_itself_is_walked_once(kb: Path) -> None:
+    write(kb, "sub/a.yaml", "facts:\n" + FACT.format(id="one"))
+    os.symlink("..", kb / "sub" / "back")
+    assert [f.id for f in load_knowledge(kb).facts] == ["one"]
+
+
+def test_validate_prints_the_warnings(kb: Path, tmp_path: Path) -> None:
+    outside = write(tmp_path / "elsewhere", "b.yaml", "facts:\n" + FACT.format(id="two"))
+    write(kb, "a.yaml", "facts:\n" + FACT.format(id="one"))
+    (kb / "b.yaml").symlink_to(outside)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "validate", str(kb)], capture_output=True, text=True, timeout=45, check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("OK: 2 facts"), result.stderr
+    assert result.stderr == f"warning: knowledge/b.yaml: loaded from {outside.resolve()}, outside the knowledge directory\n"

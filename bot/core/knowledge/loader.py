@@ -20,7 +20,6 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from rapidfuzz import fuzz, process
 
 from bot.core.knowledge.model import KnowledgeBase, SynonymTable
 from bot.core.knowledge.schema import Fact
@@ -298,29 +297,69 @@ def _load_synonyms(path: Path, label: str, problems: list[Problem]) -> SynonymTa
     )
 
 
-def knowledge_files(directory: Path) -> list[Path]:
-    """The fact files of a knowledge directory (every ``*.yaml``/``*.yml`` below it but the
-    synonyms and the source documents' setting)."""
-    files = [p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()]
-    return sorted(p for p in files if p.name not in {SYNONYMS_FILE, SOURCES_FILE})
+def knowledge_files(directory: Path, warnings: list[Problem] | None = None) -> list[Path]:
+    """The fact files of a knowledge directory: every ``*.yaml``/``*.yml`` below it but the synonyms
+    and the source documents' setting.
+
+    Names starting with a dot are skipped, files and directories alike: editors' and exports'
+    temporary files, ``.git``, and the ``..data`` / ``..2024_…`` directories of a Kubernetes
+    ConfigMap, whose files are linked from the top level. A file reached twice (through links) is
+    listed once; one that lies outside the directory is listed with a warning in ``warnings``.
+    """
+    root = directory.resolve()
+    found: dict[Path, Path] = {}  # resolved -> the path as found
+    seen_dirs: set[Path] = set()
+    for current, dirs, names in os.walk(directory, followlinks=True):
+        real_dir = Path(current).resolve()
+        if real_dir in seen_dirs:  # a link back to a directory already walked
+            dirs[:] = []
+            continue
+        seen_dirs.add(real_dir)
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for name in sorted(names):
+            path = Path(current) / name
+            if name.startswith(".") or path.suffix not in {".yaml", ".yml"} or name in {SYNONYMS_FILE, SOURCES_FILE}:
+                continue
+            if not path.is_file():
+                if warnings is not None and path.is_symlink():
+                    warnings.append(Problem(_label(path, directory), None, "skipped: a link to nothing"))
+                continue
+            real = path.resolve()
+            if real in found:
+                continue
+            if warnings is not None and not real.is_relative_to(root):
+                warnings.append(
+                    Problem(_label(path, directory), None, f"loaded from {real}, outside the knowledge directory")
+                )
+            found[real] = path
+    return sorted(found.values())
+
+
+def _label(path: Path, directory: Path) -> str:
+    """How problems name a file: relative to the knowledge directory's parent (``knowledge/a.yaml``)."""
+    return path.relative_to(directory.parent).as_posix()
 
 
 def load_knowledge(directory: Path | str) -> KnowledgeBase:
-    """Load and validate a knowledge directory; raise :class:`KnowledgeError` listing every problem."""
+    """Load and validate a knowledge directory; raise :class:`KnowledgeError` listing every problem.
+
+    Warnings (files outside the directory) come back in :attr:`KnowledgeBase.warnings`.
+    """
     directory = Path(directory)
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), None, "knowledge directory does not exist")])
 
     facts: list[Fact] = []
     first_seen: dict[str, tuple[str, int | None]] = {}
     related_refs: list[tuple[str, int | None, str, str]] = []
-    files = knowledge_files(directory)
+    files = knowledge_files(directory, warnings)
     if not files:
         problems.append(Problem(str(directory), None, "no knowledge files (*.yaml) found"))
 
     for path in files:
-        label = path.relative_to(directory.parent).as_posix()
+        label = _label(path, directory)
         data = _read_yaml(path, label, problems)
         if data is None:
             continue
@@ -356,7 +395,7 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     synonyms = SynonymTable()
     synonyms_path = directory / SYNONYMS_FILE
     if synonyms_path.exists():
-        synonyms = _load_synonyms(synonyms_path, synonyms_path.relative_to(directory.parent).as_posix(), problems)
+        synonyms = _load_synonyms(synonyms_path, _label(synonyms_path, directory), problems)
 
     sources_path = directory / SOURCES_FILE
     if sources_path.exists():  # the documents themselves are read by `factbot validate` only
@@ -367,4 +406,4 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
 
     if problems:
         raise KnowledgeError(problems)
-    return KnowledgeBase(facts=tuple(facts), synonyms=synonyms, source=str(directory))
+    return KnowledgeBase(facts=tuple(facts), synonyms=synonyms, source=str(directory), warnings=tuple(warnings))

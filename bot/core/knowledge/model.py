@@ -5,8 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.core.knowledge.schema import Fact
+
+if TYPE_CHECKING:
+    from bot.core.knowledge.loader import Problem
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -33,6 +37,8 @@ class KnowledgeBase:
     facts: tuple[Fact, ...]
     synonyms: SynonymTable = dataclasses.field(default_factory=SynonymTable)
     source: str = ""
+    #: What loading noticed without refusing the files (a file outside the directory).
+    warnings: tuple[Problem, ...] = dataclasses.field(default=(), compare=False)
 
     @cached_property
     def by_id(self) -> Mapping[str, Fact]:
