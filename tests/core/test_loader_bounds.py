@@ -2,7 +2,7 @@
 
 An alias bomb is refused before anything is built from it; an emptied file is an error, not a
 silent loss of knowledge; discovery skips dot-directories and loads a Kubernetes ConfigMap's files
-once.
+once; a broken fact is one problem, not one more for every fact that links to it.
 """
 
 from __future__ import annotations
@@ -143,6 +143,22 @@ def test_an_empty_or_truncated_synonyms_file_is_an_error(kb: Path, content: str,
     write(kb, "synonyms.yaml", content)
     found = problems(kb)
     assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_a_misspelt_field_is_one_problem_and_links_to_that_fact_stay_valid(kb: Path) -> None:
+    typo = FACT.format(id="typo").replace("    questions:", "    questoins:")
+    linked = "".join(FACT.format(id=name) + "    related: [typo]\n" for name in ("a", "b", "c", "d"))
+    write(kb, "a.yaml", "facts:\n" + typo + linked)
+    assert problems(kb) == ["knowledge/a.yaml:5: [fact typo] unknown key 'questoins': did you mean 'questions'?"]
+
+
+def test_a_duplicate_of_an_invalid_fact_is_still_a_duplicate(kb: Path) -> None:
+    write(kb, "a.yaml", "facts:\n" + FACT.format(id="same").replace("    topic:", "    topik:"))
+    write(kb, "b.yaml", "facts:\n" + FACT.format(id="same"))
+    assert problems(kb) == [
+        "knowledge/a.yaml:7: [fact same] unknown key 'topik': did you mean 'topic'?",
+        "knowledge/b.yaml:2: [fact same] duplicate id (first defined at knowledge/a.yaml:2)",
+    ]
 
 
 def test_dot_directories_and_dot_files_are_skipped(kb: Path) -> None:

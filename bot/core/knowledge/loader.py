@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from rapidfuzz import fuzz, process
 
 from bot.core.knowledge.model import KnowledgeBase, SynonymTable
 from bot.core.knowledge.schema import Fact
@@ -230,16 +231,37 @@ def line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
     return line
 
 
-def _describe(error: Mapping[str, Any]) -> str:
+def _describe(error: Mapping[str, Any], meant: str | None = None) -> str:
     loc = ".".join(str(part) for part in error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
+        if meant is not None:
+            return f"unknown key {loc!r}: did you mean {meant!r}?"
         allowed = f" (allowed: {', '.join(Fact.model_fields)})" if len(error["loc"]) == 1 else ""
         return f"unknown key {loc!r}{allowed}"
     if kind == "missing":
         return f"missing required field {loc!r}"
     message = error["msg"].removeprefix("Value error, ")
     return f"{loc}: {message}" if loc else message
+
+
+def _misspellings(errors: list[Any]) -> dict[tuple[Any, ...], str]:
+    """Unknown keys that are a missing required field misspelt (``questoins``): their location and
+    the field meant. Each is one problem, reported once, not as an unknown key plus a missing field."""
+    missing: dict[tuple[Any, ...], list[str]] = {}
+    for error in errors:
+        if error["type"] == "missing" and error["loc"]:
+            missing.setdefault(tuple(error["loc"][:-1]), []).append(str(error["loc"][-1]))
+    meant: dict[tuple[Any, ...], str] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] != "extra_forbidden" or not loc or loc[:-1] not in missing:
+            continue
+        match = process.extractOne(str(loc[-1]), missing[loc[:-1]], scorer=fuzz.ratio, score_cutoff=75)
+        if match is not None:
+            meant[loc] = match[0]
+            missing[loc[:-1]].remove(match[0])
+    return meant
 
 
 def validate_fact(data: Any, file: str, problems: list[Problem]) -> Fact | None:
@@ -252,9 +274,15 @@ def validate_fact(data: Any, file: str, problems: list[Problem]) -> Fact | None:
     try:
         return Fact.model_validate(dict(data))
     except ValidationError as exc:
-        for error in exc.errors():
-            line = line_of(data, tuple(error["loc"])) or base_line
-            problems.append(Problem(file, line, _describe(error), fact_id))
+        errors = exc.errors()
+        meant = _misspellings(errors)
+        explained = {(*loc[:-1], field) for loc, field in meant.items()}
+        for error in errors:
+            loc = tuple(error["loc"])
+            if error["type"] == "missing" and loc in explained:
+                continue  # reported with the misspelt key
+            line = line_of(data, loc) or base_line
+            problems.append(Problem(file, line, _describe(error, meant.get(loc)), fact_id))
         return None
 
 
@@ -335,6 +363,12 @@ def knowledge_files(directory: Path, warnings: list[Problem] | None = None) -> l
     return sorted(found.values())
 
 
+def _raw_id(entry: Any) -> str | None:
+    """The id of a fact that failed validation, when it has a usable one."""
+    value = entry.get("id") if isinstance(entry, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
 def _label(path: Path, directory: Path) -> str:
     """How problems name a file: relative to the knowledge directory's parent (``knowledge/a.yaml``)."""
     return path.relative_to(directory.parent).as_posix()
@@ -353,6 +387,8 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
 
     facts: list[Fact] = []
     first_seen: dict[str, tuple[str, int | None]] = {}
+    # Facts that are there but invalid: reported once, and still existing for duplicates and `related`.
+    declared: dict[str, tuple[str, int | None]] = {}
     related_refs: list[tuple[str, int | None, str, str]] = []
     files = knowledge_files(directory, warnings)
     if not files:
@@ -374,22 +410,27 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
             continue
         for entry in entries:
             fact = validate_fact(entry, label, problems)
-            if fact is None:
+            fact_id = fact.id if fact is not None else _raw_id(entry)
+            if fact_id is None:
                 continue
             line = entry.key_lines.get("id", entry.line) if isinstance(entry, _Node) else None
-            if fact.id in first_seen:
-                other_file, other_line = first_seen[fact.id]
+            if fact is not None:
+                rel_line = entry.key_lines.get("related", line) if isinstance(entry, _Node) else line
+                related_refs.extend((label, rel_line, fact.id, rid) for rid in fact.related)
+            if fact_id in first_seen or fact_id in declared:
+                other_file, other_line = first_seen.get(fact_id) or declared[fact_id]
                 problems.append(
-                    Problem(label, line, f"duplicate id (first defined at {other_file}:{other_line})", fact.id)
+                    Problem(label, line, f"duplicate id (first defined at {other_file}:{other_line})", fact_id)
                 )
                 continue
+            if fact is None:
+                declared[fact_id] = (label, line)
+                continue
             first_seen[fact.id] = (label, line)
-            rel_line = entry.key_lines.get("related", line) if isinstance(entry, _Node) else line
-            related_refs.extend((label, rel_line, fact.id, rid) for rid in fact.related)
             facts.append(fact)
 
     for label, line, fact_id, rid in related_refs:
-        if rid not in first_seen:
+        if rid not in first_seen and rid not in declared:
             problems.append(Problem(label, line, f"related id {rid!r} does not exist", fact_id))
 
     synonyms = SynonymTable()
