@@ -275,6 +275,15 @@ async def _supervised(name: str, run: Callable[[], Awaitable[None]]) -> None:
             await asyncio.sleep(RESTART_DELAY)
 
 
+def _build_state(
+    current: KnowledgeState, base: KnowledgeBase, overlay: Sequence[OverlayEntry]
+) -> tuple[KnowledgeState, list[str]]:
+    """The files with the runtime edits laid over them, indexed as ``current`` is (run in a worker
+    thread)."""
+    kb, problems = _overlay.apply_overlay(base, overlay)
+    return current.successor(kb), problems
+
+
 class Moderation:
     """Storage-backed use-cases of one bot process.
 
@@ -430,11 +439,12 @@ class Moderation:
             self._overlay_problems = []
             self._publish_metrics()
             return  # nothing laid over the files, and they are what is served: the index stands
-        kb, problems = _overlay.apply_overlay(self._base, self._overlay)
+        # Laying the edits over the files and indexing both walk every fact: off the event loop.
+        state, problems = await in_worker(_build_state, self._current(), self._base, list(self._overlay))
         if problems and problems != self._overlay_problems:
             log.warning("runtime edits not applied:\n%s", "\n".join(f"  {p}" for p in problems))
         self._overlay_problems = problems
-        self._publish(await in_worker(self._current().successor, kb))
+        self._publish(state)
         self._publish_metrics()
 
     def _publish_metrics(self) -> None:

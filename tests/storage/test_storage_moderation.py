@@ -169,3 +169,30 @@ async def test_export_writes_reviewable_files_and_the_next_reload_retires_the_ed
     assert await rows(bot, "overlay") == []
     assert bot.fact(fact.id).answer == "An answer edited at runtime."  # now from the files
     assert {e.action for e in await bot.audit()} >= {"export", "settle", "reload"}
+
+
+async def test_a_reload_parses_lays_edits_over_and_indexes_off_the_event_loop(
+    make_bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from bot.core import moderation, overlay, service
+
+    bot = await make_bot()
+    await bot.add_fact(NEW, MOD)  # an edit to lay over the files
+    threads: dict[str, int] = {}
+
+    def spy(name: str, original):
+        def run(*args, **kwargs):
+            threads[name] = threading.get_ident()
+            return original(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(moderation, "load_knowledge", spy("parse", moderation.load_knowledge))
+    monkeypatch.setattr(overlay, "apply_overlay", spy("overlay", overlay.apply_overlay))
+    monkeypatch.setattr(service, "KnowledgeState", spy("index", service.KnowledgeState))
+    assert (await bot.reload(MOD)).ok
+    assert set(threads) == {"parse", "overlay", "index"}
+    assert threading.get_ident() not in threads.values()
+    assert bot.fact(NEW["id"]) is not None
