@@ -81,7 +81,11 @@ def _fact_documents(data: Any, label: str) -> list[Any]:
 
 
 async def _reload(bot: Any, args: argparse.Namespace) -> int:
-    report = await bot.reload(_actor(args))
+    report = await bot.reload(_actor(args), force=args.force)
+    if report.refused:
+        print(f"Reload refused, the last good knowledge base stays in service: {report.refused}.")
+        print("If that is what you mean, run: factbot kb reload --force")
+        return EXIT_REJECTED
     if not report.ok:
         print(f"Reload failed; the last good knowledge base stays in service. {len(report.problems)} problem(s):")
         for problem in report.problems:
@@ -307,7 +311,13 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         command.add_argument("--platform", help="only this platform: discord, slack or console (default: all)")
         command.add_argument("--json", action="store_true", help="print JSON")
 
-    add("reload", _reload, "re-read the knowledge files; on errors the running bots keep the last good ones")
+    reload = add("reload", _reload, "re-read the knowledge files; on errors the running bots keep the last good ones")
+    reload.add_argument(
+        "--force",
+        action="store_true",
+        help="reload even when the files hold far fewer facts or synonym groups than are being served "
+        "(more than a quarter fewer)",
+    )
     period(add("stats", _stats, "questions per day, answer rate, most asked facts, helpful ratio, slowest answers"), 7)
     unanswered = add("unanswered", _unanswered, "the curation queue: unanswered or unhelpful questions, grouped")
     period(unanswered, 30)

@@ -27,7 +27,16 @@ from bot.core.answers import Answer
 from bot.core.errors import ExportError, FactRejected, ModerationError, StorageUnavailable, UnknownFact
 from bot.core.export import edits_document, export_overlay
 from bot.core.knowledge import Fact, KnowledgeBase, KnowledgeError, load_knowledge
-from bot.core.ports import AuditEntry, DayRow, FeedbackRecord, OverlayEntry, QuestionRecord, Revision, Storage
+from bot.core.ports import (
+    AuditEntry,
+    DayRow,
+    FeedbackRecord,
+    KnowledgeSize,
+    OverlayEntry,
+    QuestionRecord,
+    Revision,
+    Storage,
+)
 from bot.core.privacy import UserHasher
 from bot.core.questionlog import QuestionLog
 from bot.core.tasks import in_worker, stop_tasks
@@ -45,6 +54,9 @@ RENDER_MAX_CHARS = 3000
 PURGE_INTERVAL = 6 * 3600
 #: How often a bot that started without its database tries again, in seconds.
 REOPEN_INTERVAL = 2.0
+#: A reload that would drop more than this share of the facts (or synonym groups) being served is
+#: refused unless forced: a file caught half-written must not silently empty the knowledge base.
+RELOAD_DROP_SHARE = 0.25
 #: Rows of abstained / not-helpful questions read for the curation queue.
 UNANSWERED_ROWS = 20_000
 TOP_FACTS = 5
@@ -59,6 +71,7 @@ __all__ = [
     "ModerationError",
     "ReloadReport",
     "SlowAnswer",
+    "drop_refusal",
     "Stats",
     "StorageUnavailable",
     "UnansweredGroup",
@@ -84,12 +97,41 @@ class Actor:
 
 @dataclasses.dataclass(frozen=True)
 class ReloadReport:
-    """The result of a reload. On failure the previous knowledge base is still being served."""
+    """The result of a reload. On failure the previous knowledge base is still being served.
+
+    ``refused`` says why a reload of valid files was not done without ``force`` (it would drop a
+    large share of the knowledge); ``problems`` lists the errors of invalid files.
+    """
 
     ok: bool
     fact_count: int
     problems: list[str]
     warnings: list[str] = dataclasses.field(default_factory=list)
+    refused: str | None = None
+
+
+def size_of(kb: KnowledgeBase) -> KnowledgeSize:
+    return KnowledgeSize(facts=len(kb.facts), synonym_groups=len(kb.synonyms.groups))
+
+
+def drop_refusal(served: KnowledgeSize | None, files: KnowledgeSize, share: float = RELOAD_DROP_SHARE) -> str | None:
+    """Why reloading ``files`` over ``served`` needs force, or ``None`` when it does not."""
+    if served is None:
+        return None
+    reasons = []
+    for what, before, after in (
+        ("facts", served.facts, files.facts),
+        ("synonym groups", served.synonym_groups, files.synonym_groups),
+    ):
+        if before and before - after > share * before:
+            reasons.append(f"{after} of the {before} {what} being served")
+    if not reasons:
+        return None
+    return (
+        f"the knowledge files now hold only {' and '.join(reasons)} "
+        f"(a reload may drop at most {share:.0%} without force); "
+        "a file may be half-written or emptied by mistake"
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -317,6 +359,7 @@ class Moderation:
         self._overlay_problems: list[str] = []
         self._revision: Revision | None = None
         self._opened = False
+        self._serving = False
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._publish_metrics()
@@ -338,6 +381,7 @@ class Moderation:
         A database that cannot be reached does not stop the start: the bot answers from the
         knowledge files and the background task connects when the database is back.
         """
+        self._serving = background
         try:
             await self._open()
         except StorageUnavailable as exc:
@@ -379,6 +423,8 @@ class Moderation:
         if not self._opened:
             self._opened = True
             log.info("storage ready: %s, %d runtime edits", self._storage.description, len(self._overlay))
+            if self._serving:  # what reloads from `factbot kb reload` compare the files with
+                await self._storage.record_knowledge_size(size_of(self._base))
 
     async def ready(self) -> None:
         """Make sure storage is open; raises :class:`StorageUnavailable` when it cannot be."""
@@ -618,8 +664,12 @@ class Moderation:
 
     # -- reload and export ------------------------------------------------------------------------
 
-    async def reload(self, actor: Actor) -> ReloadReport:
-        """Re-read the knowledge files; on any error keep serving the last good knowledge base."""
+    async def reload(self, actor: Actor, *, force: bool = False) -> ReloadReport:
+        """Re-read the knowledge files; on any error keep serving the last good knowledge base.
+
+        Files that would drop more than :data:`RELOAD_DROP_SHARE` of the facts or synonym groups
+        being served are refused too, unless ``force``.
+        """
         async with self._lock:
             try:
                 base = await in_worker(load_knowledge, self._knowledge_dir)
@@ -629,6 +679,13 @@ class Moderation:
                 with contextlib.suppress(StorageUnavailable):
                     await self._storage.record_audit(audit_entry("reload", actor, ok=False, problems=len(exc.problems)))
                 return ReloadReport(False, len(self._current().kb.facts), [str(p) for p in exc.problems])
+            refusal = None if force else drop_refusal(await self._served_size(), size_of(base))
+            if refusal is not None:
+                self._metrics.reloads.labels(result="refused").inc()
+                log.warning("reload by %s refused, keeping the last good knowledge base: %s", actor, refusal)
+                with contextlib.suppress(StorageUnavailable):
+                    await self._storage.record_audit(audit_entry("reload", actor, ok=False, refused=refusal))
+                return ReloadReport(False, len(self._current().kb.facts), [], refused=refusal)
             warnings: list[str] = [str(w) for w in base.warnings]
             self._base = base
             try:
@@ -637,7 +694,8 @@ class Moderation:
                 for entry in settled:
                     await self._storage.save_overlay(entry.fact_id, None, audit_entry("settle", actor, entry.fact_id))
                 revision = await self._storage.announce_reload(
-                    audit_entry("reload", actor, ok=True, facts=len(base.facts), settled=len(settled))
+                    audit_entry("reload", actor, ok=True, facts=len(base.facts), settled=len(settled), forced=force),
+                    size_of(base),
                 )
                 await self._refresh_overlay()
                 self._revision = revision
@@ -657,6 +715,17 @@ class Moderation:
             kb = self._current().kb
             log.info("knowledge reloaded by %s: %d facts", actor, len(kb.facts))
             return ReloadReport(True, len(kb.facts), [], warnings)
+
+    async def _served_size(self) -> KnowledgeSize | None:
+        """What the running bots serve: this bot's files when it serves members; for a one-shot
+        command (``factbot kb reload``), the size recorded by the last serving start or reload."""
+        if self._serving:
+            return size_of(self._base)
+        try:
+            await self._require_locked()
+            return await self._storage.knowledge_size()
+        except StorageUnavailable:
+            return None
 
     async def _require_locked(self) -> None:
         if not self._opened:

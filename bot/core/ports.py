@@ -91,6 +91,14 @@ class DayRow:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class KnowledgeSize:
+    """How much the knowledge files hold: what a reload compares the files with."""
+
+    facts: int
+    synonym_groups: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class StatsRows:
     """The aggregates :func:`bot.core.moderation.Stats` is built from."""
 
@@ -219,7 +227,13 @@ class Storage(Protocol):
     async def save_overlay(self, fact_id: str, entry: OverlayEntry | None, audit: AuditEntry) -> Revision:
         """Replace (or with ``None`` delete) a fact's overlay entry, audit it, bump and announce the revision."""
 
-    async def announce_reload(self, audit: AuditEntry) -> Revision: ...
+    async def announce_reload(self, audit: AuditEntry, size: KnowledgeSize | None = None) -> Revision:
+        """Audit a reload, bump and announce the revision, and record the size of the files reloaded."""
+
+    async def knowledge_size(self) -> KnowledgeSize | None:
+        """The size recorded by the last reload or serving start (``None``: never recorded)."""
+
+    async def record_knowledge_size(self, size: KnowledgeSize) -> None: ...
 
     async def record_audit(self, audit: AuditEntry) -> None: ...
 
@@ -244,6 +258,7 @@ __all__ = [
     "DayRow",
     "FeedbackRecord",
     "InboxMark",
+    "KnowledgeSize",
     "OverlayEntry",
     "QuestionRecord",
     "Revision",

@@ -396,8 +396,8 @@ class FactBot:
         """Record helpful / not helpful; ``False`` when this user already gave feedback on that entry."""
         return await self.moderation.feedback(log_id, context, helpful)
 
-    async def reload(self, actor: Actor) -> ReloadReport:
-        return await self.moderation.reload(actor)
+    async def reload(self, actor: Actor, *, force: bool = False) -> ReloadReport:
+        return await self.moderation.reload(actor, force=force)
 
     async def stats(self, days: int = 7, community: str | None = None, platform: str | None = None) -> Stats:
         return await self.moderation.stats(days, community, platform)

@@ -34,6 +34,7 @@ from bot.core.ports import (
     DayRow,
     FeedbackRecord,
     InboxMark,
+    KnowledgeSize,
     OverlayEntry,
     QuestionRecord,
     Revision,
@@ -538,9 +539,29 @@ class SqlStorage:
                 )
             return await self._bump(connection, "overlay", audit)
 
-    async def announce_reload(self, audit: AuditEntry) -> Revision:
+    async def announce_reload(self, audit: AuditEntry, size: KnowledgeSize | None = None) -> Revision:
         async with self._transaction("announce_reload") as connection:
+            if size is not None:
+                await self._set_size(connection, size)
             return await self._bump(connection, "reload", audit)
+
+    async def _set_size(self, connection: AsyncConnection, size: KnowledgeSize) -> None:
+        r = t.kb_revision
+        await connection.execute(
+            sa.update(r).where(r.c.id == 1).values(facts=size.facts, synonym_groups=size.synonym_groups)
+        )
+
+    async def record_knowledge_size(self, size: KnowledgeSize) -> None:
+        async with self._transaction("record_knowledge_size") as connection:
+            await self._set_size(connection, size)
+
+    async def knowledge_size(self) -> KnowledgeSize | None:
+        r = t.kb_revision
+        async with self._transaction("knowledge_size") as connection:
+            row = (await connection.execute(sa.select(r.c.facts, r.c.synonym_groups).where(r.c.id == 1))).one()
+        if row.facts is None:
+            return None
+        return KnowledgeSize(facts=row.facts, synonym_groups=row.synonym_groups or 0)
 
     async def record_audit(self, audit: AuditEntry) -> None:
         async with self._transaction("audit") as connection:

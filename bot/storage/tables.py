@@ -96,6 +96,10 @@ kb_revision = sa.Table(
     sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
     sa.Column("overlay", sa.Integer(), nullable=False),
     sa.Column("reload", sa.Integer(), nullable=False),
+    # The size of the knowledge files when last loaded to be served (start or reload): a reload that
+    # would drop a large share of it asks for --force.
+    sa.Column("facts", sa.Integer()),
+    sa.Column("synonym_groups", sa.Integer()),
 )
 
 inbox_marks = sa.Table(

@@ -12,6 +12,7 @@ from bot.app import create_bot
 from bot.cli import main
 from bot.core.service import AskContext
 from bot.settings import Settings
+from support.knowledge import independent_facts
 
 FACT_YAML = """\
 id: kosovo-olympics
@@ -223,3 +224,25 @@ def test_teach_dismiss_and_explain_from_the_shell(bot_settings: Settings, capsys
     assert "semantic 0." in out or "semantic stage off" in out  # the similarity where the stage ran
     audit = kb(capsys, "audit")[1]
     assert "cli:Alice" in audit and " teach public-opinion-pro-serbian" in audit and " dismiss" in audit
+
+
+@sqlite_only
+def test_reload_that_would_drop_most_facts_asks_for_force(bot_settings: Settings, capsys) -> None:
+    directory = bot_settings.knowledge.knowledge_dir
+    independent_facts(directory, {"kept": 2, "lost": 6})
+
+    async def serve() -> None:  # a running bot records what it serves
+        bot = await create_bot(bot_settings)
+        await bot.close()
+
+    asyncio.run(serve())
+    (directory / "lost.yaml").write_text("facts:\n", encoding="utf-8")
+    code, out, err = kb(capsys, "reload")
+    assert code == 1 and "lost.yaml:1: 'facts' must be a non-empty list" in err + out
+    (directory / "lost.yaml").unlink()
+    code, out, _ = kb(capsys, "reload")
+    assert code == 1
+    assert out.startswith("Reload refused, the last good knowledge base stays in service: the knowledge files now")
+    assert "2 of the 8 facts being served" in out and "factbot kb reload --force" in out
+    code, out, _ = kb(capsys, "reload", "--force")
+    assert code == 0 and out.startswith("Reloaded: 2 facts.")

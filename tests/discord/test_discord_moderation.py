@@ -6,6 +6,7 @@ import pytest
 from discord_emulator import MODAL
 
 from bot.adapters.discord.errors import NOT_MODERATOR
+from support.knowledge import independent_facts
 
 pytestmark = pytest.mark.asyncio
 
@@ -53,6 +54,19 @@ async def test_moderator_role_can_reload(start_bot):
     reply = await (await h.slash("kb reload", member=h.world.moderator)).reply()
     assert reply.ephemeral
     assert reply.content == f"Reloaded: {len(h.factbot.knowledge.facts)} facts."
+
+
+async def test_reload_that_would_drop_most_facts_is_refused_unless_forced(start_bot, knowledge_dir):
+    independent_facts(knowledge_dir, {"kept": 2, "lost": 6})
+    h = await start_bot()
+    (knowledge_dir / "lost.yaml").unlink()
+    refused = await (await h.slash("kb reload", member=h.world.moderator)).reply()
+    assert refused.ephemeral
+    assert refused.content.startswith("Not reloaded: the knowledge files now hold only 2 of the 8 facts being served")
+    assert "The previous knowledge is still in use." in refused.content and "`/kb reload force:True`" in refused.content
+    assert len(h.factbot.knowledge.facts) == 8
+    forced = await (await h.slash("kb reload", {"force": True}, member=h.world.moderator)).reply()
+    assert forced.content == "Reloaded: 2 facts."
 
 
 async def test_manage_server_can_see_stats_and_unanswered(start_bot):

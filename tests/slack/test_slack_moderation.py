@@ -79,6 +79,21 @@ async def test_reload_with_broken_files_keeps_the_last_good_knowledge(
     assert factbot.fact("opening-hours") is not None
 
 
+async def test_reload_that_would_drop_most_facts_is_refused_unless_forced(
+    sender: SlackSender, slack: MockSlack, factbot: FactBot, knowledge_dir: Path
+) -> None:
+    library = knowledge_dir / "library.yaml"
+    text = library.read_text(encoding="utf-8")
+    library.write_text("facts:\n" + text[text.index("  - id: interlibrary-loan") :], encoding="utf-8")
+    reply = (await _kb(sender, slack, "reload")).text()
+    assert "Not reloaded: the knowledge files now hold only 1 of the 4 facts being served" in reply
+    assert "I keep answering with the facts I had" in reply and "`/kb reload force`" in reply
+    assert factbot.fact("opening-hours") is not None
+    assert "Usage: `/kb reload`" in (await _kb(sender, slack, "reload now")).text()
+    assert "Reloaded the knowledge base: 1 facts." in (await _kb(sender, slack, "reload force")).text()
+    assert factbot.fact("opening-hours") is None
+
+
 async def test_add_a_fact_with_the_form(sender: SlackSender, slack: MockSlack, factbot: FactBot) -> None:
     view = await _open_form(sender, slack, "add")
     assert view["callback_id"] == "factbot_fact_add"

@@ -8,6 +8,7 @@ import pytest
 
 from bot.core.moderation import Actor, FactRejected, ModerationError, UnknownFact
 from bot.core.service import AskContext
+from support.knowledge import independent_facts
 from support.storage import rows
 
 MOD = Actor(platform="discord", user="4242", name="curator")
@@ -169,6 +170,56 @@ async def test_export_writes_reviewable_files_and_the_next_reload_retires_the_ed
     assert await rows(bot, "overlay") == []
     assert bot.fact(fact.id).answer == "An answer edited at runtime."  # now from the files
     assert {e.action for e in await bot.audit()} >= {"export", "settle", "reload"}
+
+
+async def test_a_reload_that_would_drop_many_facts_is_refused_unless_forced(make_bot, knowledge_copy: Path) -> None:
+    independent_facts(knowledge_copy, {"kept": 6, "half-written": 4})
+    bot = await make_bot()
+    (knowledge_copy / "half-written.yaml").write_text("facts:\n" + "\n".join(
+        (knowledge_copy / "half-written.yaml").read_text(encoding="utf-8").splitlines()[1:7]
+    ) + "\n", encoding="utf-8")  # caught mid-rewrite: 1 of its 4 facts left, and still valid YAML
+
+    report = await bot.reload(MOD)
+    assert not report.ok and report.problems == []
+    assert report.refused is not None and "7 of the 10 facts being served" in report.refused
+    assert len(bot.knowledge.facts) == 10
+    assert (await bot.ask("What is fact 2 of half-written?", ASK)).fact.id == "half-written-2"
+
+    forced = await bot.reload(MOD, force=True)
+    assert forced.ok and forced.fact_count == 7
+    entries = await bot.audit()
+    assert [(e.action, e.detail.get("ok"), e.detail.get("forced")) for e in entries[:2]] == [
+        ("reload", True, True),
+        ("reload", False, None),
+    ]
+
+
+async def test_a_reload_that_drops_a_few_facts_needs_no_force(make_bot, knowledge_copy: Path) -> None:
+    independent_facts(knowledge_copy, {"kept": 9, "retired": 1})
+    bot = await make_bot()
+    (knowledge_copy / "retired.yaml").unlink()
+    report = await bot.reload(MOD)
+    assert report.ok and report.fact_count == 9
+
+
+async def test_a_reload_that_would_drop_most_synonym_groups_is_refused(make_bot, knowledge_copy: Path) -> None:
+    bot = await make_bot()
+    groups = len(bot.knowledge.synonyms.groups)
+    (knowledge_copy / "synonyms.yaml").write_text("synonyms:\n  - [china, beijing]\n", encoding="utf-8")
+    report = await bot.reload(MOD)
+    assert report.refused is not None and f"1 of the {groups} synonym groups" in report.refused
+    assert len(bot.knowledge.synonyms.groups) == groups
+
+
+async def test_a_one_shot_reload_compares_with_what_the_serving_bots_loaded(make_bot, knowledge_copy: Path) -> None:
+    independent_facts(knowledge_copy, {"kept": 2, "lost": 6})
+    await make_bot()  # a serving bot records what it loaded
+    (knowledge_copy / "lost.yaml").unlink()
+    command = await make_bot(background=False)  # as `factbot kb reload` runs: it loads the files now on disk
+    report = await command.reload(MOD)
+    assert report.refused is not None and "2 of the 8 facts being served" in report.refused
+    assert (await command.reload(MOD, force=True)).ok
+    assert (await command.reload(MOD)).ok  # the forced reload is the new reference
 
 
 async def test_a_reload_parses_lays_edits_over_and_indexes_off_the_event_loop(

@@ -220,9 +220,17 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb", group_description="Mode
         return is_moderator(interaction, self.client.moderator_roles)
 
     @app_commands.command(name="reload", description="Reload the knowledge files and the runtime edits.")
-    async def reload(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(force="Reload even if the files now hold far fewer facts than are in use")
+    async def reload(self, interaction: discord.Interaction, force: bool = False) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await self.client.factbot.reload(actor_of(interaction))
+        report = await self.client.factbot.reload(actor_of(interaction), force=force)
+        if report.refused:
+            text = (
+                f"Not reloaded: {report.refused}. The previous knowledge is still in use.\n"
+                "If that is what you mean, run `/kb reload force:True`."
+            )
+            await interaction.followup.send(_render.clip(text, _render.CONTENT_MAX), ephemeral=True)
+            return
         if report.ok:
             await interaction.followup.send(f"Reloaded: {report.fact_count} facts.", ephemeral=True)
             return

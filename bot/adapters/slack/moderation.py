@@ -38,7 +38,7 @@ from bot.core.service import FactBot
 log = logging.getLogger(__name__)
 
 USAGE = """*`/kb` — knowledge-base moderation*
-• `/kb reload` — reload the knowledge files
+• `/kb reload [force]` — reload the knowledge files (`force`: even if far fewer facts remain)
 • `/kb stats [DAYS]` — questions, answers and feedback in this workspace (default 7 days)
 • `/kb unanswered [DAYS]` — questions I could not answer, grouped (default 30 days)
 • `/kb add` — add a fact (opens a form)
@@ -173,7 +173,17 @@ class ModerationFeature:
             await target.send(notice(f"Not done: {escape(str(exc))}"))
 
     async def _reload(self, request: _Command, client: AsyncWebClient) -> None:
-        report = await self.bot.reload(request.actor)
+        if request.args not in ([], ["force"]):
+            raise _UsageError("Usage: `/kb reload`, or `/kb reload force` to reload even a much smaller knowledge base.")
+        report = await self.bot.reload(request.actor, force=request.args == ["force"])
+        if report.refused:
+            await request.target.send(
+                notice(
+                    f"Not reloaded: {escape(report.refused)}. I keep answering with the facts I had.\n"
+                    "If that is what you mean, run `/kb reload force`."
+                )
+            )
+            return
         if report.ok:
             done = f"Reloaded the knowledge base: {report.fact_count} facts."
             if report.warnings:
