@@ -39,7 +39,7 @@ from bot.core.ports import (
 )
 from bot.core.privacy import UserHasher
 from bot.core.questionlog import QuestionLog
-from bot.core.tasks import in_worker, stop_tasks
+from bot.core.tasks import drop_off_loop, in_worker, stop_tasks
 from bot.core.unanswered import UnansweredGroup, group_unanswered, without_marked
 
 if TYPE_CHECKING:
@@ -490,8 +490,10 @@ class Moderation:
         if problems and problems != self._overlay_problems:
             log.warning("runtime edits not applied:\n%s", "\n".join(f"  {p}" for p in problems))
         self._overlay_problems = problems
+        retired = [self._current()]
         self._publish(state)
         self._publish_metrics()
+        await drop_off_loop(retired)
 
     def _publish_metrics(self) -> None:
         kb = self._current().kb
@@ -738,7 +740,7 @@ class Moderation:
         target = Path(directory) if directory is not None else self._knowledge_dir
         entries = await self._storage.overlay()
         try:
-            base = await asyncio.to_thread(load_knowledge, self._knowledge_dir)
+            base = await in_worker(load_knowledge, self._knowledge_dir)
         except KnowledgeError as exc:
             raise ExportError(
                 ["the knowledge files have errors; fix them before exporting", *(str(p) for p in exc.problems)]

@@ -15,9 +15,10 @@ import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
+
 
 #: How long :func:`stop_tasks` waits for cancelled tasks before it gives up on them, in seconds.
 STOP_TIMEOUT = 5.0
@@ -123,3 +124,9 @@ async def in_worker(function: Callable[..., T], *args: object) -> T:
             gc.enable()
             if _default_interval is not None:
                 sys.setswitchinterval(_default_interval)
+
+
+async def drop_off_loop(holder: list[Any]) -> None:
+    """Drop the references in ``holder`` in a worker thread: when they are the last ones to a large
+    structure (the knowledge being replaced), it is freed there and not on the event loop."""
+    await asyncio.to_thread(holder.clear)

@@ -12,6 +12,7 @@ into Python values.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import os
 from collections.abc import Iterable, Mapping
@@ -122,13 +123,61 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
     except OSError as exc:
         problems.append(Problem(label, None, f"cannot read file: {exc.strerror or exc}"))
         return None
+    if not _is_utf8(raw):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            problems.append(
+                Problem(label, line, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
+            )
+            return None
+    return _parse(raw, label, problems)  # libyaml reads the bytes as they are: no copy of the file as text
+
+
+#: Bytes checked at a time: small enough for the event loop's thread to get the GIL in between.
+_CHUNK = 1 << 20
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Whether ``raw`` is valid UTF-8, checked a megabyte at a time (one call over a 50 MB file holds
+    the GIL, and so stalls the event loop, for about 80 ms)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(label, line, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"))
-        return None
-    return _parse(text, label, problems)
+        for start in range(0, len(raw), _CHUNK):
+            decoder.decode(view[start : start + _CHUNK], final=start + _CHUNK >= len(raw))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def dismantle(tree: Any, depth: int = 4) -> None:
+    """Empty a large parsed tree (YAML nodes, or the lists and mappings built from them) piece by piece.
+
+    Dropped at once, a tree of millions of objects is freed in one cascade of deallocations that
+    holds the GIL throughout (half a second for the nodes of a 50 MB file); emptied container by
+    container down to ``depth`` (a fact's own fields, in a knowledge file), it is freed a fact at a
+    time, and the event loop's thread gets its turn in between.
+    """
+    stack: list[tuple[Any, int]] = [(tree, 0)]
+    while stack:
+        item, level = stack.pop()
+        if level >= depth:
+            continue  # small enough: freed as a whole as it goes
+        if isinstance(item, (yaml.SequenceNode, yaml.MappingNode)):
+            children, item.value = item.value, []
+            for child in children:
+                if isinstance(child, tuple):
+                    stack.extend((part, level + 1) for part in child)
+                else:
+                    stack.append((child, level + 1))
+        elif isinstance(item, dict):
+            stack.extend((value, level + 1) for value in item.values())
+            item.clear()
+        elif isinstance(item, list):
+            stack.extend((value, level + 1) for value in item)
+            item.clear()
 
 
 def parse_yaml(text: str, label: str) -> Any:
@@ -193,8 +242,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _parse(text: str, label: str, problems: list[Problem]) -> Any:
-    loader = _LineLoader(text)
+def _parse(source: str | bytes, label: str, problems: list[Problem]) -> Any:
+    loader = _LineLoader(source)
+    node = None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -214,6 +264,8 @@ def _parse(text: str, label: str, problems: list[Problem]) -> Any:
         return None
     finally:
         loader.dispose()
+        if node is not None:
+            dismantle(node)
 
 
 def line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
@@ -428,6 +480,7 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
                 continue
             first_seen[fact.id] = (label, line)
             facts.append(fact)
+        dismantle(data)  # the facts are built: free what they were read from, piece by piece
 
     for label, line, fact_id, rid in related_refs:
         if rid not in first_seen and rid not in declared:
