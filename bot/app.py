@@ -36,6 +36,9 @@ CACHE_DIR = "index-cache"
 
 log = logging.getLogger(__name__)
 
+#: Where a stopping bot keeps the question log entries its database did not take (in FACTBOT_DATA_DIR).
+PENDING_LOG_DIR = "pending-log"
+
 
 def index_cache(settings: Settings) -> IndexCache | None:
     """The index cache in the data directory, unless ``FACTBOT_INDEX_CACHE`` turns it off."""
@@ -83,6 +86,7 @@ def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving:
     from bot.observability.metrics import Metrics
     from bot.storage.engine import resolve_url
     from bot.storage.keys import load_user_key
+    from bot.storage.spool import FileSpool
     from bot.storage.sql import SqlStorage
 
     protect_secrets(settings)
@@ -108,6 +112,7 @@ def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving:
         session_lifetime=dt.timedelta(hours=settings.dashboard.session_hours),
         cache=index_cache(settings),
         semantic=semantic_runtime(settings),
+        spool=FileSpool(db.factbot_data_dir / PENDING_LOG_DIR),
     )
     if serving:
         # The English word lists (their frequencies come with the index cache), before the first

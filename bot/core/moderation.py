@@ -32,6 +32,7 @@ from bot.core.ports import (
     DayRow,
     FeedbackRecord,
     KnowledgeSize,
+    LogSpool,
     OverlayEntry,
     QuestionRecord,
     Revision,
@@ -54,6 +55,8 @@ RENDER_MAX_CHARS = 3000
 PURGE_INTERVAL = 6 * 3600
 #: How often a bot that started without its database tries again, in seconds.
 REOPEN_INTERVAL = 2.0
+#: Seconds a closing bot gives its log writer and the last write of the buffered log, in all.
+CLOSE_TIMEOUT = 10.0
 #: A reload that would drop more than this share of the facts (or synonym groups) being served is
 #: refused unless forced: a file caught half-written must not silently empty the knowledge base.
 RELOAD_DROP_SHARE = 0.25
@@ -345,6 +348,7 @@ class Moderation:
         hasher: UserHasher,
         retention_days: int,
         log_capacity: int,
+        spool: LogSpool | None = None,
     ) -> None:
         self._knowledge_dir = knowledge_dir
         self._base = base
@@ -355,6 +359,9 @@ class Moderation:
         self._hasher = hasher
         self._retention = dt.timedelta(days=retention_days)
         self.log = QuestionLog(storage, log_capacity, metrics)
+        self._spool = spool
+        self._restored_upto = 0
+        self._writer: asyncio.Task[None] | None = None
         self._overlay: list[OverlayEntry] = []
         self._overlay_problems: list[str] = []
         self._revision: Revision | None = None
@@ -382,6 +389,8 @@ class Moderation:
         knowledge files and the background task connects when the database is back.
         """
         self._serving = background
+        if background and self._spool is not None:
+            self._restore_pending()
         try:
             await self._open()
         except StorageUnavailable as exc:
@@ -392,27 +401,80 @@ class Moderation:
                 exc.reason,
             )
         if background:
+            self._writer = asyncio.create_task(_supervised("log writer", self.log.run), name="factbot-log-writer")
             self._tasks = [
-                asyncio.create_task(_supervised("log writer", self.log.run), name="factbot-log-writer"),
+                self._writer,
                 asyncio.create_task(
                     _supervised("change watcher", lambda: self._storage.watch(self._on_change)), name="factbot-watcher"
                 ),
                 asyncio.create_task(_supervised("maintenance", self._maintain), name="factbot-maintenance"),
             ]
 
-    async def close(self, timeout: float = 5.0) -> None:
-        """Stop background work, write what is buffered (for up to ``timeout`` seconds), close storage."""
-        await stop_tasks(self._tasks)
-        self._tasks = []
+    async def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
+        """Stop background work and write what is buffered, within about ``timeout`` seconds; what
+        the database did not take is kept in the spool for the next start. Then close storage.
+
+        The log writer is not cancelled but asked to stop: it finishes the write it is doing.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        self.log.stop()
+        writer = self._writer
+        await stop_tasks([task for task in self._tasks if task is not writer])
+        if writer is not None and not writer.done():
+            await asyncio.wait([writer], timeout=max(deadline - loop.time(), 0.0))
+            await stop_tasks([writer])
+        self._tasks, self._writer = [], None
         if self.log.buffered:
             try:
-                async with asyncio.timeout(timeout):
+                async with asyncio.timeout(max(deadline - loop.time(), 0.5)):
                     await self.log.flush()
             except (StorageUnavailable, TimeoutError):
-                log.warning(
-                    "closing with %d question log entries not written (database unavailable)", self.log.buffered
-                )
+                self._keep_unwritten()
+        if self._spool is not None and self._spool.holding and not self.log.buffered:
+            self._spool.release()
         await self._storage.close()
+
+    def _restore_pending(self) -> None:
+        """Queue the entries earlier runs could not write, ahead of any new ones."""
+        assert self._spool is not None
+        try:
+            entries = self._spool.take()
+        except OSError as exc:
+            log.warning("cannot read the question log entries kept by an earlier run: %s", exc.strerror or exc)
+            return
+        if not entries:
+            return
+        left = self.log.restore(entries)
+        self._restored_upto = len(entries) - len(left)
+        if left:
+            self._spool.save(left)
+        log.info(
+            "%d question log entries kept by an earlier run are queued for the database%s",
+            self._restored_upto,
+            f" ({len(left)} more stay kept: the buffer is full)" if left else "",
+        )
+
+    def _keep_unwritten(self) -> None:
+        entries = self.log.entries()
+        if self._spool is None:
+            log.warning("closing with %d question log entries not written (database unavailable)", len(entries))
+            return
+        try:
+            where = self._spool.save(entries)
+        except OSError as exc:
+            log.error(
+                "closing with %d question log entries not written: the database is unavailable and "
+                "they cannot be kept on disk either (%s)",
+                len(entries),
+                exc.strerror or exc,
+            )
+            return
+        if self._spool.holding:
+            self._spool.release()  # what they held that is not written yet is in the new file
+        log.warning(
+            "database unavailable: %d question log entries kept in %s, written at the next start", len(entries), where
+        )
 
     async def _open(self) -> None:
         await self._storage.open()
@@ -438,6 +500,8 @@ class Moderation:
     async def _maintain(self) -> None:
         next_purge = time.monotonic()
         while True:
+            if self._spool is not None and self._spool.holding and not self.log.holds_first(self._restored_upto):
+                self._spool.release()  # the entries kept by an earlier run are in the database
             if not self._opened:
                 with contextlib.suppress(StorageUnavailable):
                     await self._open()
@@ -844,6 +908,8 @@ class Moderation:
         user_hash = self._hasher.hash(platform, user)
         await self.log.flush()
         removed = self.log.forget(user_hash) + await self._storage.forget(user_hash)
+        if self._spool is not None:
+            removed += await asyncio.to_thread(self._spool.forget, user_hash)
         # The audit says that someone was forgotten, never who.
         await self._storage.record_audit(audit_entry("forget-user", actor or _SYSTEM, entries=removed))
         return removed

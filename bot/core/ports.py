@@ -164,6 +164,26 @@ class SignInRecord:
     expires_at: dt.datetime
 
 
+class LogSpool(Protocol):
+    """Where a stopping bot keeps the log entries it could not write, for the next start."""
+
+    def save(self, entries: Sequence[QuestionRecord | FeedbackRecord]) -> object:
+        """Keep ``entries`` (durably, before returning)."""
+
+    def take(self) -> list[QuestionRecord | FeedbackRecord]:
+        """The entries kept by earlier runs that no other running bot has taken; held until :meth:`release`."""
+
+    @property
+    def holding(self) -> bool:
+        """Whether entries taken by :meth:`take` wait for :meth:`release`."""
+
+    def release(self) -> None:
+        """The taken entries are written (or kept again by :meth:`save`): forget them."""
+
+    def forget(self, user_hash: str) -> int:
+        """Remove one user's kept entries; how many."""
+
+
 class Storage(Protocol):
     """Persistence of the question log, feedback, runtime edits and the audit log."""
 
@@ -259,6 +279,7 @@ __all__ = [
     "FeedbackRecord",
     "InboxMark",
     "KnowledgeSize",
+    "LogSpool",
     "OverlayEntry",
     "QuestionRecord",
     "Revision",

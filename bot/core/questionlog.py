@@ -5,18 +5,26 @@ database is away the queue keeps filling; when it is full, new entries are dropp
 logged. When the database returns, the queue is written in order, and feedback given meanwhile lands
 after the question it refers to. Writes are idempotent (entries carry their id), so a batch whose
 commit was lost in transit is simply written again.
+
+A write, once started, is never interrupted: a caller that is cancelled meanwhile returns at once,
+but the write runs to its end (cancelled half-way, a SQLite write kept its lock and every later
+write waited 30 s), and the next flush waits for it. :meth:`QuestionLog.stop` lets the writer finish
+the write it is doing instead of cancelling it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 from collections import deque
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.core.errors import StorageUnavailable
 from bot.core.ports import FeedbackRecord, QuestionRecord, Storage
+from bot.core.tasks import wait_event
 
 if TYPE_CHECKING:
     from bot.observability.metrics import Metrics
@@ -43,7 +51,9 @@ class QuestionLog:
         self._pending_feedback: set[tuple[str, str]] = set()
         self._sequence = itertools.count(1)
         self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
         self._flush_lock = asyncio.Lock()
+        self._inflight: asyncio.Future[None] | None = None
         self._degraded = False
         self._dropped_this_outage = 0
         self.dropped = 0
@@ -62,6 +72,36 @@ class QuestionLog:
     def record(self, entry: QuestionRecord) -> None:
         """Queue a question; returns at once."""
         self._append(entry)
+
+    def entries(self) -> list[QuestionRecord | FeedbackRecord]:
+        """The queued entries, oldest first (what a shutdown must not lose)."""
+        return [entry for _, entry in self._pending]
+
+    def restore(self, entries: Iterable[QuestionRecord | FeedbackRecord]) -> list[QuestionRecord | FeedbackRecord]:
+        """Queue entries kept from before a restart ahead of the queued ones, as far as the capacity
+        allows; the entries that did not fit. Call it before :meth:`run` starts."""
+        entries = list(entries)
+        room = max(self._capacity - len(self._pending), 0)
+        kept, left = entries[:room], entries[room:]
+        queued = [entry for _, entry in self._pending]
+        self._sequence = itertools.count(1)
+        self._pending = deque((next(self._sequence), entry) for entry in [*kept, *queued])
+        for entry in kept:
+            if isinstance(entry, FeedbackRecord):
+                self._pending_feedback.add((entry.log_id, entry.user_hash))
+        self._metrics.log_buffered.set(len(self._pending))
+        if kept:
+            self._wake.set()
+        return left
+
+    def holds_first(self, count: int) -> bool:
+        """Whether any of the first ``count`` entries queued (see :meth:`restore`) is still unwritten."""
+        return bool(self._pending) and self._pending[0][0] <= count
+
+    def stop(self) -> None:
+        """Ask :meth:`run` to return once the write it is doing, if any, is done."""
+        self._stop.set()
+        self._wake.set()
 
     async def feedback(self, entry: FeedbackRecord) -> bool:
         """Record feedback; ``False`` when this user already gave feedback on that entry (or it is unknown).
@@ -110,13 +150,17 @@ class QuestionLog:
     async def flush(self) -> int:
         """Write every queued entry now; the number written. Raises :class:`StorageUnavailable`."""
         async with self._flush_lock:
+            await self._settle_inflight()
             written = 0
             while self._pending:
                 batch = list(itertools.islice(self._pending, BATCH_SIZE))
                 questions = [entry for _, entry in batch if isinstance(entry, QuestionRecord)]
                 feedback = [entry for _, entry in batch if isinstance(entry, FeedbackRecord)]
+                write = asyncio.ensure_future(self._write(questions, feedback))
+                write.add_done_callback(_retrieve)
+                self._inflight = write
                 try:
-                    await self._write(questions, feedback)
+                    await asyncio.shield(write)  # cancelled, we return; the write goes on to its end
                 except StorageUnavailable:
                     if not self._degraded:
                         log.warning(
@@ -125,6 +169,9 @@ class QuestionLog:
                         )
                     self._degraded = True
                     raise
+                finally:
+                    if write.done():
+                        self._inflight = None
                 last = batch[-1][0]
                 while self._pending and self._pending[0][0] <= last:
                     self._pending.popleft()
@@ -141,6 +188,14 @@ class QuestionLog:
                 self._degraded = False
                 self._dropped_this_outage = 0
             return written
+
+    async def _settle_inflight(self) -> None:
+        """Wait for a write whose flush was cancelled (its entries are still queued and are written
+        again, which the storage skips), so that two writes never compete for the database."""
+        inflight, self._inflight = self._inflight, None
+        if inflight is not None and not inflight.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(inflight)
 
     async def _write(self, questions: list[QuestionRecord], feedback: list[FeedbackRecord]) -> None:
         """Write a batch; when the database rejects it (not an outage), write entry by entry and drop the
@@ -166,15 +221,18 @@ class QuestionLog:
                 log.exception("log entry dropped: the database rejected it")
 
     async def run(self) -> None:
-        """Write queued entries as they come, retrying with backoff while the database is away."""
+        """Write queued entries as they come, retrying with backoff while the database is away, until
+        :meth:`stop`."""
         delay = RETRY_FIRST
-        while True:
+        while not self._stop.is_set():
             if self._degraded:
-                await asyncio.sleep(delay)
+                await wait_event(self._stop, delay)
             else:
                 await self._wake.wait()
-                await asyncio.sleep(GATHER_DELAY)
+                await wait_event(self._stop, GATHER_DELAY)
             self._wake.clear()
+            if self._stop.is_set():
+                return
             if not self._pending:
                 continue
             try:
@@ -182,3 +240,10 @@ class QuestionLog:
                 delay = RETRY_FIRST
             except StorageUnavailable:
                 delay = min(delay * 2, RETRY_MAX) if self._degraded else RETRY_FIRST
+
+
+def _retrieve(write: asyncio.Future[None]) -> None:
+    """Mark the outcome of a write as seen: a caller cancelled meanwhile never looks at it, and the
+    next flush writes its entries again."""
+    if not write.cancelled():
+        write.exception()

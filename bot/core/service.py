@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from bot.core.curation import Curation
     from bot.core.moderation import Actor, Moderation, ReloadReport, Stats, UnansweredGroup
     from bot.core.signin import DashboardAccess
-    from bot.core.ports import AuditEntry, Storage
+    from bot.core.ports import AuditEntry, LogSpool, Storage
     from bot.core.privacy import UserHasher
     from collections.abc import Sequence
 
@@ -247,6 +247,7 @@ class FactBot:
         session_lifetime: dt.timedelta | None = None,
         cache: IndexCache | None = None,
         semantic: SemanticRuntime | None = None,
+        spool: LogSpool | None = None,
     ) -> None:
         self.knowledge_dir = Path(knowledge_dir)
         self._state = state or load_state(self.knowledge_dir, cache, semantic)
@@ -275,6 +276,7 @@ class FactBot:
                 hasher=hasher,
                 retention_days=retention_days,
                 log_capacity=log_capacity,
+                spool=spool,
             )
             self._curation = Curation(self._moderation)
             self._access = DashboardAccess(

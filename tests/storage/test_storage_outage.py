@@ -160,3 +160,28 @@ async def test_a_bot_started_while_the_database_is_down_answers_then_catches_up(
         assert [r.id for r in await rows(bot, "questions")] == [answer.log_id]
     finally:
         await bot.close()
+
+
+async def test_a_bot_stopped_while_the_database_is_down_keeps_its_log_for_the_next_start(
+    fault_server: PostgresServer, outage_settings: Settings, tmp_path: Path
+) -> None:
+    bot = await create_bot(outage_settings)
+    fault_server.kill()
+    answers = [await bot.ask(f"question number {i}", ASK) for i in range(60)]
+    await bot.feedback(answers[0].log_id, ASK, helpful=True)
+    await bot.close()
+    kept = list((tmp_path / "data" / "pending-log").glob("pending-*.jsonl"))
+    assert len(kept) == 1 and len(kept[0].read_text(encoding="utf-8").splitlines()) == 61
+
+    fault_server.start()
+    successor = await create_bot(outage_settings)
+    try:
+        async def written() -> bool:
+            return successor.moderation.log.buffered == 0 and not kept[0].exists()
+
+        await eventually(written, timeout=RECOVERY_TIMEOUT, interval=0.1)
+        assert sorted(r.id for r in await rows(successor, "questions")) == sorted(a.log_id for a in answers)
+        (vote,) = await rows(successor, "feedback")
+        assert vote.log_id == answers[0].log_id and vote.helpful is True
+    finally:
+        await successor.close()
