@@ -31,5 +31,9 @@ VOLUME ["/data"]
 EXPOSE 9100 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('FACTBOT_METRICS_PORT', '9100'), timeout=4)"]
+# docker stop, Compose and Kubernetes send SIGTERM: factbot then writes its buffered question log
+# (about 15 s at most) before it exits. Give it the grace period to do so (docker stop -t 30;
+# stop_grace_period in docker-compose.yml; Kubernetes' default of 30 s fits).
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["factbot"]
 CMD ["run", "--platforms-only"]

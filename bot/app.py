@@ -9,13 +9,15 @@ and the ``factbot kb`` commands share one configuration path::
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
+import signal
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.core.cache import IndexCache
 from bot.core.matching.specificity import warm_up
@@ -198,3 +200,45 @@ async def running_bot(
         if server is not None:
             server.stop()
         await bot.close()
+
+
+def run_service(main: Coroutine[Any, Any, int]) -> int:
+    """Run ``main`` (a long-running command) until it returns or the process is asked to stop.
+
+    SIGTERM, which ``docker stop``, Kubernetes and systemd send, is handled as Ctrl-C is: the main
+    task is cancelled, so every ``async with`` closes what it opened and the bot writes its buffered
+    question log (:meth:`FactBot.close`) before the process exits with 0. Without this, SIGTERM ended
+    the process on the spot and the buffer was lost. A second SIGTERM while closing is ignored: the
+    close is bounded, and the service manager's grace period ends with SIGKILL anyway.
+    """
+    with asyncio.Runner() as runner:
+        return runner.run(_stop_on_sigterm(main))
+
+
+async def _stop_on_sigterm(main: Coroutine[Any, Any, int]) -> int:
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    received: list[int] = []
+
+    def on_sigterm() -> None:
+        if received:
+            log.info("SIGTERM again: still closing")
+            return
+        received.append(signal.SIGTERM)
+        log.info("SIGTERM: stopping; buffered questions are written first")
+        task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, on_sigterm)
+    except (NotImplementedError, RuntimeError, ValueError):  # no signals here (not the main thread)
+        return await main
+    try:
+        return await main
+    except asyncio.CancelledError:
+        if not received:
+            raise
+        task.uncancel()
+        return 0
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)

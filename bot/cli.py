@@ -178,7 +178,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from bot.adapters.console.chat import run_chat
 
         return run_chat(settings.knowledge.knowledge_dir, settings=settings, dashboard=True)
-    return asyncio.run(_serve(settings, platforms))
+    from bot.app import run_service
+
+    return run_service(_serve(settings, platforms))
 
 
 #: Port of ``factbot dashboard`` when neither --port nor FACTBOT_DASHBOARD_PORT says another.

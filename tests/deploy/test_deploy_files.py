@@ -113,6 +113,25 @@ def test_compose_runs_the_bot_and_postgres_with_health_checks_volumes_and_restar
     assert set(compose["volumes"]) == {"pgdata", "factbot-data"}
 
 
+def _seconds(duration: str) -> float:
+    """A Compose duration such as ``30s``, ``1m30s`` or ``90``."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)?", duration)
+    return sum(float(number) * units[unit or "s"] for number, unit in parts)
+
+
+def test_stopping_the_container_leaves_time_to_write_the_question_log() -> None:
+    from bot.core.moderation import CLOSE_TIMEOUT
+    from bot.core.tasks import STOP_TIMEOUT
+
+    assert ("STOPSIGNAL", "SIGTERM") in _final_stage()
+    # Closing: background tasks (at most STOP_TIMEOUT), then the log writer's last write and the flush
+    # of what is buffered (at most CLOSE_TIMEOUT), then the platform connections; Docker sends SIGKILL
+    # when the grace period is over.
+    needed = STOP_TIMEOUT + CLOSE_TIMEOUT + 5
+    assert _seconds(_compose()["services"]["bot"]["stop_grace_period"]) >= needed
+
+
 def test_compose_health_check_command_works() -> None:
     argv = _compose()["services"]["bot"]["healthcheck"]["test"]
     assert argv[:3] == ["CMD", "python", "-c"]

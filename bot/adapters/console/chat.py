@@ -9,7 +9,10 @@ never lands in the moderators' unanswered queue. Console questions are logged un
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot.adapters.console.render import bullets, labelled, paragraphs, render_answer, terminal_width
@@ -80,8 +83,73 @@ def run_chat(
 
     With ``dashboard`` (``factbot run``), the moderators' dashboard is served beside it when
     ``FACTBOT_DASHBOARD_PORT`` is set, and a sign-in link is printed first.
+    SIGTERM stops it as Ctrl-D does: the buffered questions are written first.
     """
-    return asyncio.run(_chat(knowledge_dir, history_file, settings, dashboard))
+    from bot.app import run_service
+
+    return run_service(_chat(knowledge_dir, history_file, settings, dashboard))
+
+
+class _StdinLines:
+    """The lines of a standard input that is not a terminal (a pipe, a file), as text, one per
+    :meth:`readline`, as ``input()`` reads them.
+
+    A daemon thread reads them from the file descriptor: a thread blocked in a read must not keep a
+    stopping process alive (the event loop waits for its worker threads on exit), nor hold the lock
+    of ``sys.stdin``'s buffer that the interpreter takes as it exits. Bytes that are not UTF-8
+    become U+FFFD, so whatever arrives is answered and logged as valid text.
+    """
+
+    def __init__(self) -> None:
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._wanted = threading.Semaphore(0)
+        self._loop = asyncio.get_running_loop()
+        try:
+            fd: int | None = sys.stdin.fileno()
+        except (AttributeError, OSError, ValueError):  # replaced by an object without a descriptor
+            fd = None
+        threading.Thread(target=self._read, args=(fd,), name="factbot-stdin", daemon=True).start()
+
+    def _read(self, fd: int | None) -> None:
+        lines = _lines_of(fd)
+        while True:
+            self._wanted.acquire()  # one line per readline(), none read ahead
+            line = next(lines, None)
+            try:
+                self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            except RuntimeError:  # the loop is closed: the chat is over
+                return
+            if line is None:
+                return
+
+    async def readline(self, prompt: str) -> str:
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        self._wanted.release()
+        line = await self._lines.get()
+        if line is None:
+            raise EOFError
+        return line.rstrip("\r\n")
+
+
+def _lines_of(fd: int | None) -> Iterator[str]:
+    """Lines of ``fd`` decoded as UTF-8 with replacement (of ``sys.stdin`` when there is no descriptor)."""
+    if fd is None:
+        yield from iter(sys.stdin.readline, "")
+        return
+    pending = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            if pending:
+                yield pending.decode("utf-8", "replace")
+            return
+        *complete, pending = (pending + chunk).split(b"\n")
+        for raw in complete:
+            yield raw.decode("utf-8", "replace")
 
 
 async def _chat(knowledge_dir: Path, history_file: Path | None, settings: Settings | None, dashboard: bool) -> int:
@@ -130,7 +198,8 @@ async def _loop(bot: FactBot, history_file: Path) -> int:
         session: PromptSession[str] = PromptSession(history=history)
         read = lambda: session.prompt_async("you> ")  # noqa: E731
     else:
-        read = lambda: asyncio.to_thread(input, "you> ")  # noqa: E731
+        lines = _StdinLines()
+        read = lambda: lines.readline("you> ")  # noqa: E731
     while True:
         try:
             line = await read()
