@@ -67,6 +67,20 @@ def mask(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+#: The write-ahead log stays small, so a nearly full disk needs little room besides the data: it is
+#: copied into the database every 256 pages (1 MiB; SQLite's default is 4 MiB) and cut back to
+#: 1 MiB afterwards (by default it keeps the largest size it ever reached).
+_WAL_BOUNDS = ("wal_autocheckpoint=256", "journal_size_limit=1048576")
+
+
+#: SQLite gets one connection per process, which operations take in turn (SQLite writes one at a
+#: time anyway). Within a process, SQLite shares each file's locks and WAL index between its
+#: connections: a connection opened while the file was read-only leaves them read-only for every
+#: later connection, until no connection to the file is open. With several pooled connections there
+#: was nearly always one open, and a file whose permissions were fixed stayed read-only to the bot.
+_SQLITE_POOL = {"pool_size": 1, "max_overflow": 0}
+
+
 def _use_wal(cursor: Any) -> None:
     """Switch a new SQLite file to WAL (readers never wait for the writer); the mode stays in the file.
 
@@ -91,14 +105,15 @@ def create_engine(url: URL) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, hide_parameters=True, connect_args={"timeout": 30})
+        # One connection per process, see _SQLITE_POOL.
+        engine = create_async_engine(url, hide_parameters=True, connect_args={"timeout": 30}, **_SQLITE_POOL)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
             # Let SQLAlchemy, not the driver, decide when transactions begin (see "begin" below).
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            for pragma in ("busy_timeout=30000", "foreign_keys=ON", "synchronous=NORMAL"):
+            for pragma in ("busy_timeout=30000", "foreign_keys=ON", "synchronous=NORMAL", *_WAL_BOUNDS):
                 cursor.execute(f"PRAGMA {pragma}")
             _use_wal(cursor)
             cursor.close()

@@ -162,6 +162,7 @@ class SqlStorage:
         self._engine = create_engine(url)
         self._metrics = metrics
         self._available = False
+        self._failed = False  # an operation failed since the last one that succeeded
         self._migrated = False
         self._open_lock = asyncio.Lock()
         self.postgres = url.get_backend_name() == "postgresql"
@@ -197,17 +198,52 @@ class SqlStorage:
             else:
                 log.debug("database %s still unavailable (%s): %s", self.description, operation, reason)
             self._available = False
+            self._failed = True
             raise StorageUnavailable(reason) from exc
         else:
             if not self._available:
                 log.info("database %s available", self.description)
             self._available = True
             self._metrics.database_ok()
+            if self._failed:
+                self._failed = False
+                await self._after_recovery()
 
     @contextlib.asynccontextmanager
     async def _transaction(self, operation: str) -> AsyncIterator[AsyncConnection]:
-        async with self._guard(operation), self._engine.begin() as connection:
-            yield connection
+        async with self._guard(operation), self._engine.connect() as connection:
+            try:
+                async with connection.begin():
+                    yield connection
+            except Exception as exc:
+                if is_outage(exc):
+                    await self._discard(connection)
+                raise
+
+    async def _discard(self, connection: AsyncConnection) -> None:
+        """Never reuse a connection after the database failed it: it is closed, and the next
+        operation opens a new one. SQLite opens a file it may not write read-only, and such a
+        connection stays read-only after the permissions are fixed (see the pool in
+        :mod:`bot.storage.engine`); one that saw a full disk or a lost server is suspect too."""
+        with contextlib.suppress(Exception):
+            await connection.invalidate()
+
+    async def _after_recovery(self) -> None:
+        """After an outage, on SQLite: give the write-ahead log's disk space back at once.
+
+        Writing a backlog grows the WAL file, and SQLite reuses but never shrinks it: on a volume that
+        had filled up, it took the space just freed and the backlog stopped half-way.
+        """
+        if self.postgres:
+            return
+        try:
+            async with self._engine.connect() as connection:
+                row = (await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+            log.debug("WAL checkpoint after recovery: busy=%s, pages=%s, checkpointed=%s", *row)
+        except Exception as exc:  # noqa: BLE001 - best effort; the next writes are what matters
+            if not is_outage(exc):
+                raise
+            log.debug("WAL checkpoint after recovery failed: %s", _reason(exc))
 
     def _insert_ignoring(self, table: sa.Table, keys: Sequence[str]) -> Any:
         """``INSERT … ON CONFLICT DO NOTHING`` in the dialect at hand."""
