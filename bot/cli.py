@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +49,38 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
     def work(bot: Any) -> int:
         if args.question == "-":
-            for line in sys.stdin:
-                sys.stdout.write(show(bot.answer(line.rstrip("\r\n"))) + "\n")
-                sys.stdout.flush()
+            for line in _stdin_lines():
+                _emit(show(bot.answer(line)), as_json=args.json)
         else:
-            print(show(bot.answer(args.question)))
+            _emit(show(bot.answer(args.question)), as_json=args.json)
         return 0
 
     return _with_bot(args, work)
+
+
+def _stdin_lines() -> Iterator[str]:
+    """Standard input line by line, as it arrives; bytes that are not UTF-8 become U+FFFD, whatever
+    the locale (a strict one raised on them, after which no later line was answered)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # replaced by a text stream
+        yield from (line.rstrip("\r\n") for line in sys.stdin)
+        return
+    for raw in iter(stream.readline, b""):
+        yield raw.decode("utf-8", "replace").rstrip("\r\n")
+
+
+def _emit(text: str, *, as_json: bool) -> None:
+    """Print one result and flush it. JSON is always UTF-8, as the format requires (under an ASCII
+    or C locale, text went out as raw bytes or raised); text is in the terminal's encoding."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    encoding = "utf-8" if as_json else sys.stdout.encoding or "utf-8"
+    stream.write((text + "\n").encode(encoding, "replace"))
+    stream.flush()
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -343,6 +367,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if hasattr(sys.stdout, "reconfigure"):
+        # A character the terminal's encoding lacks prints as "?" rather than ending the command
+        # (an answer's curly quotes under an ASCII locale), and no raw undecodable byte goes out.
+        sys.stdout.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
     from bot.observability.logs import configure_logging

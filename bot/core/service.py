@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -54,16 +55,37 @@ AUTOCOMPLETE_LIMIT = 25
 GROUPING_EMBED_BUDGET = 128
 #: Seconds a serving bot's start waits for the semantic stage (a warm start needs far less).
 START_WAIT = 3.0
+#: The longest question kept from the console and the command line (as long as a Discord message);
+#: platforms give their own limit in :attr:`AskContext.max_chars`. Matching reads the first
+#: :data:`~bot.core.matching.MAX_INPUT_CHARS` characters; the log keeps the question up to this limit.
+QUESTION_MAX_CHARS = 2000
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_question(text: str, limit: int = QUESTION_MAX_CHARS) -> str:
+    """A question as it is answered and logged: at most ``limit`` characters, valid Unicode.
+
+    Lone surrogates (undecodable bytes read with Python's ``surrogateescape``, a JSON ``"\\ud800"``)
+    become U+FFFD: no database, JSON encoder or terminal takes them.
+    """
+    text = text[:limit]
+    return _SURROGATES.sub("\ufffd", text) if not text.isascii() else text
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class AskContext:
-    """Where a question came from. ``user`` is the raw platform id; only a keyed hash is stored."""
+    """Where a question came from. ``user`` is the raw platform id; only a keyed hash is stored.
+
+    ``max_chars`` is the platform's own limit on what a member can send (Discord: 512 for a command
+    option, 2,000 for a message; Slack: 4,000): a longer text is cut to it before it is answered
+    and logged.
+    """
 
     platform: str = "console"
     community: str | None = None
     channel: str | None = None
     user: str | None = None
+    max_chars: int = QUESTION_MAX_CHARS
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -298,13 +320,13 @@ class FactBot:
     def topics(self) -> dict[str, list[Fact]]:
         return self._state.kb.topics
 
-    def answer(self, question: str) -> Answer:
+    def answer(self, question: str, max_chars: int = QUESTION_MAX_CHARS) -> Answer:
         """Answer without logging, blocking while the question is embedded (``factbot ask``)."""
-        return self._state.answer(question)
+        return self._state.answer(clean_question(question, max_chars))
 
     async def preview(self, question: str) -> Answer:
         """Answer without logging and without blocking the event loop (auto-answer channels)."""
-        return await self._state.answer_async(question)
+        return await self._state.answer_async(clean_question(question))
 
     def autocomplete(self, text: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Choice]:
         return self._state.autocomplete(text, limit)
@@ -314,6 +336,7 @@ class FactBot:
 
         The answer's ``log_id`` names the log entry (even while it is still buffered), for feedback.
         """
+        question = clean_question(question, context.max_chars)
         answer = dataclasses.replace(await self._state.answer_async(question), log_id=uuid.uuid4().hex)
         if self._moderation is not None:
             self._moderation.record(answer, context)
@@ -460,7 +483,9 @@ __all__ = [
     "KnowledgeState",
     "ReloadReport",
     "Stats",
+    "QUESTION_MAX_CHARS",
     "UnansweredGroup",
+    "clean_question",
     "create_bot",
     "load_state",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+
+from support.storage import rows
 from discord_emulator import AUTOCOMPLETE_RESULT, DEFERRED_CHANNEL_MESSAGE, EPHEMERAL
 
 pytestmark = pytest.mark.asyncio
@@ -186,3 +188,19 @@ async def test_ask_cooldown_per_member_with_a_friendly_private_message(start_bot
     await h.emulator.wait_until(lambda: "⏳" in h.emulator.reactions_on(mention))
     assert not h.emulator.replies_to(mention)
     assert time.perf_counter() - started < 5
+
+
+async def test_a_long_message_is_logged_up_to_discords_own_limit(start_bot):
+    h = await start_bot()
+    bot_user = h.emulator.bot_user
+    question = RECOGNITION + " " + "and more words " * 200  # 3,000+ characters: Discord allows 2,000 (4,000 with Nitro)
+    for text in (question[:1500], question):
+        message = await h.emulator.send_message(
+            f"<@{bot_user.id}> {text}", author=h.world.member, guild=h.world.guild,
+            channel_id=h.world.general, mentions=[bot_user],
+        )
+        reply = await h.emulator.reply_to(message)
+        assert reply.embed["title"] == "China does not recognise Kosovo's independence"
+    await h.factbot.flush_logs()
+    stored = sorted(len(row.question) for row in await rows(h.factbot, "questions"))
+    assert stored == [1500, 2000]

@@ -14,6 +14,7 @@ from bot.core.answers import confidence_label
 from bot.core.service import FactBot
 from mock_slack import BOT_USER, TEAM, MockSlack
 from signed_requests import SlackSender
+from support.storage import rows
 
 
 def _no_pings(text: str) -> None:
@@ -266,3 +267,16 @@ async def test_a_failure_is_logged_and_the_person_told(
     [record] = [r for r in caplog.records if r.name == "bot.adapters.slack.app"]
     assert record.levelname == "ERROR" and record.exc_info is not None
     assert "channel_not_found" in str(record.exc_info[1])
+
+
+async def test_a_long_message_is_logged_up_to_slacks_own_limit(
+    sender: SlackSender, slack: MockSlack, factbot: FactBot
+) -> None:
+    text = "how much does a library card cost? " + "please tell me " * 400
+    await sender.event({"type": "message", "channel_type": "im", "user": "UMEMBER", "channel": "DMEMBER",
+                        "text": text, "ts": "1700000200.000900"})
+    [post] = await slack.wait_for("chat.postMessage")
+    assert "A library card is free for residents" in post.text()
+    await factbot.flush_logs()
+    (row,) = await rows(factbot, "questions")
+    assert len(text) > 4000 and row.question == text[:4000]

@@ -9,12 +9,13 @@ import hmac
 import uuid
 
 from bot.core.ports import QuestionRecord
-from bot.core.service import AskContext
+from bot.core.service import QUESTION_MAX_CHARS, AskContext
 from bot.storage.keys import load_user_key
 from support.storage import eventually, rows
 
 MEMBER = AskContext(platform="discord", community="guild-1", channel="chan-7", user="81234567890123456")
 OTHER = AskContext(platform="discord", community="guild-1", channel="chan-7", user="99999999999999999")
+ASK = AskContext(platform="console", community="console", channel="console", user="console")
 
 
 async def test_every_field_is_logged_and_the_user_only_as_a_keyed_hash(make_bot, bot_settings) -> None:
@@ -99,3 +100,27 @@ async def test_awkward_text_is_stored_and_a_rejected_entry_never_blocks_the_log(
         await bot.flush_logs()
         assert {r.id for r in await rows(bot, "questions")} == {answer.log_id, good.id}
         assert bot.moderation.log.rejected == 1 and bot.moderation.log.buffered == 0
+
+
+async def test_lone_surrogates_reach_the_database_as_replacement_characters(make_bot) -> None:
+    """A JSON "\\ud800" from a platform, or a byte that is not UTF-8 read with surrogateescape:
+    PostgreSQL and SQLite both refuse such text, and the entry used to be dropped with a traceback."""
+    bot = await make_bot()
+    answer = await bot.ask("does china recognise kosovo \ud800 \udcff?", ASK)
+    assert answer.question == "does china recognise kosovo \ufffd \ufffd?"
+    await bot.flush_logs()
+    (row,) = await rows(bot, "questions")
+    assert row.question == "does china recognise kosovo \ufffd \ufffd?"
+    assert bot.moderation.log.rejected == 0
+
+
+async def test_a_question_is_kept_up_to_the_limit_of_where_it_was_asked(make_bot) -> None:
+    bot = await make_bot()
+    console = await bot.ask("does china recognise kosovo? " + "and more words " * 7500, ASK)  # 112,000+
+    slack = await bot.ask("y" * 5000, dataclasses.replace(ASK, platform="slack", max_chars=4000))
+    await bot.flush_logs()
+    stored = {row.id: row.question for row in await rows(bot, "questions")}
+    assert len(stored[console.log_id]) == QUESTION_MAX_CHARS == 2000
+    assert stored[console.log_id].startswith("does china recognise kosovo?")
+    assert console.fact is not None  # answered from its start
+    assert len(stored[slack.log_id]) == 4000

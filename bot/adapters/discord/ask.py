@@ -121,7 +121,7 @@ class Ask(commands.Cog):
         if self.member_cooldowns.hit(message.author.id):
             await message.add_reaction(COOLDOWN_REACTION)
             return
-        answer = await self.client.factbot.ask(question[:MAX_MESSAGE_CHARS], message_context(message))
+        answer = await self.client.factbot.ask(question, message_context(message))
         await message.reply(**answer_message(answer), mention_author=False)
 
     async def _auto_answer(self, message: discord.Message) -> None:
@@ -137,7 +137,7 @@ class Ask(commands.Cog):
         if self.channel_cooldowns.hit(message.channel.id):
             log.debug("Auto-answer in channel %s skipped: cooling down", message.channel.id)
             return
-        answer = await factbot.ask(question[:MAX_MESSAGE_CHARS], message_context(message))
+        answer = await factbot.ask(question, message_context(message))
         if answer.fact is None:
             return
         await message.reply(**answer_message(answer), mention_author=False)

@@ -28,7 +28,6 @@ from bot.adapters.slack._blocks import (
 from bot.adapters.slack._reply import Target
 from bot.adapters.slack._text import from_slack
 from bot.core.knowledge.schema import Fact
-from bot.core.matching.chat import MAX_MESSAGE_CHARS
 from bot.core.moderation import StorageUnavailable
 from bot.core.service import AskContext, FactBot
 
@@ -45,8 +44,18 @@ _FEEDBACK = re.compile(r"^factbot_feedback:(up|down)$")
 _GONE = "That fact is no longer in the knowledge base. `/ask help` lists what I know."
 
 
+#: The longest text a member can send to the bot in Slack (a slash command's text, a message).
+MESSAGE_MAX_CHARS = 4000
+
+
 def _context(context: AsyncBoltContext) -> AskContext:
-    return AskContext(platform="slack", community=context.team_id, channel=context.channel_id, user=context.user_id)
+    return AskContext(
+        platform="slack",
+        community=context.team_id,
+        channel=context.channel_id,
+        user=context.user_id,
+        max_chars=MESSAGE_MAX_CHARS,
+    )
 
 
 class AskFeature:
@@ -70,7 +79,7 @@ class AskFeature:
         if question.casefold().strip(" ?!.") in _HELP_WORDS:
             await target.send(help_message(self.bot.topics()))
             return
-        answer = await self.bot.ask(question[:MAX_MESSAGE_CHARS], context)
+        answer = await self.bot.ask(question, context)
         await target.send(answer_message(answer, private=target.private))
 
     async def on_ask_command(
