@@ -123,8 +123,9 @@ async def _add(bot: Any, args: argparse.Namespace) -> int:
         validate_fact(document, label, problems)
     if problems:
         raise _Rejected([str(p) for p in problems])
-    for document in documents:
-        fact = await bot.add_fact(dict(document), _actor(args))
+    labels = [f"{label}:{getattr(document, 'line', '?')}" for document in documents]
+    facts = await bot.add_facts([dict(document) for document in documents], _actor(args), labels=labels)
+    for fact in facts:
         print(f"Added {fact.id} ({fact.topic}): {fact.title}")
     return 0
 

@@ -570,10 +570,14 @@ class Moderation:
         revision = await self._storage.save_overlay(fact_id, entry, audit)
         self._replace_local(fact_id, entry)
         await self._rebuild()
+        self._follow(revision)
+
+    def _follow(self, revision: Revision) -> None:
+        """Take ``revision`` (from our own change) as the one we have seen, unless another instance
+        changed something meanwhile: then the watcher catches up."""
         previous = self._revision
         if previous is not None and revision == dataclasses.replace(previous, overlay=previous.overlay + 1):
             self._revision = revision
-        # Otherwise another instance changed something meanwhile: the watcher catches up.
 
     # -- answers and feedback ---------------------------------------------------------------------
 
@@ -634,15 +638,68 @@ class Moderation:
 
         Raises :class:`FactRejected` with every problem.
         """
-        if not isinstance(data, Mapping):
-            raise FactRejected(["a fact must be a mapping of keys to values"])
-        fact, problems = _overlay.validate(dict(data), str(data.get("id", "?")))
-        if fact is None:
+        facts, problems = self._check_batch([data], [""])
+        if problems:
             raise FactRejected(problems)
-        if self._current().kb.get(fact.id) is not None:
-            raise FactRejected([f"a fact with id {fact.id!r} already exists (edit it instead)"])
-        self._check_related(fact)
-        return fact
+        return facts[0]
+
+    async def add_facts(
+        self, documents: Sequence[Mapping[str, Any]], actor: Actor, *, labels: Sequence[str] | None = None
+    ) -> list[Fact]:
+        """Add several new facts, all or none: every fact is checked (schema, ids new and distinct,
+        ``related`` ids existing or in the batch) before anything is stored, and all are stored in
+        one transaction. Raises :class:`FactRejected` with every problem of the batch.
+
+        ``labels`` name where each document comes from (``facts.yaml:12``) in the problems.
+        """
+        if labels is not None:
+            names = [f"{label}: " for label in labels]
+        else:
+            names = [""] if len(documents) == 1 else [f"fact {i}: " for i in range(1, len(documents) + 1)]
+        if not documents:
+            raise FactRejected(["no fact to add"])
+        await self._require()
+        async with self._lock:
+            facts, problems = self._check_batch(documents, names)
+            if problems:
+                raise FactRejected(problems)
+            entries = [(fact.id, self._entry(fact, actor)) for fact in facts]
+            audits = [audit_entry("add", actor, fact.id, after=_overlay.document(fact)) for fact in facts]
+            revision = await self._storage.save_overlays(entries, audits)
+            for fact_id, entry in entries:
+                self._replace_local(fact_id, entry)
+            await self._rebuild()
+            self._follow(revision)
+            log.info("%d fact(s) added by %s: %s", len(facts), actor, ", ".join(f.id for f in facts))
+            return facts
+
+    def _check_batch(self, documents: Sequence[Any], names: Sequence[str]) -> tuple[list[Fact], list[str]]:
+        kb = self._current().kb
+        facts: list[Fact] = []
+        problems: list[str] = []
+        first: dict[str, str] = {}
+        for document, name in zip(documents, names, strict=True):
+            if not isinstance(document, Mapping):
+                problems.append(f"{name}a fact must be a mapping of keys to values")
+                continue
+            fact, found = _overlay.validate(dict(document), str(document.get("id", "?")))
+            if fact is None:
+                problems.extend(found)
+                continue
+            if fact.id in first:
+                where = first[fact.id].removesuffix(": ")
+                problems.append(f"{name}fact {fact.id!r} is in this batch twice (first as {where})")
+                continue
+            first[fact.id] = name
+            if kb.get(fact.id) is not None:
+                problems.append(f"{name}a fact with id {fact.id!r} already exists (edit it instead)")
+                continue
+            facts.append(fact)
+        known = {fact.id for fact in facts}
+        for fact, name in zip(facts, [first[f.id] for f in facts], strict=True):
+            missing = [rid for rid in fact.related if kb.get(rid) is None and rid not in known]
+            problems.extend(f"{name}related id {rid!r} does not exist" for rid in missing)
+        return facts, problems
 
     def proposed_edit(self, fact_id: str, changes: Mapping[str, Any]) -> Fact:
         """The fact as :meth:`edit_fact` would save it, checked as it checks it; nothing is saved."""
@@ -672,15 +729,8 @@ class Moderation:
 
     async def add_fact(self, data: Mapping[str, Any], actor: Actor) -> Fact:
         """Add a new fact; raises :class:`FactRejected` with every problem when it is not valid."""
-        if not isinstance(data, Mapping):
-            raise FactRejected(["a fact must be a mapping of keys to values"])
-        await self._require()
-        async with self._lock:
-            fact = self.proposed_fact(data)
-            entry = self._entry(fact, actor)
-            await self._save(fact.id, entry, audit_entry("add", actor, fact.id, after=_overlay.document(fact)))
-            log.info("fact %s added by %s", fact.id, actor)
-            return fact
+        (fact,) = await self.add_facts([data], actor)
+        return fact
 
     async def _change(self, fact_id: str, changes: Mapping[str, Any], actor: Actor, action: str) -> Fact:
         await self._require()

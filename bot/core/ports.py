@@ -247,6 +247,11 @@ class Storage(Protocol):
     async def save_overlay(self, fact_id: str, entry: OverlayEntry | None, audit: AuditEntry) -> Revision:
         """Replace (or with ``None`` delete) a fact's overlay entry, audit it, bump and announce the revision."""
 
+    async def save_overlays(
+        self, changes: Sequence[tuple[str, OverlayEntry | None]], audits: Sequence[AuditEntry]
+    ) -> Revision:
+        """:meth:`save_overlay` for several facts in one transaction: all are saved, or none."""
+
     async def announce_reload(self, audit: AuditEntry, size: KnowledgeSize | None = None) -> Revision:
         """Audit a reload, bump and announce the revision, and record the size of the files reloaded."""
 

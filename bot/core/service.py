@@ -15,7 +15,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -434,6 +434,11 @@ class FactBot:
 
     async def add_fact(self, data: Mapping[str, Any], actor: Actor) -> Fact:
         return await self.moderation.add_fact(data, actor)
+
+    async def add_facts(
+        self, documents: Sequence[Mapping[str, Any]], actor: Actor, *, labels: Sequence[str] | None = None
+    ) -> list[Fact]:
+        return await self.moderation.add_facts(documents, actor, labels=labels)
 
     async def edit_fact(self, fact_id: str, changes: Mapping[str, Any], actor: Actor) -> Fact:
         return await self.moderation.edit_fact(fact_id, changes, actor)

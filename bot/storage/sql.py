@@ -253,8 +253,8 @@ class SqlStorage:
             from sqlalchemy.dialects.sqlite import insert
         return insert(table).on_conflict_do_nothing(index_elements=list(keys))
 
-    async def _bump(self, connection: AsyncConnection, column: str, audit: AuditEntry) -> Revision:
-        await connection.execute(sa.insert(t.audit), [_audit_row(audit)])
+    async def _bump(self, connection: AsyncConnection, column: str, *audits: AuditEntry) -> Revision:
+        await connection.execute(sa.insert(t.audit), [_audit_row(audit) for audit in audits])
         counter = t.kb_revision.c[column]
         row = (
             await connection.execute(
@@ -558,22 +558,27 @@ class SqlStorage:
         return [OverlayEntry(r.fact_id, dict(r.patch), bool(r.created), r.updated_at, r.updated_by) for r in rows]
 
     async def save_overlay(self, fact_id: str, entry: OverlayEntry | None, audit: AuditEntry) -> Revision:
+        return await self.save_overlays([(fact_id, entry)], [audit])
+
+    async def save_overlays(
+        self, changes: Sequence[tuple[str, OverlayEntry | None]], audits: Sequence[AuditEntry]
+    ) -> Revision:
         async with self._transaction("save_overlay") as connection:
-            await connection.execute(sa.delete(t.overlay).where(t.overlay.c.fact_id == fact_id))
-            if entry is not None:
-                await connection.execute(
-                    sa.insert(t.overlay),
-                    [
-                        {
-                            "fact_id": entry.fact_id,
-                            "patch": entry.patch,
-                            "created": entry.created,
-                            "updated_at": entry.updated_at or dt.datetime.now(dt.UTC),
-                            "updated_by": (entry.updated_by or "")[:200],
-                        }
-                    ],
-                )
-            return await self._bump(connection, "overlay", audit)
+            await connection.execute(sa.delete(t.overlay).where(t.overlay.c.fact_id.in_([fid for fid, _ in changes])))
+            rows = [
+                {
+                    "fact_id": entry.fact_id,
+                    "patch": entry.patch,
+                    "created": entry.created,
+                    "updated_at": entry.updated_at or dt.datetime.now(dt.UTC),
+                    "updated_by": (entry.updated_by or "")[:200],
+                }
+                for _, entry in changes
+                if entry is not None
+            ]
+            if rows:
+                await connection.execute(sa.insert(t.overlay), rows)
+            return await self._bump(connection, "overlay", *audits)
 
     async def announce_reload(self, audit: AuditEntry, size: KnowledgeSize | None = None) -> Revision:
         async with self._transaction("announce_reload") as connection:

@@ -134,6 +134,35 @@ def test_add_reads_stdin_and_a_facts_list(bot_settings: Settings, monkeypatch, c
     assert code == 0 and out.count("Added ") == 2, err
 
 
+def _listed(*documents: str) -> str:
+    return "facts:\n" + "".join(
+        ("    " if i else "  - ") + line + "\n" for doc in documents for i, line in enumerate(doc.splitlines())
+    )
+
+
+@sqlite_only
+def test_add_stores_a_facts_list_whole_or_not_at_all(bot_settings: Settings, monkeypatch, capsys) -> None:
+    import io
+
+    fifa = FACT_YAML.replace("kosovo-olympics", "kosovo-fifa").replace("IOC", "FIFA") + "related: [kosovo-olympics]\n"
+    dangling = FACT_YAML.replace("kosovo-olympics", "kosovo-uefa").replace("IOC", "UEFA") + "related: [kosovo-fiba]\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(_listed(FACT_YAML, fifa, dangling)))
+    code, out, err = kb(capsys, "add", "-")
+    assert code == 1 and out == ""
+    assert "<stdin>:21: related id 'kosovo-fiba' does not exist" in err
+    assert _fact(bot_settings, "kosovo-olympics") is None, "nothing of a rejected batch is stored"
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(_listed(FACT_YAML, FACT_YAML)))
+    code, out, err = kb(capsys, "add", "-")
+    assert code == 1 and "<stdin>:11: fact 'kosovo-olympics' is in this batch twice (first as <stdin>:2)" in err
+    assert "already exists" not in err
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(_listed(fifa, FACT_YAML)))  # a link to a later fact of the batch
+    code, out, err = kb(capsys, "add", "-")
+    assert code == 0 and out.count("Added ") == 2, err
+    assert _fact(bot_settings, "kosovo-fifa").related == ["kosovo-olympics"]
+
+
 @sqlite_only
 def test_reload_reports_problems_and_keeps_the_last_good_knowledge(bot_settings: Settings, capsys) -> None:
     assert kb(capsys, "reload")[1].startswith("Reloaded: ")

@@ -247,3 +247,41 @@ async def test_a_reload_parses_lays_edits_over_and_indexes_off_the_event_loop(
     assert set(threads) == {"parse", "overlay", "index"}
     assert threading.get_ident() not in threads.values()
     assert bot.fact(NEW["id"]) is not None
+
+
+def _fact(fact_id: str, **fields):
+    return {**NEW, "id": fact_id, "questions": [f"What is {fact_id}?"], "keywords": [], **fields}
+
+
+async def test_a_batch_of_facts_is_added_whole_or_not_at_all(make_bot) -> None:
+    bot = await make_bot()
+    before = await bot.moderation.storage.revision()
+    broken = {k: v for k, v in _fact("third").items() if k != "answer"}
+    with pytest.raises(FactRejected) as rejected:
+        await bot.add_facts([_fact("first"), _fact("second", related=["first"]), broken], MOD)
+    assert rejected.value.problems == ["runtime edit of 'third': [fact third] missing required field 'answer'"]
+    assert bot.fact("first") is None and bot.fact("second") is None
+    assert await rows(bot, "overlay") == [] and await bot.moderation.storage.revision() == before
+
+    added = await bot.add_facts([_fact("first"), _fact("second", related=["first", "unesco-interpol-blocking"])], MOD)
+    assert [f.id for f in added] == ["first", "second"]
+    assert bot.fact("second").related == ["first", "unesco-interpol-blocking"]
+    assert (await bot.ask("What is second?", ASK)).fact.id == "second"
+    assert (await bot.moderation.storage.revision()).overlay == before.overlay + 1  # one change, seen once
+    assert [(e.action, e.fact_id) for e in await bot.audit()] == [("add", "second"), ("add", "first")]
+
+
+async def test_a_batch_names_its_duplicates_existing_ids_and_dangling_links(make_bot) -> None:
+    bot = await make_bot()
+    with pytest.raises(FactRejected) as rejected:
+        await bot.add_facts(
+            [_fact("twice"), _fact("twice"), _fact("unesco-interpol-blocking"), _fact("lost", related=["nowhere"])],
+            MOD,
+            labels=["new.yaml:2", "new.yaml:9", "new.yaml:16", "new.yaml:23"],
+        )
+    assert rejected.value.problems == [
+        "new.yaml:9: fact 'twice' is in this batch twice (first as new.yaml:2)",
+        "new.yaml:16: a fact with id 'unesco-interpol-blocking' already exists (edit it instead)",
+        "new.yaml:23: related id 'nowhere' does not exist",
+    ]
+    assert await rows(bot, "overlay") == []
