@@ -3,8 +3,8 @@
 An edited fact is rewritten in place in the file it comes from: only its own lines change, so the
 diff a reviewer reads is the edit itself. Facts added at runtime go to ``overlay-<topic>.yaml``.
 Before anything is written, the whole knowledge directory with the new files is loaded and validated
-in a scratch copy, and every exported fact must read back equal to the fact the bot serves; then each
-file is replaced atomically (a temporary file in the same directory, ``fsync``, ``os.replace``).
+in a scratch copy, and every exported fact must read back equal to the fact the bot serves; then the
+files are replaced all together, as one step that survives a crash (:mod:`bot.core.knowledge.journal`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import yaml
 
 from bot.core.errors import ExportError
 from bot.core.knowledge import Fact, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.core.knowledge.journal import write_files
 from bot.core.knowledge.loader import knowledge_files
 
 NEW_FILE_HEADER = "# Facts added at runtime (factbot kb add), exported for review.\n"
@@ -267,19 +268,19 @@ def write_atomic(path: Path, text: str) -> None:
         os.close(directory)
 
 
-def export_overlay(knowledge_dir: Path, kb: KnowledgeBase, fact_ids: Iterable[str], target: Path) -> list[Path]:
-    """Plan, verify and write; the paths written (under ``target``)."""
+def prepare_export(knowledge_dir: Path, kb: KnowledgeBase, fact_ids: Iterable[str]) -> dict[Path, str]:
+    """Plan and verify: the new text of every file to write, relative to the knowledge directory."""
     fact_ids = list(fact_ids)
     plan = plan_export(knowledge_dir, kb, fact_ids)
-    if not plan:
-        return []
-    verify_plan(knowledge_dir, plan, kb, fact_ids)
-    written: list[Path] = []
-    for relative, text in plan.items():
-        path = target / relative
-        write_atomic(path, text)
-        written.append(path)
-    return written
+    if plan:
+        verify_plan(knowledge_dir, plan, kb, fact_ids)
+    return plan
+
+
+def export_overlay(knowledge_dir: Path, kb: KnowledgeBase, fact_ids: Iterable[str], target: Path) -> list[Path]:
+    """Plan, verify and write all the files as one step; the paths written (under ``target``)."""
+    plan = prepare_export(knowledge_dir, kb, fact_ids)
+    return write_files(target, plan) if plan else []
 
 
 def edits_document(kb: KnowledgeBase, fact_ids: Iterable[str]) -> str:

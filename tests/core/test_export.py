@@ -94,3 +94,63 @@ def test_write_atomic_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path
     assert path.read_text() == "new\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
+
+
+CRASH_AFTER_FIRST_FILE = """
+import os, sys
+from pathlib import Path
+from bot.core.export import export_overlay
+from bot.core.knowledge import Fact, load_knowledge
+
+directory = Path(sys.argv[1])
+kb = load_knowledge(directory)
+new = Fact.model_validate({**kb.facts[0].model_dump(), "id": "kosovo-olympics", "topic": "Zz sport", "related": []})
+linked = kb.facts[0].model_copy(update={"related": [*kb.facts[0].related, new.id]})
+replace = os.replace
+
+def replace_then_crash(source, destination, *args, **kwargs):
+    replace(source, destination, *args, **kwargs)
+    if str(destination).endswith(".yaml"):
+        os._exit(3)  # the process dies, as a kill -9 or a power cut: nothing is cleaned up
+
+os.replace = replace_then_crash
+export_overlay(directory, kb.with_facts([new, linked]), [new.id, linked.id], directory)
+"""
+
+
+def test_an_export_that_dies_after_its_first_file_leaves_a_valid_set_of_files(knowledge_copy: Path) -> None:
+    """The edited fact links to the new one: with its file replaced and the new fact's file not
+    yet written, the directory no longer loaded. A crash either leaves the old files or, once the
+    export is committed, the next load completes it."""
+    import subprocess
+    import sys
+
+    first = load_knowledge(knowledge_copy).facts[0]
+    crashed = subprocess.run(
+        [sys.executable, "-c", CRASH_AFTER_FIRST_FILE, str(knowledge_copy)], capture_output=True, text=True, timeout=60
+    )
+    assert crashed.returncode == 3, crashed.stderr
+    loaded = load_knowledge(knowledge_copy)
+    assert loaded.get("kosovo-olympics") is not None
+    assert "kosovo-olympics" in loaded.get(first.id).related
+    assert [str(w) for w in loaded.warnings] == ["knowledge/.factbot-export.journal: completed an interrupted export of 2 file(s)"]
+    assert not [p for p in knowledge_copy.rglob(".*") if p.is_file()], "no journal or staged file is left"
+
+
+def test_an_export_that_dies_before_its_commit_leaves_the_old_files(knowledge_copy: Path, monkeypatch) -> None:
+    from bot.core.knowledge import journal
+
+    before = {p.name: p.read_bytes() for p in knowledge_copy.glob("*.yaml")}
+    kb = load_knowledge(knowledge_copy).with_facts([NEW])
+    real_stage = journal._stage
+
+    def stage_then_fail(path: Path, data: bytes, mode: int) -> Path:
+        if path.name == journal.JOURNAL:
+            raise OSError(28, "No space left on device")
+        return real_stage(path, data, mode)
+
+    monkeypatch.setattr(journal, "_stage", stage_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        export_overlay(knowledge_copy, kb, [NEW.id], knowledge_copy)
+    assert {p.name: p.read_bytes() for p in knowledge_copy.glob("*.yaml")} == before
+    assert not [p for p in knowledge_copy.rglob(".*") if p.is_file()]

@@ -23,6 +23,7 @@ import yaml
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
+from bot.core.knowledge import journal
 from bot.core.knowledge.model import KnowledgeBase, SynonymTable
 from bot.core.knowledge.schema import Fact
 from bot.core.knowledge.sources import SOURCES_FILE, read_setting
@@ -436,6 +437,18 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     warnings: list[Problem] = []
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), None, "knowledge directory does not exist")])
+    try:
+        completed = journal.recover(directory)  # an export that stopped half-way: the new files, all of them
+    except OSError as exc:
+        label = _label(directory / journal.JOURNAL, directory)
+        raise KnowledgeError(
+            [Problem(label, None, f"an interrupted export cannot be completed: {exc.strerror or exc}")]
+        ) from exc
+    if completed:
+        warnings.append(
+            Problem(_label(directory / journal.JOURNAL, directory), None,
+                    f"completed an interrupted export of {len(completed)} file(s)")
+        )
 
     facts: list[Fact] = []
     first_seen: dict[str, tuple[str, int | None]] = {}
