@@ -186,12 +186,15 @@ async def _revert(bot: Any, args: argparse.Namespace) -> int:
 
 async def _export(bot: Any, args: argparse.Namespace) -> int:
     target = Path(args.out).expanduser().resolve() if args.out else None
-    written = await bot.export(target, actor=_actor(args))
-    if not written:
+    result = await bot.export(target, actor=_actor(args))
+    if not result.files:
         print("Nothing to export: there are no runtime edits.")
         return 0
-    print(f"Wrote {len(written)} file(s); review them (git diff) and commit:")
-    for path in written:
+    if result.not_written:
+        print(f"error: {result.not_written}: nothing was written. Export elsewhere: --out DIR", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"Wrote {len(result.written)} file(s); review them (git diff) and commit:")
+    for path in result.written:
         print(f"  {path}")
     return 0
 

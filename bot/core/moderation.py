@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import functools
 import logging
 import time
@@ -25,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 from bot.core import overlay as _overlay
 from bot.core.answers import Answer
 from bot.core.errors import ExportError, FactRejected, ModerationError, StorageUnavailable, UnknownFact
-from bot.core.export import edits_document, export_overlay
+from bot.core.export import edits_document, prepare_export
+from bot.core.knowledge.journal import write_files
 from bot.core.knowledge import Fact, KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.ports import (
     AuditEntry,
@@ -68,6 +70,7 @@ SLOWEST = 5
 __all__ = [
     "Actor",
     "ExportError",
+    "ExportResult",
     "FactCount",
     "FactRejected",
     "Moderation",
@@ -135,6 +138,24 @@ def drop_refusal(served: KnowledgeSize | None, files: KnowledgeSize, share: floa
         f"(a reload may drop at most {share:.0%} without force); "
         "a file may be half-written or emptied by mistake"
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportResult:
+    """What an export produced: ``files`` maps each file's path, relative to the knowledge directory,
+    to its new text; ``written`` lists where they were written. When the directory could not be
+    written, ``written`` is empty and ``not_written`` says why: a front end then hands the files
+    to the moderator."""
+
+    files: dict[str, str]
+    written: list[Path]
+    not_written: str | None = None
+
+
+def _unwritable(target: Path, error: OSError) -> str:
+    if error.errno in {errno.EROFS, errno.EACCES, errno.EPERM}:
+        return f"the knowledge directory {target} is read-only for the bot"
+    return f"the knowledge directory {target} cannot be written ({error.strerror or error})"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -848,8 +869,10 @@ class Moderation:
             await self._storage.open()
             self._opened = True
 
-    async def export(self, directory: Path | None = None, actor: Actor | None = None) -> list[Path]:
-        """Write the runtime edits as knowledge files under ``directory`` (default: the knowledge directory)."""
+    async def export(self, directory: Path | None = None, actor: Actor | None = None) -> ExportResult:
+        """Write the runtime edits as knowledge files under ``directory`` (default: the knowledge
+        directory), all files as one step. When the directory cannot be written (the shipped Compose
+        file mounts it read-only), nothing is written and the result holds the files, and why."""
         await self._require()
         target = Path(directory) if directory is not None else self._knowledge_dir
         entries = await self._storage.overlay()
@@ -863,13 +886,25 @@ class Moderation:
         if problems:
             log.warning("export skips runtime edits that do not apply:\n%s", "\n".join(problems))
         fact_ids = [e.fact_id for e in entries if kb.get(e.fact_id) is not None]
-        written = await asyncio.to_thread(export_overlay, self._knowledge_dir, kb, fact_ids, target)
-        if written:
+        plan = await asyncio.to_thread(prepare_export, self._knowledge_dir, kb, fact_ids)
+        if not plan:
+            return ExportResult({}, [])
+        files = {relative.as_posix(): text for relative, text in plan.items()}
+        try:
+            written = await asyncio.to_thread(write_files, target, plan)
+        except OSError as exc:
+            reason = _unwritable(target, exc)
+            log.info("export by %s: %s; nothing was written there", actor or _SYSTEM, reason)
             with contextlib.suppress(StorageUnavailable):
                 await self._storage.record_audit(
-                    audit_entry("export", actor or _SYSTEM, files=len(written), facts=len(fact_ids))
+                    audit_entry("export", actor or _SYSTEM, files=len(plan), facts=len(fact_ids), written=False)
                 )
-        return written
+            return ExportResult(files, [], reason)
+        with contextlib.suppress(StorageUnavailable):
+            await self._storage.record_audit(
+                audit_entry("export", actor or _SYSTEM, files=len(written), facts=len(fact_ids))
+            )
+        return ExportResult(files, written)
 
     async def edits(self) -> list[OverlayEntry]:
         """The runtime edits, oldest first."""

@@ -33,7 +33,7 @@ from bot.core.matching.normalise import NAME, words
 
 if TYPE_CHECKING:
     from bot.core.curation import Curation
-    from bot.core.moderation import Actor, Moderation, ReloadReport, Stats, UnansweredGroup
+    from bot.core.moderation import Actor, ExportResult, Moderation, ReloadReport, Stats, UnansweredGroup
     from bot.core.signin import DashboardAccess
     from bot.core.ports import AuditEntry, LogSpool, Storage
     from bot.core.privacy import UserHasher
@@ -449,7 +449,7 @@ class FactBot:
     async def revert_fact(self, fact_id: str, actor: Actor) -> Fact | None:
         return await self.moderation.revert_fact(fact_id, actor)
 
-    async def export(self, directory: Path | None = None, actor: Actor | None = None) -> list[Path]:
+    async def export(self, directory: Path | None = None, actor: Actor | None = None) -> ExportResult:
         return await self.moderation.export(directory, actor)
 
     async def audit(self, limit: int = 20, fact_id: str | None = None) -> list[AuditEntry]:

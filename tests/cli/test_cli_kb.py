@@ -275,3 +275,20 @@ def test_reload_that_would_drop_most_facts_asks_for_force(bot_settings: Settings
     assert "2 of the 8 facts being served" in out and "factbot kb reload --force" in out
     code, out, _ = kb(capsys, "reload", "--force")
     assert code == 0 and out.startswith("Reloaded: 2 facts.")
+
+
+@sqlite_only
+def test_export_into_a_read_only_directory_fails_plainly(bot_settings: Settings, tmp_path: Path, monkeypatch, capsys) -> None:
+    from support.readonly import read_only
+
+    source = tmp_path / "fact.yaml"
+    source.write_text(FACT_YAML, encoding="utf-8")
+    assert kb(capsys, "add", str(source))[0] == 0
+    directory = bot_settings.knowledge.knowledge_dir
+    with read_only(directory, monkeypatch):
+        code, out, err = kb(capsys, "export")
+    assert code == 1 and out == ""
+    assert err == (
+        f"error: the knowledge directory {directory} is read-only for the bot: nothing was written. "
+        "Export elsewhere: --out DIR\n"
+    )

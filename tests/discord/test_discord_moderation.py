@@ -177,6 +177,26 @@ async def test_export_attaches_the_written_files(start_bot, tmp_path):
     assert any(b"kosovo-olympic-committee" in data for _, data in reply.files)
 
 
+async def test_export_into_a_read_only_directory_says_so_and_attaches_the_files(start_bot, knowledge_dir, monkeypatch):
+    from support.readonly import read_only
+
+    h = await start_bot()
+    modal = await (await h.slash("kb add", {"topic": "Geopolitics"}, member=h.world.moderator)).modal()
+    await (
+        await h.emulator.submit_modal(modal, NEW_FACT, member=h.world.moderator, guild=h.world.guild, channel_id=h.world.general)
+    ).reply()
+    with read_only(knowledge_dir, monkeypatch):
+        reply = await (await h.slash("kb export", member=h.world.moderator)).reply()
+    assert reply.ephemeral
+    assert reply.content.startswith(
+        f"Not written on the bot's host: the knowledge directory {knowledge_dir} is read-only for the bot. "
+        "Here is the 1 file with the runtime edits: review and commit it to the knowledge files."
+    )
+    assert "Sorry" not in reply.content
+    ((name, data),) = reply.files
+    assert name == "overlay-geopolitics.yaml" and b"id: kosovo-olympic-committee" in data
+
+
 async def test_modal_is_the_first_response(start_bot):
     h = await start_bot()
     started = await h.slash("kb add", {"topic": "Geopolitics"}, member=h.world.admin)

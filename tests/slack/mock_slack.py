@@ -108,6 +108,7 @@ class MockSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -195,6 +196,15 @@ class MockSlack:
                     "message": {"text": params.get("text", "")}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users", "")).removeprefix("U")}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):06d}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = params.get("files")
+            files = json.loads(files) if isinstance(files, str) else files
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         if method == "views.open":
             view = params.get("view")
             view = json.loads(view) if isinstance(view, str) else view
@@ -209,6 +219,18 @@ class MockSlack:
             return web.Response(status=429, text="rate_limited", headers={"Retry-After": "0"})
         await self._record(Call("response_url", params, request.path, None, time.perf_counter()))
         return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out (files_upload_v2's second step)."""
+        file_id = request.match_info["file_id"]
+        await self._record(Call("upload", {"file_id": file_id, "data": await request.read()}, request.path, None,
+                                time.perf_counter()))
+        return web.Response(text=f"OK - {len(self.uploads)}")
+
+    @property
+    def uploads(self) -> dict[str, bytes]:
+        """The files uploaded so far: file id -> content."""
+        return {c["file_id"]: c["data"] for c in self.called("upload")}
 
     # --- Socket Mode -------------------------------------------------------------------------------
 

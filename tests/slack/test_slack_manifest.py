@@ -23,6 +23,8 @@ SCOPE_OF_METHOD = {
     "chat_postEphemeral": "chat:write",
     "users_info": "users:read",
     "views_open": None,
+    "conversations_open": "im:write",
+    "files_upload_v2": "files:write",
 }
 
 

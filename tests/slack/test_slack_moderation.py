@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,38 @@ async def test_dashboard_gives_a_moderator_a_private_one_time_link_and_a_member_
     session = await factbot.access.redeem(url.rsplit("/", 1)[1])
     assert session is not None and session.actor.user == f"slack:{MODERATOR}"
     assert await factbot.access.redeem(url.rsplit("/", 1)[1]) is None
+
+
+async def test_export_into_a_read_only_directory_sends_the_files(
+    sender: SlackSender, slack: MockSlack, factbot: FactBot, knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from support.readonly import read_only
+
+    await _kb(sender, slack, "hide interlibrary-loan")
+    with read_only(knowledge_dir, monkeypatch):
+        reply = (await _kb(sender, slack, "export")).text()
+    assert reply.startswith(
+        f"Not written on the bot's server: the knowledge directory {knowledge_dir} is read-only for the bot. "
+        "I sent you the 1 file(s) with the runtime edits (`library.yaml`) in a direct message"
+    )
+    [opened] = slack.called("conversations.open")
+    assert opened["users"] == MODERATOR
+    [completed] = slack.called("files.completeUploadExternal")
+    assert completed["channel_id"] == "D" + MODERATOR.removeprefix("U")
+    [(file_id, data)] = slack.uploads.items()
+    assert b"id: interlibrary-loan" in data and b"hidden: true" in data
+    assert json.loads(completed["files"]) == [{"id": file_id, "title": "library.yaml"}]
+
+
+async def test_export_without_the_upload_scope_shows_the_files_as_text(
+    sender: SlackSender, slack: MockSlack, factbot: FactBot, knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from support.readonly import read_only
+
+    slack.failing["files.getUploadURLExternal"] = "missing_scope"
+    await _kb(sender, slack, "hide interlibrary-loan")
+    with read_only(knowledge_dir, monkeypatch):
+        reply = await _kb(sender, slack, "export")
+    assert "Not written on the bot's server:" in reply.text() and "is read-only for the bot" in reply.text()
+    assert "# library.yaml" in reply.text() and "hidden: true" in reply.text()
+    assert not slack.uploads

@@ -153,7 +153,7 @@ async def test_export_writes_reviewable_files_and_the_next_reload_retires_the_ed
     await bot.add_fact(NEW, MOD)
     await bot.edit_fact(fact.id, {"answer": "An answer edited at runtime."}, MOD)
 
-    written = await bot.export(actor=MOD)
+    written = (await bot.export(actor=MOD)).written
 
     assert sorted(p.name for p in written) == sorted(
         {
@@ -285,3 +285,20 @@ async def test_a_batch_names_its_duplicates_existing_ids_and_dangling_links(make
         "new.yaml:23: related id 'nowhere' does not exist",
     ]
     assert await rows(bot, "overlay") == []
+
+
+async def test_an_export_into_a_read_only_directory_says_so_and_returns_the_files(
+    make_bot, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from support.readonly import read_only
+
+    bot = await make_bot()
+    await bot.add_fact(NEW, MOD)
+    before = {p.name: p.read_bytes() for p in knowledge_copy.glob("*.yaml")}
+    with read_only(knowledge_copy, monkeypatch):
+        result = await bot.export(actor=MOD)
+    assert result.written == [] and result.not_written == f"the knowledge directory {knowledge_copy} is read-only for the bot"
+    (name,) = result.files
+    assert name == "overlay-international-organisations.yaml" and "id: kosovo-olympics" in result.files[name]
+    assert {p.name: p.read_bytes() for p in knowledge_copy.glob("*.yaml")} == before
+    assert (await bot.audit(limit=1))[0].detail == {"files": 1, "facts": 1, "written": False}

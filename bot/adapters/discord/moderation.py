@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -329,11 +328,25 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb", group_description="Mode
     @app_commands.command(name="export", description="Write the knowledge, runtime edits included, as YAML files.")
     async def export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        paths = await self.client.factbot.export(actor=actor_of(interaction))
-        files = _attachments(paths, interaction.filesize_limit)
-        names = "\n".join(f"• `{p.name}`" for p in paths)
-        note = "" if len(files) == len(paths) else "\nSome files were too large to attach; they are on the bot's host."
-        content = _render.clip(f"Exported {len(paths)} file{'s' if len(paths) != 1 else ''}:\n{names}{note}", _render.CONTENT_MAX)
+        result = await self.client.factbot.export(actor=actor_of(interaction))
+        if not result.files:
+            await interaction.followup.send("Nothing to export: there are no runtime edits.", ephemeral=True)
+            return
+        files = _attachments(result.files, interaction.filesize_limit)
+        count = len(result.files)
+        names = "\n".join(f"• `{name}`" for name in result.files)
+        if result.not_written:
+            head = (
+                f"Not written on the bot's host: {result.not_written}. Here {'are' if count != 1 else 'is'} "
+                f"the {count} file{'s' if count != 1 else ''} with the runtime edits: review and commit "
+                f"{'them' if count != 1 else 'it'} to the knowledge files."
+            )
+            missing = "\nSome files were too large to attach: run `factbot kb export --out DIR` on the host."
+        else:
+            head = f"Exported {count} file{'s' if count != 1 else ''}:"
+            missing = "\nSome files were too large to attach; they are on the bot's host."
+        note = "" if len(files) == count else missing
+        content = _render.clip(f"{head}\n{names}{note}", _render.CONTENT_MAX)
         await interaction.followup.send(content, files=files, ephemeral=True)
 
 
@@ -341,14 +354,15 @@ def _community(interaction: discord.Interaction) -> str | None:
     return str(interaction.guild_id) if interaction.guild_id is not None else None
 
 
-def _attachments(paths: Sequence[Path], size_limit: int) -> list[discord.File]:
-    """As many of ``paths`` as Discord accepts on one message (10 files, within the size limit)."""
-    files: list[discord.File] = []
+def _attachments(files: Mapping[str, str], size_limit: int) -> list[discord.File]:
+    """As many of ``files`` (relative path -> text) as Discord accepts on one message (10 files,
+    within the size limit)."""
+    attached: list[discord.File] = []
     total = 0
-    for path in paths[: _render.ATTACHMENTS_MAX]:
-        data = path.read_bytes()
+    for name, text in list(files.items())[: _render.ATTACHMENTS_MAX]:
+        data = text.encode("utf-8")
         if total + len(data) > size_limit:
             continue
         total += len(data)
-        files.append(discord.File(io.BytesIO(data), filename=path.name))
-    return files
+        attached.append(discord.File(io.BytesIO(data), filename=name.replace("/", "-")))
+    return attached

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -109,6 +109,10 @@ def _days(args: list[str], default: int) -> int:
     if not 1 <= days <= MAX_DAYS:
         raise _UsageError(f"The number of days must be between 1 and {MAX_DAYS}.")
     return days
+
+
+def names_of(files: Mapping[str, str]) -> str:
+    return ", ".join(f"`{escape(name)}`" for name in files)
 
 
 def _fact_id(args: list[str], verb: str) -> str:
@@ -238,9 +242,40 @@ class ModerationFeature:
         await self._set_hidden(request, False)
 
     async def _export(self, request: _Command, client: AsyncWebClient) -> None:
-        paths = await self.bot.export(actor=request.actor)
-        names = ", ".join(f"`{escape(p.name)}`" for p in paths)
-        await request.target.send(notice(f"Exported {len(paths)} knowledge file(s) on the bot's server: {names}."))
+        result = await self.bot.export(actor=request.actor)
+        names = names_of(result.files)
+        if not result.files:
+            await request.target.send(notice("Nothing to export: there are no runtime edits."))
+        elif result.not_written is None:
+            await request.target.send(notice(f"Exported {len(result.files)} knowledge file(s) on the bot's server: {names}."))
+        else:
+            await self._hand_over(request, client, result.files, escape(result.not_written))
+
+    async def _hand_over(
+        self, request: _Command, client: AsyncWebClient, files: Mapping[str, str], reason: str
+    ) -> None:
+        """Files the export could not write: uploaded to the moderator's direct messages, or, when
+        the app may not upload files, shown here as text."""
+        try:
+            opened = await client.conversations_open(users=request.actor.user)
+            await client.files_upload_v2(
+                channel=opened["channel"]["id"],
+                file_uploads=[{"content": text, "filename": name.replace("/", "-"), "title": name} for name, text in files.items()],
+                initial_comment="The knowledge files with the runtime edits: review them and commit them.",
+            )
+        except SlackApiError as exc:
+            log.warning("export: could not upload the files (%s); showing them as text", exc.response.get("error"))
+            text = "\n\n".join(f"# {name}\n{content}" for name, content in files.items())
+            await request.target.send(
+                preformatted(f"Not written on the bot's server: {reason}. The files with the runtime edits:", text)
+            )
+            return
+        await request.target.send(
+            notice(
+                f"Not written on the bot's server: {reason}. I sent you the {len(files)} file(s) with the "
+                f"runtime edits ({names_of(files)}) in a direct message: review them and commit them."
+            )
+        )
 
     async def _dashboard(self, request: _Command, client: AsyncWebClient) -> None:
         link = await self.bot.access.mint_link(request.actor)
