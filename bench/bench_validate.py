@@ -24,13 +24,9 @@ from pathlib import Path
 
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-def alias_bomb() -> str:
-    lines = ["facts:", "  - id: bomb", "    title: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    for level, (previous, name) in enumerate(zip("abcdefgh", "bcdefghi", strict=True)):
-        lines.append(f"    x{level}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
-    lines.append("    tags: {? *i : boom}")
-    return "\n".join(lines) + "\n"
+from support.knowledge import alias_bomb  # noqa: E402
 
 
 def validate(directory: Path, timeout: float) -> tuple[float, float, int]:

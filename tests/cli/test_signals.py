@@ -41,23 +41,32 @@ def _count(server: PostgresServer, url: str) -> int:
     return int(server.psql("SELECT count(*) FROM questions", database=url.rsplit("/", 1)[1]))
 
 
+def _outage(server: PostgresServer, tmp_path: Path, *, stop_during: bool) -> tuple[Chat, str]:
+    """A chat process that answered a warm-up with its database up and 200 questions with it down
+    (they are buffered); with ``stop_during``, it got SIGTERM (exit 0) before the database came back."""
+    if not server.running():
+        server.start()
+    url = server.create_database()
+    chat = Chat(environment(tmp_path, url))
+    chat.ask(["warm-up: is the database there?"])
+    chat.wait_for_answers(1)
+    server.kill()
+    try:
+        chat.ask(questions(200))
+        chat.wait_for_answers(201)
+        if stop_during:
+            assert chat.terminate() == 0, chat.err.decode()
+    finally:
+        server.start()
+    return chat, url
+
+
 @pytest.mark.postgres
 @pytest.mark.timeout(120)
 def test_sigterm_writes_what_an_outage_buffered_and_what_was_just_answered(
     fault_server: PostgresServer, tmp_path: Path
 ) -> None:
-    if not fault_server.running():
-        fault_server.start()
-    url = fault_server.create_database()
-    chat = Chat(environment(tmp_path, url))
-    chat.ask(["warm-up: is the database there?"])
-    chat.wait_for_answers(1)
-    fault_server.kill()
-    try:
-        chat.ask(questions(200))
-        chat.wait_for_answers(201)  # buffered: the database is down
-    finally:
-        fault_server.start()
+    chat, url = _outage(fault_server, tmp_path, stop_during=False)
     chat.ask(questions(500, start=200))
     chat.wait_for_answers(701)
     assert chat.terminate() == 0, chat.err.decode()
@@ -69,19 +78,7 @@ def test_sigterm_writes_what_an_outage_buffered_and_what_was_just_answered(
 def test_sigterm_during_an_outage_keeps_the_questions_for_the_next_start(
     fault_server: PostgresServer, tmp_path: Path
 ) -> None:
-    if not fault_server.running():
-        fault_server.start()
-    url = fault_server.create_database()
-    chat = Chat(environment(tmp_path, url))
-    chat.ask(["warm-up: is the database there?"])
-    chat.wait_for_answers(1)
-    fault_server.kill()
-    try:
-        chat.ask(questions(200))
-        chat.wait_for_answers(201)
-        assert chat.terminate() == 0, chat.err.decode()
-    finally:
-        fault_server.start()
+    chat, url = _outage(fault_server, tmp_path, stop_during=True)
     assert "kept in" in chat.err.decode() and "written at the next start" in chat.err.decode()
 
     successor = subprocess.run(

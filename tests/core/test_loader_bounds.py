@@ -11,13 +11,12 @@ import os
 import resource
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from bot.core.knowledge import KnowledgeError, load_knowledge
-from bot.core.knowledge import loader
+from bot.core.knowledge import load_knowledge, loader
+from support.knowledge import alias_bomb, problems, write
 
 FACT = """\
   - id: {id}
@@ -30,35 +29,6 @@ FACT = """\
       - publisher: Example Publisher
         article: Example article
 """
-
-
-def alias_bomb() -> str:
-    """Nine levels of nine aliases (9**9 = 387 million strings once expanded), used as a mapping key."""
-    lines = ["facts:", "  - id: bomb", "    title: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    for level, (previous, name) in enumerate(zip("abcdefgh", "bcdefghi", strict=True)):
-        lines.append(f"    x{level}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
-    lines.append("    tags: {? *i : boom}")
-    return "\n".join(lines) + "\n"
-
-
-def write(directory: Path, name: str, text: str) -> Path:
-    path = directory / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
-
-
-def problems(directory: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as caught:
-        load_knowledge(directory)
-    return [str(p) for p in caught.value.problems]
-
-
-@pytest.fixture
-def kb(tmp_path: Path) -> Path:
-    directory = tmp_path / "knowledge"
-    directory.mkdir()
-    return directory
 
 
 def _limit_memory() -> None:

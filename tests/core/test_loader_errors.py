@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-import pytest
-
-from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.core.knowledge import load_knowledge
+from support.knowledge import problems, write
 
 GOOD_FACT = """\
   - id: {id}
@@ -22,25 +20,6 @@ GOOD_FACT = """\
         article: Example article
         section: Intro
 """
-
-
-def write(directory: Path, name: str, text: str | bytes) -> Path:
-    path = directory / name
-    path.write_bytes(text if isinstance(text, bytes) else textwrap.dedent(text).encode("utf-8"))
-    return path
-
-
-def problems(directory: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as caught:
-        load_knowledge(directory)
-    return [str(p) for p in caught.value.problems]
-
-
-@pytest.fixture
-def kb(tmp_path: Path) -> Path:
-    directory = tmp_path / "knowledge"
-    directory.mkdir()
-    return directory
 
 
 def test_a_valid_directory_loads(kb: Path) -> None:
