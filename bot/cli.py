@@ -298,7 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     ask = add("ask", _cmd_ask, "answer one question (or one per line of stdin with '-')")
-    ask.add_argument("question", help="the question, or '-' to read one question per line from stdin")
+    ask.add_argument(
+        "question",
+        help="the question, or '-' to read one question per line from stdin (bytes that are not UTF-8 read as "
+        "U+FFFD; a question is cut to 2,000 characters)",
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     add("chat", _cmd_chat, "interactive console chat on the knowledge base")
     run = add(

@@ -327,7 +327,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     period(unanswered, 30)
     unanswered.add_argument("--limit", type=int, default=10, help="groups to show (default 10)")
 
-    adding = add("add", _add, "add facts from a YAML/JSON file ('-': stdin): one fact, or a mapping with 'facts'")
+    adding = add(
+        "add",
+        _add,
+        "add facts from a YAML/JSON file ('-': stdin): one fact, or a mapping with 'facts' (all of them, or none)",
+    )
     adding.add_argument("file", help="fact file, or '-' for stdin")
 
     edit = add("edit", _edit, "change a fact: fields from a YAML/JSON file and/or flags")
@@ -355,7 +359,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     revert = add("revert", _revert, "drop a fact's runtime edits (back to the knowledge files)")
     revert.add_argument("fact_id", metavar="FACT")
 
-    export = add("export", _export, "write runtime edits as knowledge files to review and commit")
+    export = add(
+        "export",
+        _export,
+        "write runtime edits as knowledge files to review and commit (all files as one step; exit 1 when the "
+        "directory is read-only)",
+    )
     export.add_argument("--out", metavar="DIR", help="write under DIR instead of the knowledge directory")
 
     teach = add("teach", _teach, "add questions members asked as phrasings of a fact (shows the impact first)")
