@@ -68,6 +68,30 @@ def test_questions_in_other_languages_get_the_curated_answer(
     assert answer.to_json()["answer"] == semantic_state.kb.by_id[fact_id].answer  # the English answer
 
 
+@pytest.mark.timeout(180)
+def test_english_only_knowledge_still_answers_other_languages_across_languages(
+    semantic_runtime: SemanticRuntime,
+) -> None:
+    """A knowledge base without phrasings in the member's language is read on the cross-language
+    scale, as before."""
+    from bot.core.knowledge.model import KnowledgeBase
+    from bot.core.matching.language import looks_english
+
+    shipped = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
+    english = KnowledgeBase(
+        tuple(f.model_copy(update={"questions": [q for q in f.questions if looks_english(q)]}) for f in shipped.facts),
+        shipped.synonyms,
+    )
+    state = KnowledgeState(english, semantic=semantic_runtime)
+    state.prepare()
+    for question, fact_id in [
+        ("Da li Kina priznaje Kosovo?", "non-recognition-sovereignty"),
+        ("Да ли Кина блокира Косово у Интерполу?", "unesco-interpol-blocking"),
+    ]:
+        answer = state.answer(question)
+        assert answer.fact is not None and answer.fact.id == fact_id, answer.candidates[:3]
+
+
 @pytest.mark.timeout(120)
 def test_a_paraphrase_the_lexical_index_misses_is_found(semantic_state: KnowledgeState) -> None:
     question = "Why do some experts think China could mediate in Kosovo?"

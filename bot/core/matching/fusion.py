@@ -9,7 +9,12 @@ the semantic stage, fused into one confidence; then the detail check.
    (:mod:`bot.core.semantic`). For an English question the confidence is
    ``W_LEXICAL x lexical + W_SEMANTIC x semantic``, both 0-100, times the index's penalties (a
    name or a possessor the fact never mentions): the index keeps the first word. A question in
-   another language is read by the semantic stage alone, since the index reads English.
+   another language is read by the semantic stage alone, since the index reads English. Its
+   similarity to a fact whose closest phrasing is in another language too (the curators'
+   phrasings in the member's language) is read on the English scale, and a name no fact
+   contains costs what it costs an English question ("Does Spain recognise Kosovo?" in Serbian
+   is not answered by China's non-recognition); similarity to an English phrasing, across
+   languages, is lower by nature and keeps its own scale.
 4. The detail check (:mod:`bot.core.matching.detail`): when the question asks for a detail the
    best fact does not state, that fact is not the answer but a suggestion.
 
@@ -19,13 +24,14 @@ Weights and thresholds were chosen on ``tests/eval/questions.yaml`` only.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.core.knowledge.schema import Fact
 from bot.core.matching.chat import extract_question
 from bot.core.matching.detail import Detail, DetailChecker
-from bot.core.matching.index import NO_NUMBER_FACTOR, Hit, QuestionIndex, SearchResult
+from bot.core.matching.index import NO_NUMBER_FACTOR, UNCOVERED_NAME_FACTOR, Hit, QuestionIndex, SearchResult
 from bot.core.matching.language import looks_english
 
 if TYPE_CHECKING:
@@ -39,7 +45,8 @@ W_SEMANTIC = 0.6
 #: Cosine similarities mapped to 0 and 100 (the model puts unrelated sentences near 0.8).
 SEMANTIC_FLOOR = 0.80
 SEMANTIC_CEILING = 0.97
-#: The same for questions in other languages, read by the semantic stage alone.
+#: The same for questions in other languages, read by the semantic stage alone, against an English
+#: phrasing (against a phrasing in another language, the English scale applies).
 FOREIGN_FLOOR = 0.76
 FOREIGN_CEILING = 0.94
 #: Share of the lexical confidence for questions in other languages (names and numbers carry over).
@@ -125,6 +132,26 @@ def _missing_kind(hit: Hit) -> str | None:
     return None
 
 
+#: How the index names a name it found in the question and not in a fact.
+_NAME_PENALTY = re.compile(r"^name '(.+)' is not in the fact$")
+
+
+def _unknown_names(result: SearchResult) -> set[str]:
+    """Names in the question that no fact contains (the index knows none of their words)."""
+    unknown = {term.word for term in result.terms if term.term is None}
+    return {
+        match.group(1)
+        for hit in result.hits
+        for why, _factor in hit.penalties
+        if (match := _NAME_PENALTY.match(why)) and match.group(1) in unknown
+    }
+
+
+def _own_language(near: Nearest | None, texts: Sequence[str]) -> bool:
+    """Whether the phrasing closest to a question in another language is not English either."""
+    return near is not None and near.row < len(texts) and not looks_english(texts[near.row])
+
+
 def _lexical(hit: Hit) -> float:
     """The index's confidence without its answer-kind penalty, which the detail check replaces."""
     return hit.confidence / NO_NUMBER_FACTOR if _missing_kind(hit) else hit.confidence
@@ -186,6 +213,10 @@ class Matcher:
                 if found is not None:
                     semantic[fact_id] = found
         candidates = []
+        # Where the closest fact meets a question in another language in its own language, the
+        # index holds that language's words, and a name it has never seen is a name no fact is about.
+        in_language = not draft.english and bool(nearest) and _own_language(nearest[0], texts)
+        unknown = _unknown_names(draft.result) if in_language else set()
         for fact_id in hits.keys() | semantic.keys():
             hit = hits.get(fact_id)
             near = semantic.get(fact_id)
@@ -200,16 +231,19 @@ class Matcher:
                 if KEEP_LEXICAL and hit is not None:
                     confidence = max(confidence, _lexical(hit))
             else:
-                confidence = (1.0 - W_FOREIGN_LEXICAL) * _scale(sim or 0.0, FOREIGN_FLOOR, FOREIGN_CEILING)
+                own = _own_language(near, texts)
+                floor, ceiling = (SEMANTIC_FLOOR, SEMANTIC_CEILING) if own else (FOREIGN_FLOOR, FOREIGN_CEILING)
+                confidence = (1.0 - W_FOREIGN_LEXICAL) * _scale(sim or 0.0, floor, ceiling)
                 if hit is not None:
                     confidence += W_FOREIGN_LEXICAL * _lexical(hit)
+                confidence *= UNCOVERED_NAME_FACTOR ** len(unknown)
                 if near is not None and hit is not None and texts and near.row < len(texts):
                     phrasing = texts[near.row]
             candidates.append(Candidate(fact, confidence, hit.confidence if hit else None, sim, phrasing, penalty))
         if not draft.english and len(nearest) >= 2:
-            lead = _scale(nearest[0].similarity, FOREIGN_FLOOR, FOREIGN_CEILING) - _scale(
-                nearest[1].similarity, FOREIGN_FLOOR, FOREIGN_CEILING
-            )
+            own = _own_language(nearest[0], texts)
+            floor, ceiling = (SEMANTIC_FLOOR, SEMANTIC_CEILING) if own else (FOREIGN_FLOOR, FOREIGN_CEILING)
+            lead = _scale(nearest[0].similarity, floor, ceiling) - _scale(nearest[1].similarity, floor, ceiling)
             first = self.index.facts[nearest[0].fact].id
             candidates = [
                 dataclasses.replace(c, confidence=c.confidence + FOREIGN_LEAD * lead) if c.fact.id == first else c
