@@ -49,16 +49,33 @@ def semantic_runtime() -> SemanticRuntime:
     return runtime
 
 
-@pytest.fixture(scope="session")
-def warm_embeddings() -> None:
-    """The shared embedding cache holds the shipped base (a subprocess then starts warm); does
-    nothing where no encoder can run."""
+def _embed_the_shipped_base() -> None:
+    """Fill the shared embedding cache with the shipped base; nothing where no encoder can run."""
     from bot.app import semantic_runtime as runtime_for
     from bot.core.service import load_state
 
     runtime = runtime_for(Settings(env_file=Path(os.devnull)))
     if runtime is not None and runtime.encoder() is not None:
         load_state(DEFAULT_KNOWLEDGE_DIR, semantic=runtime).prepare()
+
+
+#: Fixtures that need the shipped base embedded.
+_EMBEDDING_FIXTURES = frozenset({"semantic_state", "warm_embeddings"})
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Embed the shipped base once before the first test that needs it, outside every test's time
+    limit: on a cold cache (a fresh clone, new phrasings) that costs tens of seconds on a busy
+    machine, which is no test's own time."""
+    if any(_EMBEDDING_FIXTURES & set(getattr(item, "fixturenames", ())) for item in session.items):
+        _embed_the_shipped_base()
+
+
+@pytest.fixture(scope="session")
+def warm_embeddings() -> None:
+    """The shared embedding cache holds the shipped base (a subprocess then starts warm); does
+    nothing where no encoder can run."""
+    _embed_the_shipped_base()
 
 
 @pytest.fixture(scope="session")
