@@ -3,16 +3,62 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.core.knowledge import load_knowledge
 from bot.core.knowledge.loader import knowledge_files, parse_yaml
 from bot.core.knowledge.schema import ANSWER_MAX_CHARS, QUESTION_MAX_CHARS
+from bot.core.matching.detail import DATE, DAY, NAME, PERSON, PLACE, QUANTITY, DetailChecker
+from bot.core.matching.normalise import Normaliser, answer_kinds
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 KB = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
 FACT_IDS = [fact.id for fact in KB.facts]
+
+#: The languages every fact is asked in, as tagged by the comments over its phrasings
+#: (``# sr-Latn``); see docs/knowledge.md, "Phrasings in the community's languages".
+LANGUAGES = ("en", "sr-Latn", "sr-Cyrl", "sq", "de", "fr")
+#: Phrasings each fact needs, per language.
+MIN_PHRASINGS = {"en": 12, "sr-Latn": 3, "sr-Cyrl": 3, "sq": 3, "de": 3, "fr": 3}
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_SERBIAN_DIACRITICS = re.compile(r"[čćžšđČĆŽŠĐ]")
+
+
+def _tagged_phrasings(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Each fact's phrasings in ``path`` with the language of the comment above them:
+    ``{fact id: [(language, phrasing), ...]}``. A phrasing before any tag has the language ``None``."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    fact = language = None
+    in_questions = False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if match := re.match(r"^\s*- id: (\S+)$", line):
+            fact, in_questions = match.group(1), False
+        elif re.match(r"^\s+questions:$", line):
+            in_questions, language = True, None
+            indent = None
+        elif in_questions:
+            stripped = line.strip()
+            if indent is None and stripped:
+                indent = len(line) - len(line.lstrip())
+            if stripped and len(line) - len(line.lstrip()) == indent and stripped.startswith("#"):
+                language = stripped.lstrip("#").strip()
+                assert language in LANGUAGES, f"{path.name}:{number}: unknown language tag {language!r}"
+            elif stripped and len(line) - len(line.lstrip()) == indent and stripped.startswith("- "):
+                (phrasing,) = yaml.safe_load(stripped)
+                found.setdefault(fact, []).append((language, phrasing))
+            elif stripped:
+                in_questions = False
+    return found
+
+
+TAGGED = {
+    fact_id: pairs
+    for path in knowledge_files(DEFAULT_KNOWLEDGE_DIR)
+    for fact_id, pairs in _tagged_phrasings(path).items()
+}
 
 
 def test_the_shipped_knowledge_base_loads_with_a_sensible_size() -> None:
@@ -97,3 +143,62 @@ def test_claims_keep_the_articles_attribution_hedges_and_scope() -> None:
     borders = [s for s in precedent if "own borders" in s]
     assert len(taiwan) == len(borders) == 1 and taiwan != borders
     assert all(re.search(r"The Western Balkans|the article", s) for s in (*taiwan, *borders))
+
+
+def test_the_language_tags_cover_exactly_the_loaded_phrasings() -> None:
+    assert TAGGED.keys() == set(FACT_IDS)
+    for fact in KB.facts:
+        assert [phrasing for _language, phrasing in TAGGED[fact.id]] == list(fact.questions), fact.id
+
+
+@pytest.mark.parametrize("fact_id", FACT_IDS)
+def test_fact_is_asked_in_every_language_of_the_community(fact_id: str) -> None:
+    """Answers are English, but members ask in Serbian (both scripts), Albanian, German and French:
+    phrasings in their language let the semantic stage meet them at same-language similarity."""
+    by_language: dict[str | None, list[str]] = {}
+    order: list[str | None] = []
+    for language, phrasing in TAGGED[fact_id]:
+        if not order or order[-1] != language:
+            assert language not in order, f"{fact_id}: the {language} phrasings are not kept together"
+            order.append(language)
+        by_language.setdefault(language, []).append(phrasing)
+    assert None not in by_language, f"{fact_id}: phrasings without a language tag: {by_language.get(None)}"
+    for language, least in MIN_PHRASINGS.items():
+        assert len(by_language.get(language, ())) >= least, f"{fact_id}: fewer than {least} {language} phrasings"
+    for language, phrasings in by_language.items():
+        for phrasing in phrasings:
+            cyrillic = bool(_CYRILLIC.search(phrasing))
+            assert cyrillic == (language == "sr-Cyrl"), f"{fact_id}: {phrasing!r} is not in the script of {language}"
+    # Members type Serbian with and without its letters (on an English keyboard "šta" is "sta").
+    latin = by_language["sr-Latn"]
+    assert any(_SERBIAN_DIACRITICS.search(p) for p in latin), f"{fact_id}: no sr-Latn phrasing with diacritics"
+    assert any(not _SERBIAN_DIACRITICS.search(p) for p in latin), f"{fact_id}: every sr-Latn phrasing has diacritics"
+
+
+#: "How much weight/clout..." asks for a degree, not a figure: such a phrasing declares that its
+#: fact answers "how much" questions (see the detail check), which only a fact about influence may.
+_DEGREE = re.compile(r"\bhow much (?:weight|clout|influence|sway|say)\b", re.IGNORECASE)
+
+
+def test_a_phrasing_asks_only_for_what_its_answer_states() -> None:
+    """A phrasing that asks who, where, on what day, when, how many or what something is called,
+    under a fact whose answer does not say, teaches the bot to answer near-misses with that fact.
+    The answer alone must state the detail (the phrasings' own declarations are left out)."""
+    answers_only = [fact.model_copy(update={"questions": [fact.title]}) for fact in KB.facts]
+    checker = DetailChecker(answers_only, Normaliser(KB.synonyms.pairs(), KB.synonyms.related))
+    wrong = []
+    for fact, bare in zip(KB.facts, answers_only, strict=True):
+        for phrasing in fact.questions:
+            detail = checker.asked(phrasing)
+            if detail is None:
+                continue
+            if detail.kind == QUANTITY and _DEGREE.search(phrasing):
+                continue
+            if detail.kind == QUANTITY:
+                stated = "quantity" in answer_kinds(fact.answer)
+            else:
+                assert detail.kind in (PERSON, PLACE, DAY, DATE, NAME)
+                stated = checker.states(bare, detail, phrasing)
+            if not stated:
+                wrong.append(f"{fact.id}: {phrasing!r} asks for {detail.label}")
+    assert not wrong, "\n".join(wrong)
