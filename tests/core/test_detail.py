@@ -28,6 +28,9 @@ FACTS = STATE.kb.by_id
         ("When was the Global Security Initiative launched?", DATE, "mediator-global-security-initiative", False),
         ("When did China help bring Saudi Arabia and Iran together?", DATE, "mediator-global-security-initiative", True),
         ("When did Kosovo apply to join Interpol?", DATE, "unesco-interpol-blocking", False),
+        # "may give China further reason": the verb, not the month
+        ("When did Serbia join the Belt and Road Initiative?", DATE, "serbia-strategic-partnership", False),
+        ("When did Russia's role start to shrink?", DATE, "russia-decreasing-role", False),
         ("In which city did Xi and Vučić sign their joint statement?", PLACE, "xi-vucic-joint-statement-2024", False),
         ("In which town did the May 2023 clashes take place?", PLACE, "mao-ning-may-2023-clashes", False),
         ("Which city hosts the Chinese mission?", PLACE, "chinese-mission-pristina", True),

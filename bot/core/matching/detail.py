@@ -140,6 +140,8 @@ _CLAUSES = re.compile(r"[,:()]|\s[–—-]\s")
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
 _DAY_A = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})|(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?\b(?! ?\d{{3}}))")
 _DATE_A = re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS})\b")
+#: "may" in lower case is the verb, not the month ("may give China further reason" states no date).
+_MAY_VERB = re.compile(r"\bmay\b")
 _NEGATION = frozenset("not no never without neither nor none refrains refrain absence lack lacks".split())
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{3,})[\"“”«»]")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]+(?:\s+(?:of|and|the|for|de)?\s*[A-Z][\w’'-]+)*)")
@@ -192,7 +194,7 @@ class DetailChecker:
 
     def _read(self, fact: Fact) -> _FactFacts:
         answer = fact.answer
-        kinds = set(answer_kinds(answer))
+        kinds = set(answer_kinds(_MAY_VERB.sub(" ", answer)))
         for phrasing in fact.questions:  # the curators' phrasings declare amounts and names it gives
             asked = self.asked(phrasing)
             if asked is not None and asked.kind in (QUANTITY, NAME):
@@ -211,7 +213,7 @@ class DetailChecker:
             stems.append(sentence_stems)
             clauses = _CLAUSES.split(sentence)
             for i, clause in enumerate(clauses):
-                if _DATE_A.search(clause.casefold()):
+                if _DATE_A.search(_MAY_VERB.sub(" ", clause).casefold()):
                     # "In May 2024, X and Y signed...": a short clause with a date dates the next one.
                     if len(words(clause)) <= 4 and i + 1 < len(clauses):
                         clause = f"{clause} {clauses[i + 1]}"
