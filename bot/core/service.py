@@ -34,6 +34,7 @@ from bot.core.matching.normalise import NAME, words
 if TYPE_CHECKING:
     from bot.core.curation import Curation
     from bot.core.moderation import Actor, ExportResult, Moderation, ReloadReport, Stats, UnansweredGroup
+    from bot.core.matching.index import Hit
     from bot.core.signin import DashboardAccess
     from bot.core.ports import AuditEntry, LogSpool, Storage
     from bot.core.privacy import UserHasher
@@ -229,8 +230,16 @@ class KnowledgeState:
     def autocomplete(self, text: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Choice]:
         if not text.strip():
             return [Choice(fact.questions[0], fact.id) for fact in self.kb.visible[:limit]]
-        result = self.index.search(text, limit=limit, prefix=True)
-        return [Choice(hit.phrasing, hit.fact.id) for hit in result.hits if hit.confidence > 0]
+        hits = list(self.index.search(text, limit=limit, prefix=True).hits)
+        # The word being typed may be a whole index word and the start of a longer one ("une" of a
+        # French phrasing, "unesco"): both readings are offered, the more confident first.
+        longer = self.index.longer_completion(text)
+        if longer is not None:
+            hits += self.index.search(longer, limit=limit, prefix=True).hits
+        best: dict[str, Hit] = {}
+        for hit in sorted(hits, key=lambda hit: -hit.confidence):
+            best.setdefault(hit.fact.id, hit)
+        return [Choice(hit.phrasing, hit.fact.id) for hit in best.values() if hit.confidence > 0][:limit]
 
 
 def load_state(

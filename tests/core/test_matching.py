@@ -77,7 +77,8 @@ def test_correctly_spelt_english_words_are_not_corrected() -> None:
 def test_close_facts_are_offered_as_suggestions() -> None:
     answer = STATE.answer("china security council kosovo")
     assert answer.fact is not None and answer.fact.id == "unsc-veto-power"
-    assert "kosovo-2008-declaration-international-law" in {s.fact_id for s in answer.suggestions}
+    # The closest other fact about the Security Council is offered beside it.
+    assert "unsc-status-shape-issue" in {s.fact_id for s in answer.suggestions}
     assert answer.outcome is Outcome.SUGGESTED
     assert STATE.answer("geng shuang").outcome is Outcome.ANSWERED
     assert all(s.fact_id != answer.fact.id for s in answer.suggestions)
@@ -166,6 +167,11 @@ def test_index_knows_nothing_of_any_subject() -> None:
 def test_autocomplete_completes_the_word_being_typed() -> None:
     choices = STATE.autocomplete("china une")
     assert choices and choices[0].fact_id == "unesco-interpol-blocking"
+    # "une" is a whole word of a French phrasing too: both readings are offered, once each.
+    assert "chinese-mission-pristina" in {c.fact_id for c in choices}
+    assert len({c.fact_id for c in choices}) == len(choices)
+    assert STATE.index.longer_completion("china une") == "china unesco"
+    assert STATE.index.longer_completion("china une ") is None
     assert len(STATE.autocomplete("")) == 25
     assert all(len(c.label) <= 100 for c in STATE.autocomplete("kosovo"))
 

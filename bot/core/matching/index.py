@@ -325,6 +325,24 @@ class QuestionIndex:
                 best = word
         return best
 
+    def longer_completion(self, text: str) -> str | None:
+        """``text`` with the word still being typed completed to the shortest longer index word,
+        for autocomplete when that word is an index word itself: "china une" -> "china unesco"
+        (``une`` is a word of the index too, from a French phrasing). None when the text ends in a
+        space, or no longer index word starts with its last word."""
+        if not text or text[-1].isspace():
+            return None
+        head, _, last = text.rpartition(" ")
+        typed = last.casefold()
+        if not typed.isalnum() or typed not in self._known_words:
+            return None
+        words = self._sorted_known
+        start = bisect.bisect_right(words, typed)
+        longer = [word for word in words[start : start + 64] if word.startswith(typed)]
+        if not longer:
+            return None
+        return f"{head} {min(longer, key=len)}" if head else min(longer, key=len)
+
     def search(self, query: str, limit: int = 5, *, prefix: bool = False) -> SearchResult:
         """Facts for ``query``, best first, each with a calibrated confidence."""
         analysed = self.normaliser.analyse(
