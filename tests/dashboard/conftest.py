@@ -21,7 +21,7 @@ from support.browser import CHROMIUM_FLAGS, IN_CI, BrowserUnavailable, chromium
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, warm_embeddings: None) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("dashboard")
     knowledge = root / "knowledge"
     shutil.copytree(DEFAULT_KNOWLEDGE_DIR, knowledge)

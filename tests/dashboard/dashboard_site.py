@@ -55,6 +55,8 @@ class Site:
             FACTBOT_DASHBOARD_PORT=str(self.port),
             FACTBOT_ACTOR="operator",
         )
+        if "FACTBOT_SEMANTIC_CACHE_DIR" in os.environ:  # the suite's warm embeddings (see conftest)
+            environment["FACTBOT_SEMANTIC_CACHE_DIR"] = os.environ["FACTBOT_SEMANTIC_CACHE_DIR"]
         environment.update(extra)
         return environment
 
