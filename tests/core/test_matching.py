@@ -203,6 +203,17 @@ def test_each_penalty_is_named_on_the_hit() -> None:
     assert any("asks for a date; the answer states none" in [w for w, _ in h.penalties] for h in when)
 
 
+def test_the_answer_kind_a_fact_cannot_give_is_a_field_of_the_hit() -> None:
+    """The fusion reads the missing answer kind from a field, not from the penalty's wording."""
+    when = STATE.index.search("When did China open its mission in Pristina?", limit=5).hits
+    mission = next(h for h in when if h.fact.id == "chinese-mission-pristina")
+    assert mission.missing_kind == "date"
+    dated = next(h for h in STATE.index.search("When did Xi and Vucic sign the joint statement?").hits)
+    assert dated.fact.id == "xi-vucic-joint-statement-2024" and dated.missing_kind is None
+    how_many = STATE.index.search("How many people work at the Chinese mission?").best
+    assert how_many is not None and how_many.missing_kind is None
+
+
 def test_matched_terms_are_the_query_words_the_fact_contains() -> None:
     result = STATE.index.search("intrepol kosovo japan")
     matched = STATE.index.matched_terms("unesco-interpol-blocking", result.terms)

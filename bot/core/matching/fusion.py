@@ -119,19 +119,6 @@ def _factor(hit: Hit) -> float:
     return factor
 
 
-#: How the index names its answer-kind penalty ("asks for a date; the answer states none").
-_KIND_PENALTY = "asks for a "
-
-
-def _missing_kind(hit: Hit) -> str | None:
-    """The answer kind ("date", "quantity") the index found the question asks for and the fact
-    cannot give (the detail check decides about it instead)."""
-    for why, _factor in hit.penalties:
-        if why.startswith(_KIND_PENALTY):
-            return why[len(_KIND_PENALTY) :].split(";", 1)[0]
-    return None
-
-
 #: How the index names a name it found in the question and not in a fact.
 _NAME_PENALTY = re.compile(r"^name '(.+)' is not in the fact$")
 
@@ -154,7 +141,7 @@ def _own_language(near: Nearest | None, texts: Sequence[str]) -> bool:
 
 def _lexical(hit: Hit) -> float:
     """The index's confidence without its answer-kind penalty, which the detail check replaces."""
-    return hit.confidence / NO_NUMBER_FACTOR if _missing_kind(hit) else hit.confidence
+    return hit.confidence / NO_NUMBER_FACTOR if hit.missing_kind else hit.confidence
 
 
 def _scale(similarity: float, floor: float, ceiling: float) -> float:
@@ -223,7 +210,7 @@ class Matcher:
             fact = hit.fact if hit else self.index.facts[near.fact]  # type: ignore[union-attr]
             sim = near.similarity if near else None
             phrasing = hit.phrasing if hit else (texts[near.row] if near and near.row < len(texts) else fact.title)
-            penalty = _factor(hit) / (NO_NUMBER_FACTOR if _missing_kind(hit) else 1.0) if hit else 1.0
+            penalty = _factor(hit) / (NO_NUMBER_FACTOR if hit.missing_kind else 1.0) if hit else 1.0
             if draft.english:
                 lexical = _lexical(hit) / penalty if hit else 0.0
                 score = W_LEXICAL * lexical + W_SEMANTIC * _scale(sim or 0.0, SEMANTIC_FLOOR, SEMANTIC_CEILING)

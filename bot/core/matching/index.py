@@ -113,6 +113,9 @@ class Hit:
     penalties: tuple[tuple[str, float], ...] = ()
     #: 0-1 similarity of meaning from a semantic stage; ``None`` while there is no such stage.
     semantic: float | None = None
+    #: The answer kind ("date", "quantity") the question asks for and the fact's answer cannot
+    #: give; its penalty (NO_NUMBER_FACTOR) is among ``penalties``.
+    missing_kind: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -365,7 +368,14 @@ class QuestionIndex:
         top, phrase = self._candidates(scores, best, total, known, expected, name_terms, owners, limit)
         fuzzy = self._similarities(" ".join(words), top)
         hits = [
-            self._hit(f, float(scores[f]) / total, p, found, self._penalties_of(f, expected, name_terms, owners))
+            self._hit(
+                f,
+                float(scores[f]) / total,
+                p,
+                found,
+                self._penalties_of(f, expected, name_terms, owners),
+                expected if expected is not None and expected not in self._answer_kinds[f] else None,
+            )
             for f, p, found in zip(top.tolist(), phrase.tolist(), fuzzy, strict=True)
         ]
         hits.sort(key=lambda h: (-h.confidence, -h.closeness, h.fact.id))
@@ -563,6 +573,7 @@ class QuestionIndex:
         phrase_coverage: float,
         fuzzy: tuple[float, float, int] | None,
         penalties: tuple[tuple[str, float], ...],
+        missing_kind: str | None = None,
     ) -> Hit:
         similarity, closeness, phrasing = 0.0, 0.0, self.facts[f_index].title
         if fuzzy is not None:
@@ -585,6 +596,7 @@ class QuestionIndex:
             phrasing,
             closeness,
             penalties,
+            missing_kind=missing_kind,
         )
 
 
