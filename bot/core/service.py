@@ -154,7 +154,9 @@ class KnowledgeState:
         if reading is None:
             understanding = self.matcher.finish(draft)
         else:
-            understanding = self.matcher.finish(draft, reading.nearest, reading.similarity, reading.index.texts)
+            understanding = self.matcher.finish(
+                draft, reading.nearest, reading.similarity, reading.index.texts, reading.background
+            )
         answer = compose(draft.question, understanding, self.kb)
         return dataclasses.replace(answer, latency_ms=(time.perf_counter() - started) * 1000.0)
 
@@ -167,7 +169,7 @@ class KnowledgeState:
         reading = self.semantic.read(draft.text, SEMANTIC_DEPTH)
         if reading is None:
             return self.matcher.finish(draft)
-        return self.matcher.finish(draft, reading.nearest, reading.similarity, reading.index.texts)
+        return self.matcher.finish(draft, reading.nearest, reading.similarity, reading.index.texts, reading.background)
 
     def answer(self, question: str) -> Answer:
         """Answer ``question``; blocking while the semantic stage embeds it (one-shot commands)."""

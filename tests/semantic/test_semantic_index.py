@@ -73,3 +73,18 @@ def test_rows_must_be_grouped_by_fact() -> None:
 def test_an_empty_index_finds_nothing() -> None:
     index = SemanticIndex(np.zeros((0, 8), dtype=np.float32), [], [], 0)
     assert index.nearest(np.ones(8, dtype=np.float32)) == []
+
+
+def test_the_background_is_the_mean_of_the_closest_background_questions_the_knowledge_does_not_answer() -> None:
+    vectors, owners = clustered(4, 3)
+    rng = np.random.default_rng(3)
+    unrelated = rng.standard_normal((5, vectors.shape[1])).astype(np.float32)
+    unrelated /= np.linalg.norm(unrelated, axis=1, keepdims=True)
+    background = np.vstack([unrelated, vectors[4:5]])  # the last one is one of the knowledge's own phrasings
+    index = SemanticIndex(vectors, owners, [""] * len(owners), 4, background)
+    assert index.background_size == 5  # the knowledge's own question left the background
+    query = unrelated[0] + 0.2 * unrelated[1]
+    query /= np.linalg.norm(query)
+    expected = np.sort(unrelated @ query)[::-1][:AGREEING].mean()
+    assert abs(index.background(query) - expected) < 1e-6
+    assert SemanticIndex(vectors, owners, [""] * len(owners), 4).background(query) is None

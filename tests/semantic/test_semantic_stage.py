@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.core.answers import ANSWER_THRESHOLD
 from bot.core.knowledge import load_knowledge
 from bot.core.knowledge.schema import Fact
+from bot.core.semantic.background import BACKGROUND
 from bot.core.semantic.encoder import Encoder, EncoderUnavailable
 from bot.core.semantic.runtime import SemanticRuntime, fact_texts
 from bot.core.service import KnowledgeState, load_state
@@ -150,7 +152,9 @@ def test_a_restart_and_an_edit_embed_only_new_phrasings(semantic_runtime: Semant
     state = KnowledgeState(kb, SemanticRuntime(lambda: counting, tmp_path))
     state.prepare()
     expected = sorted({t for f in kb.visible for t in fact_texts(f)})
-    assert sorted(counting.texts) == expected
+    assert sorted(counting.texts[: len(expected)]) == expected
+    assert counting.texts[len(expected) :] == list(BACKGROUND)  # embedded once, cached like phrasings
+    expected = [*expected, *BACKGROUND]
 
     restarted = Counting(real)  # a new process on the same cache directory
     KnowledgeState(kb, SemanticRuntime(lambda: restarted, tmp_path)).prepare()
@@ -230,3 +234,20 @@ def test_the_curation_queue_joins_questions_asked_in_other_words(semantic_state:
     joined = [g for g in groups if g.count == 2]
     assert len(joined) == 1 and {joined[0].question, *joined[0].examples} == set(questions[:2])
     assert len(groups) == 4  # china and russia stay apart, though the model finds them alike
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("question", ["Is the weather in Pristina nice in May?", "What time do shops close in Belgrade?"])
+def test_a_question_closer_to_the_background_than_to_any_fact_is_not_answered(
+    semantic_state: KnowledgeState, question: str
+) -> None:
+    """Its words are the knowledge's (a city, a month), but its meaning is everyday chat: read
+    against the background, no fact rises above it. Read on the absolute scale, one would."""
+    answer = semantic_state.answer(question)
+    assert answer.fact is None and answer.route == "fused"
+    draft = semantic_state.matcher.draft(question)
+    assert semantic_state.semantic is not None
+    reading = semantic_state.semantic.read(draft.text, 8)
+    assert reading is not None and reading.background is not None
+    absolute = semantic_state.matcher.finish(draft, reading.nearest, reading.similarity, reading.index.texts)
+    assert absolute.best is not None and absolute.best.confidence >= ANSWER_THRESHOLD

@@ -8,8 +8,13 @@ the semantic stage, fused into one confidence; then the detail check.
 3. Otherwise the question is embedded and compared with every phrasing
    (:mod:`bot.core.semantic`). For an English question the confidence is
    ``W_LEXICAL x lexical + W_SEMANTIC x semantic``, both 0-100, times the index's penalties (a
-   name or a possessor the fact never mentions): the index keeps the first word. A question in
-   another language is read by the semantic stage alone, since the index reads English. Its
+   name or a possessor the fact never mentions): the index keeps the first word. The semantic
+   part is the fact's *lift*: how far its similarity rises above the question's similarity to
+   everyday questions about nothing the knowledge holds (:mod:`bot.core.semantic.background`),
+   since raw similarities of unrelated sentences are high and vary from question to question.
+   The lexical confidence stands alone only where the semantic stage does not find the fact
+   unrelated (a lift of at least :data:`LIFT_AGREE`). A question in another language is read by
+   the semantic stage alone, since the index reads English. Its
    similarity to a fact whose closest phrasing is in another language too (the curators'
    phrasings in the member's language) is read on the English scale, and a name no fact
    contains costs what it costs an English question ("Does Spain recognise Kosovo?" in Serbian
@@ -18,7 +23,8 @@ the semantic stage, fused into one confidence; then the detail check.
 4. The detail check (:mod:`bot.core.matching.detail`): when the question asks for a detail the
    best fact does not state, that fact is not the answer but a suggestion.
 
-Weights and thresholds were chosen on ``tests/eval/questions.yaml`` only.
+Weights and thresholds were chosen on ``tests/eval/questions.yaml`` and checked on the two
+halves of ``tests/eval/dev.yaml``.
 """
 
 from __future__ import annotations
@@ -54,8 +60,19 @@ W_FOREIGN_LEXICAL = 0.15
 #: A question in another language: the semantic stage's first fact gains this share of its lead
 #: over the second (a clear first is likelier right than one among equals).
 FOREIGN_LEAD = 0.5
-#: Whether the fused confidence of an English question is at least the lexical one.
+#: Whether the fused confidence of an English question is at least the lexical one (when the
+#: semantic stage does not find the fact unrelated: see LIFT_AGREE).
 KEEP_LEXICAL = True
+#: With a background (:mod:`bot.core.semantic.background`), the similarities of an English
+#: question are read relative to its similarity to it: a fact's *lift* is how far its similarity
+#: rises above that level; a lift of LIFT_FLOOR maps to 0 and LIFT_CEILING to 100. (Questions in
+#: other languages keep the absolute scale: an English background is further from them by an
+#: amount that depends on the language, and relative readings measured worse.)
+LIFT_FLOOR = 0.0
+LIFT_CEILING = 0.15
+#: Below this lift the semantic stage finds the fact no closer to the question than unrelated
+#: questions are, and the lexical confidence does not stand alone (it is fused like any other).
+LIFT_AGREE = 0.05
 #: Facts taken from the semantic stage.
 SEMANTIC_DEPTH = 8
 #: Lexical hits requested from the index.
@@ -168,11 +185,13 @@ class Matcher:
         nearest: Sequence[Nearest] | None = None,
         similarity: Callable[[int], Nearest | None] | None = None,
         texts: Sequence[str] = (),
+        background: float | None = None,
     ) -> Understanding:
         """Fuse the semantic stage's ``nearest`` facts (``None``: it did not run) with the lexical
         result, then check the detail asked for. ``similarity(fact_position)`` gives the semantic
         similarity of a lexical candidate the semantic stage did not rank; ``texts`` are the
-        semantic index's phrasings, by row."""
+        semantic index's phrasings, by row; ``background`` the question's similarity to the
+        background (``None``: absolute similarities are used)."""
         if nearest is None:
             candidates = [
                 Candidate(h.fact, round(_lexical(h), 1), h.confidence, None, h.phrasing, _factor(h))
@@ -180,7 +199,7 @@ class Matcher:
             ]
             route = LEXICAL
         else:
-            candidates = self._fuse(draft, nearest, similarity, texts)
+            candidates = self._fuse(draft, nearest, similarity, texts, background)
             route = FUSED if draft.english else SEMANTIC
         candidates.sort(key=lambda c: (-c.confidence, c.fact.id))
         return self._check(Understanding(draft.question, draft.text, tuple(candidates), route, draft.detail))
@@ -191,7 +210,14 @@ class Matcher:
         nearest: Sequence[Nearest],
         similarity: Callable[[int], Nearest | None] | None,
         texts: Sequence[str],
+        background: float | None,
     ) -> list[Candidate]:
+        if background is None:
+            english = (SEMANTIC_FLOOR, SEMANTIC_CEILING)
+            agree = -1.0
+        else:
+            english = (background + LIFT_FLOOR, background + LIFT_CEILING)
+            agree = background + LIFT_AGREE
         semantic: dict[str, Nearest] = {self.index.facts[n.fact].id: n for n in nearest}
         hits = {h.fact.id: h for h in draft.result.hits}
         if similarity is not None:
@@ -213,9 +239,9 @@ class Matcher:
             penalty = _factor(hit) / (NO_NUMBER_FACTOR if hit.missing_kind else 1.0) if hit else 1.0
             if draft.english:
                 lexical = _lexical(hit) / penalty if hit else 0.0
-                score = W_LEXICAL * lexical + W_SEMANTIC * _scale(sim or 0.0, SEMANTIC_FLOOR, SEMANTIC_CEILING)
+                score = W_LEXICAL * lexical + W_SEMANTIC * _scale(sim or 0.0, *english)
                 confidence = score * penalty
-                if KEEP_LEXICAL and hit is not None:
+                if KEEP_LEXICAL and hit is not None and (sim is None or sim >= agree):
                     confidence = max(confidence, _lexical(hit))
             else:
                 own = _own_language(near, texts)
@@ -256,4 +282,3 @@ class Matcher:
                 rest = tuple(c for c in understanding.candidates if c is not other)
                 return dataclasses.replace(understanding, candidates=(other, *rest))
         return dataclasses.replace(understanding, missing=detail)
-

@@ -5,6 +5,9 @@ Up to :data:`EXACT_LIMIT` phrasings the search is exact: one float32 matrix-vect
 per dimension of the centred vectors (48 bytes a phrasing) ranks every phrasing by Hamming
 distance with numpy's popcount, and the best :data:`RESCORE` are scored exactly from float16
 copies. ``bench/bench_semantic.py`` measures it against an HNSW index (usearch) at 100k.
+
+Beside the phrasings it holds the background (:mod:`bot.core.semantic.background`): everyday
+questions about nothing the knowledge holds, against which a question's similarities are read.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ RESCORE = 512
 #: less than two that agree; measured on the tuning set: 173/192 English and 64/70 other
 #: questions ranked the right fact first, against 165 and 63 with the closest phrasing alone).
 AGREEING = 2
+#: A background question at least this similar to one of the knowledge's phrasings is dropped from
+#: the background: the knowledge answers it (a paraphrase of a phrasing is about 0.93 alike, two
+#: unrelated questions about 0.8).
+BACKGROUND_OVERLAP = 0.9
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -36,7 +43,14 @@ class Nearest:
 class SemanticIndex:
     """Vectors of every phrasing, grouped by fact (rows of one fact are contiguous)."""
 
-    def __init__(self, vectors: np.ndarray, owners: Sequence[int], texts: Sequence[str], n_facts: int) -> None:
+    def __init__(
+        self,
+        vectors: np.ndarray,
+        owners: Sequence[int],
+        texts: Sequence[str],
+        n_facts: int,
+        background: np.ndarray | None = None,
+    ) -> None:
         self.owners = np.asarray(owners, dtype=np.int32)
         if len(self.owners) and np.any(np.diff(self.owners) < 0):
             raise ValueError("rows must be grouped by fact, in fact order")
@@ -56,6 +70,34 @@ class SemanticIndex:
         # First row of each fact that has rows, for per-fact maxima with reduceat, and its fact.
         self._starts = np.flatnonzero(np.r_[True, np.diff(self.owners) != 0]) if n else np.zeros(0, dtype=np.intp)
         self._start_facts = self.owners[self._starts]
+        self._background = self._own_background(vectors, background)
+
+    def _own_background(self, vectors: np.ndarray, background: np.ndarray | None) -> np.ndarray | None:
+        """The background questions this knowledge does not answer (see :data:`BACKGROUND_OVERLAP`)."""
+        if background is None or not len(background):
+            return None
+        background = np.ascontiguousarray(background, dtype=np.float32)
+        closest = np.full(len(background), -1.0, dtype=np.float32)
+        for begin in range(0, len(vectors), 8192):  # bounded memory at 100k phrasings
+            block = np.asarray(vectors[begin : begin + 8192], dtype=np.float32)
+            closest = np.maximum(closest, (block @ background.T).max(axis=0))
+        kept = background[closest < BACKGROUND_OVERLAP]
+        return kept if len(kept) else None
+
+    @property
+    def background_size(self) -> int:
+        """How many background questions are kept (the others are about this knowledge)."""
+        return 0 if self._background is None else len(self._background)
+
+    def background(self, query: np.ndarray) -> float | None:
+        """How similar ``query`` is to the background: the mean of its AGREEING closest background
+        questions (the level an unrelated fact reaches); ``None`` without a background."""
+        if self._background is None:
+            return None
+        sims = self._background @ query
+        if len(sims) <= AGREEING:
+            return float(sims.mean())
+        return float(np.partition(sims, -AGREEING)[-AGREEING:].mean())
 
     def __len__(self) -> int:
         return len(self.owners)

@@ -206,6 +206,8 @@ class SemanticRuntime:
                 texts.append(text)
                 owners.append(position)
         vectors = self.embed_texts(texts, stop=stop)
+        from bot.core.semantic.background import BACKGROUND
         from bot.core.semantic.index import SemanticIndex
 
-        return SemanticIndex(vectors, owners, texts, len(facts))
+        background = self.embed_texts(BACKGROUND, what="background questions", stop=stop)
+        return SemanticIndex(vectors, owners, texts, len(facts), background)

@@ -24,6 +24,7 @@ class SemanticResult:
     vector: np.ndarray
     nearest: list[Nearest]
     index: SemanticIndex
+    background: float | None = None  # similarity to the background (see SemanticIndex.background)
 
     def similarity(self, fact: int) -> Nearest | None:
         return self.index.similarity(self.vector, fact)
@@ -82,4 +83,4 @@ class SemanticStage:
         vector = self.runtime.embed_question(text)
         if vector is None:
             return None
-        return SemanticResult(vector, index.nearest(vector, top), index)
+        return SemanticResult(vector, index.nearest(vector, top), index, index.background(vector))
