@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.matching.detail import DAY, DATE, NAME, PERSON, PLACE, QUANTITY, DetailChecker
+from bot.core.matching.detail import (
+    AGENT,
+    DATE,
+    DAY,
+    NAME,
+    OFFICIAL,
+    PERSON,
+    PLACE,
+    QUANTITY,
+    STANCE,
+    WHICH,
+    DetailChecker,
+)
 from bot.core.matching.language import looks_english
 from bot.core.service import KnowledgeState, load_state
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
@@ -43,6 +55,31 @@ FACTS = STATE.kb.by_id
         ("Wer leitet die chinesische Vertretung in Pristina?", PERSON, "chinese-mission-pristina", False),
         ("Qui dirige la mission chinoise à Pristina ?", PERSON, "chinese-mission-pristina", False),
         ("Колико запослених има кинеска мисија у Приштини?", QUANTITY, "chinese-mission-pristina", True),
+        # an official of a rank, whatever is asked of them
+        ("What did China's foreign minister say after the clashes?", OFFICIAL, "mao-ning-may-2023-clashes", False),
+        ("What did the spokesperson of China's foreign ministry say?", OFFICIAL, "mao-ning-may-2023-clashes", True),
+        ("Does China's ambassador at the UN want reconciliation?", OFFICIAL, "geng-shuang-tolerance-reconciliation", False),
+        # ... unless the question names the person, whom the fact names and places
+        ("What did Mao Ning, China's foreign minister, say?", OFFICIAL, "mao-ning-may-2023-clashes", True),
+        ("What did the Chinese president say to Vučić?", OFFICIAL, "xi-vucic-joint-statement-2024", True),
+        ("Which Chinese diplomat spoke of reconciliation?", PERSON, "geng-shuang-tolerance-reconciliation", True),
+        ("Who is China's top diplomat at the UN?", PERSON, "geng-shuang-tolerance-reconciliation", False),
+        ("Who is Geng Shuang's boss at the UN?", PERSON, "geng-shuang-tolerance-reconciliation", False),
+        # the names of members of a class
+        ("Which experts proposed the initiative for Kosovo?", WHICH, "mediator-global-security-initiative", False),
+        ("Which organisations has China kept Kosovo out of?", WHICH, "unesco-interpol-blocking", True),
+        ("Which resolution did the declaration break?", WHICH, "kosovo-2008-declaration-international-law", True),
+        ("What specific technology does Serbia buy from China?", WHICH, "serbia-strategic-partnership", False),
+        # someone's view, where the fact gives another's
+        ("What did Washington say about China's stance?", STANCE, "rivalry-with-west", False),
+        ("How do people in Kosovo feel about China?", STANCE, "public-opinion-pro-serbian", False),
+        ("What is the EU's position on the joint statement?", STANCE, "xi-vucic-joint-statement-2024", False),
+        ("What did Vučić say about Interpol?", STANCE, "unesco-interpol-blocking", True),
+        # who did something
+        ("Who commanded the peacekeepers in 2023?", AGENT, "mao-ning-may-2023-clashes", False),
+        ("Who blocked Kosovo's bid to join Interpol?", AGENT, "unesco-interpol-blocking", True),
+        ("Who led a campaign to derecognise Kosovo?", AGENT, "no-derecognition-campaign", True),
+        ("Who spoke for China at the UN about ethnic groups?", AGENT, "geng-shuang-tolerance-reconciliation", True),
     ],
 )
 def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, fact_id: str, stated: bool) -> None:
@@ -57,8 +94,10 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "Where does China stand on Kosovo?",
         "Why does China back Serbia?",
         "china kosovo interpol",
-        "Who is Geng Shuang?",  # a plain "who": a country or a person, not checked
-        "Who led a campaign to derecognise Kosovo?",
+        "Who is Geng Shuang?",  # a question of identity
+        "Who ran the campaign?",  # a verb too light to check
+        "What does China think of Kosovo?",  # the view most facts give
+        "Is Kosovo's independence legal in China's view?",
     ],
 )
 def test_questions_that_ask_no_detail(question: str) -> None:
@@ -92,6 +131,22 @@ def test_a_false_premise_is_answered_by_the_fact_that_corrects_it() -> None:
     answer = STATE.answer("When did China recognise Kosovo?")
     assert answer.fact is not None and answer.fact.id == "non-recognition-sovereignty"
     assert answer.missing_detail is None
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("What did China's foreign minister say after the May 2023 clashes?", "that official"),
+        ("Which experts suggested the Global Security Initiative for Kosovo?", "which ones"),
+        ("What did Washington say about China's stance on Kosovo?", "that side's view"),
+        ("Who commanded the NATO peacekeepers in the May 2023 clashes?", "who did it"),
+    ],
+)
+def test_the_new_near_misses_offer_the_fact_and_name_the_detail(question: str, label: str) -> None:
+    answer = STATE.answer(question)
+    assert answer.fact is None and not answer.to_json()["answered"]
+    assert answer.missing_detail == label
+    assert answer.suggestions
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,28 @@ whether a fact states it:
 - an exact day: a day of the month. A number or amount: a number that is not a year.
 - a place: a place in the answer that the question does not already name. A name: a quoted or
   capitalised name the question does not already contain.
+- an official of a rank, whatever is asked of them ("What did China's foreign minister say?"):
+  the fact must speak of that office, as for "who" - unless the question names the person
+  ("What did Mao Ning, China's foreign minister, say?"), whom the fact then names and places.
+  Office holders are read from the answers ("China's President Xi Jinping", "Mao Ning, the
+  spokesperson of...", "Geng Shuang is..."), so a fact that names Xi Jinping speaks of the
+  Chinese president even where it gives no office.
+- members of a class by name ("Which experts...", "What companies...", "What specific
+  technology..."): the answer must name one beside the class word ("Resolution 1244",
+  "organisations, including Interpol") that the question does not contain; "some experts" or
+  "key states" name none.
+- someone's view ("What did Washington say", "How do people in Kosovo feel", "Does Kosovo want",
+  "the EU's position"): the answer must give that side's view: be the subject of a verb of
+  saying, thinking, supporting or opposing, or the possessor of a view ("Beijing's opposition",
+  "Chinese public opinion"). The source's own voice ("the article argues") is nobody's view; a
+  side whose view most facts give (the knowledge base's subject) is not checked.
+- who did something ("Who commanded the peacekeepers?"): the answer must use the verb (a verb of
+  saying is answered by anyone's view); "who is" asks an identity and light verbs ("who ran")
+  are not checked.
 
-A fact also states the amounts and names its curators' own phrasings ask for ("How much weight
-does China carry?" declares that the fact answers a "how much" question); a date, a day, a place
+A fact also states the amounts, names, officials, classes, views and acts its curators' own
+phrasings ask for ("How much weight does China carry?" declares that the fact answers a "how
+much" question; "China's UN envoy on..." that it answers for the envoy); a date, a day, a place
 or a person must be in the answer itself. A question whose premise the fact
 contradicts ("When did China recognise Kosovo?" / "China does not recognise...") is answered by
 that fact: it corrects the premise. The question words of Serbian (Latin and Cyrillic),
@@ -32,9 +51,13 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.core.knowledge.schema import Fact
-from bot.core.matching.normalise import Normaliser, answer_kinds, expected_answer_kind, stem, words
+from bot.core.matching.normalise import STOPWORDS, Normaliser, answer_kinds, expected_answer_kind, stem, words
 
 PERSON, PLACE, DAY, DATE, QUANTITY, NAME = "person", "place", "day", "date", "quantity", "name"
+#: The question names an official ("What did China's foreign minister say?"), asks which members
+#: of a named class ("Which experts...?"), asks someone's view ("What did Washington say...?"), or
+#: who did something ("Who commanded...?").
+OFFICIAL, WHICH, STANCE, AGENT = "official", "which", "stance", "agent"
 
 #: How each detail is named in the "does not hold that detail" message.
 LABELS = {
@@ -44,6 +67,10 @@ LABELS = {
     DATE: "when",
     QUANTITY: "the number or amount",
     NAME: "the name",
+    OFFICIAL: "that official",
+    WHICH: "which ones",
+    STANCE: "that side's view",
+    AGENT: "who did it",
 }
 
 
@@ -55,6 +82,15 @@ class Detail:
     office: str | None = None  # office class: "diplomat", "minister", "president", "spokesperson", "head", ...
     owners: frozenset[str] = frozenset()  # whose office ("china" in "China's ambassador")
     deputy: bool = False  # the question asks for a deputy ("deputy ambassador")
+    #: WHICH: the stems of the class asked about ("expert"); AGENT: of the verb ("command").
+    subject: frozenset[str] = frozenset()
+    #: PERSON, OFFICIAL: the office holders the question names (not as possessors), each as its
+    #: canonical words: a fact that names one of them says who that is, whatever office the
+    #: question gives them ("What did Geng Shuang, China's ambassador, say?").
+    named: frozenset[frozenset[str]] = frozenset()
+    #: STANCE: the canonical names of the side whose view is asked ("united", "states").
+    holders: frozenset[str] = frozenset()
+    any_rank: bool = False  # "which diplomat": an office class that names no rank
 
     @property
     def label(self) -> str:
@@ -126,10 +162,138 @@ _OFFICE_NOISE = frozenset(
 #: What an office is held in ("who leads the government").
 _INSTITUTIONS = frozenset(
     "government mission ministry office embassy delegation party country state council initiative organisation "
+    "platform format programme program project body agency committee commission forum "
     "organization misije misija misionin misioni vertretung regierung mission gouvernement".split()
 )
 #: Office words that are verbs too ("could lead to"): offices in a question, not in an answer.
 _OFFICE_VERBS = frozenset("heads headed leads lead led runs run chairs charge drejton leitet dirige".split())
+#: Office words that name no rank: "which Chinese diplomat" is any of them, a deputy too.
+_ANY_RANK = frozenset("diplomat diplomats".split())
+#: "Top diplomat": a rank after all.
+_RANKED = re.compile(r"\b(?:top|chief|senior|head|lead|leading|principal|highest|main) diplomats?\b")
+#: Ranks a question can name beside "deputy" ("China's number two envoy").
+_DEPUTY_PHRASE = re.compile(r"\bnumber (?:two|2)\b")
+
+#: Classes whose members have names: "which experts", "what companies" ask for those names.
+_NAMED_CLASSES = frozenset(
+    stem(w)
+    for w in """country countries state states nation nations government governments company companies firm
+    firms corporation corporations business businesses bank banks brand brands expert experts analyst analysts
+    scholar scholars academic academics researcher researchers journalist journalists newspaper newspapers
+    channel channels outlet outlets broadcaster broadcasters station stations website websites magazine magazines
+    agency agencies meeting meetings session sessions summit summits conference conferences university
+    universities party parties politician politicians resolution resolutions treaty treaties law laws weapon
+    weapons missile missiles drone drones product products organisation organisations organization
+    organizations""".split()
+)
+#: "What specific technology": any class, asked for by name.
+_SPECIFIC = frozenset("specific particular exact precise".split())
+#: Words after "which"/"what" that end the search for a class ("what did...", "which is...").
+_AUXILIARIES = frozenset(
+    "is are was were be been did does do has have had can could would will should might may must shall".split()
+)
+#: Verbs of saying, thinking and wanting: "What did X say", "How does X see", "Does X want".
+_STANCE_Q = re.compile(
+    r"\b(?:what|how) (?:did|does|do|has|have|had|is|was|were|are|would|will|might|could) ((?:\w+ ){1,5}?)"
+    r"(?:say|said|think|thought|feel|felt|write|wrote|written|claim|claimed|argue|argued|want|wanted|believe|"
+    r"believed|react|reacted|respond|responded|reply|replied|see|view|viewed|regard|regarded|perceive|perceived|"
+    r"announce|announced|comment|commented|tell|told|make of)\b|"
+    r"^(?:(?:and|so|but|ok) )?(?:does|did|do|has|have|would|will) ((?:\w+ ){1,4}?)"
+    r"(?:want|wish|plan|intend|hope|seek|support|oppose|back|favour|favor|agree|accept|reject|recognise|recognize|"
+    r"think|believe|feel)\b|"
+    r"\bwhere (?:does|do|did) ((?:\w+ ){1,5}?)stand\b"
+)
+#: "Washington's position", "the EU's official view": a view, held by the possessor.
+_STANCE_NOUN_Q = re.compile(
+    r"([^\W_]+)['’]s? (?:[^\W_]+ )?(?:stance|position|view|views|opinion|reaction|response|attitude)\b"
+)
+#: "Who <verb>": the question asks who did what the verb says.
+_AGENT_Q = re.compile(
+    r"^(?:(?:and|so|but|then|ok) )?(?:who|whom) (?:(?:did|has|had|have|would|will|could|might|can|first|actually"
+    r"|really) )*(\w+)\b"
+)
+#: Verbs too light to name an act ("who ran a campaign" is who led it, in other words).
+_LIGHT_VERBS = frozenset(
+    "run runs ran do does did done make makes made get gets got have has had take takes took give gives gave put "
+    "go goes went come comes came keep keeps kept hold holds held set sets".split()
+)
+#: Verbs of saying: "who speaks for China" is answered by a fact that gives someone's words.
+_SAYING = frozenset(
+    stem(w) for w in "say speak talk state comment stress urge call warn declare announce respond react".split()
+)
+#: The lemma a fact that gives someone's view states (see :data:`_SAYING`).
+_SAID = "\x00said"
+#: "Who is ...", "who was ...": a question of identity, not of an act.
+_IDENTITY = frozenset("is are was were s be been".split())
+#: Past forms a stemmer does not bring back to the verb ("led" / "lead").
+_IRREGULAR = {
+    "led": "lead", "wrote": "write", "written": "write", "said": "say", "took": "take", "taken": "take",
+    "ran": "run", "began": "begin", "begun": "begin", "made": "make", "sold": "sell", "brought": "bring",
+    "gave": "give", "given": "give", "held": "hold", "met": "meet", "told": "tell", "thought": "think",
+    "won": "win", "fought": "fight", "built": "build", "sent": "send", "spoke": "speak", "spoken": "speak",
+    "broke": "break", "broken": "break", "chose": "choose", "chosen": "choose", "drew": "draw",
+    "drove": "drive", "knew": "know", "known": "know", "stood": "stand", "became": "become", "kept": "keep",
+    "left": "leave", "paid": "pay", "sat": "sit", "found": "find", "saw": "see", "seen": "see",
+    "caught": "catch", "taught": "teach", "bought": "buy", "struck": "strike", "forced": "force",
+}
+
+
+def _lemma(word: str) -> str:
+    """The stem of a verb form, irregular past forms included."""
+    return stem(_IRREGULAR.get(word, word))
+
+
+def _declaration(detail: Detail, question: str) -> tuple[str, str | None, frozenset[str]]:
+    """What a detail asked by a phrasing declares: its kind, and the office word as written (the
+    curators' "envoy" for a deputy declares "envoy", not "ambassador"), the class, the verb or
+    the holders asked about."""
+    if detail.kind == OFFICIAL:
+        offices = [w for w in words(question) if w in _OFFICE_OF and w not in _OFFICE_VERBS]
+        return (detail.kind, offices[0] if offices else None, frozenset((str(detail.deputy),)))
+    return (detail.kind, None, detail.subject | detail.holders)
+
+
+def _declared(
+    declared: frozenset[tuple[str, str | None, frozenset[str]]], detail: Detail, question: str
+) -> bool:
+    """Whether a phrasing declared the ``detail`` ``question`` asks: the same office word and rank,
+    the same class or verb, or a view of the same side (or of more, named with it)."""
+    kind, word, keys = _declaration(detail, question)
+    if kind == OFFICIAL:
+        return (kind, word, keys) in declared
+    return any(kind == k and keys and keys <= other for k, _, other in declared)
+
+
+def _plain(token: str) -> str:
+    """A token of an answer folded, without its possessive ("China's" -> "china")."""
+    found = words(token)
+    return found[0] if found else ""
+
+
+def _is_name(tokens: list[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is written as a name: capitalised inside its sentence, not a month."""
+    token = tokens[i]
+    return i > 0 and token[:1].isupper() and _plain(token) not in _NOT_PLACES
+
+
+def _names_beside(tokens: list[str], i: int) -> list[str]:
+    """The names that ``tokens[i]`` (a noun) stands beside: "Resolution 1244", "organisations,
+    including Interpol and UNESCO", "Organization (SCO)"."""
+    found: list[str] = []
+    j = i + 1
+    if j < len(tokens) and tokens[j] in (",", ":", "("):
+        j += 1
+    if j < len(tokens) and _plain(tokens[j]) in _INTRODUCERS:
+        j += 1
+        if j < len(tokens) and _plain(tokens[j]) == "as":
+            j += 1
+        for k in range(j, min(j + 4, len(tokens))):
+            if _is_name(tokens, k) or tokens[k].isdigit():
+                found.append(_plain(tokens[k]))
+        return found
+    if j < len(tokens) and (tokens[j][:1].isupper() or tokens[j].isdigit()) and _plain(tokens[j]) not in _NOT_PLACES:
+        found.append(_plain(tokens[j]))
+    return found
 
 
 # -- what an answer states ------------------------------------------------------------------------
@@ -150,6 +314,41 @@ _NOT_PLACES = frozenset(f"the a an its his her their this that these those {_MON
 #: Words that may stand between a negation and what it negates, or its subject ("China does not
 #: recognise", "China and Kosovo have no formal diplomatic relations").
 NEGATION_WINDOW = 3
+#: Tokens of an answer with their case: words (possessives kept on the word) and punctuation.
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,;:()]")
+#: "X, including A and B", "X such as A": the words that introduce members of a class.
+_INTRODUCERS = frozenset("including such like namely notably especially particularly among".split())
+#: Verbs and nouns by which an answer gives someone's view ("Xi stressed", "Beijing's opposition").
+_STANCE_VERBS = frozenset(
+    stem(w)
+    for w in """say says said argue argues argued stress stresses stressed reaffirm reaffirms reaffirmed
+    highlight highlights highlighted urge urges urged call calls called cite cites cited maintain maintains
+    maintained insist insists insisted see sees saw regard regards regarded view views viewed consider
+    considers considered believe believes believed oppose opposes opposed opposing support supports supported
+    back backs backed advocate advocates advocated advocating reject rejects rejected condemn condemns
+    condemned criticise criticises criticised welcome welcomes welcomed praise praises praised present
+    presents presented portray portrays portrayed describe describes described want wants wanted demand
+    demands demanded warn warns warned repeat repeats repeated suggest suggests suggested propose proposes
+    proposed recognise recognises recognised""".split()
+)
+_STANCE_NOUNS = frozenset(
+    stem(w)
+    for w in """stance position opposition support view views opinion perception reaction response attitude
+    backing criticism aspirations aspiration ambition ambitions hopes concerns policy""".split()
+)
+#: Words between a subject and its verb ("China has also consistently opposed").
+_BETWEEN = frozenset(
+    """has have had does did do also still not never keeps kept consistently repeatedly strongly could may might
+    would will can should is was be been openly publicly further already largely always only""".split()
+)
+_PRONOUNS = frozenset("he she it they".split())
+#: Words by which an answer speaks of its source rather than of anyone's view.
+_SOURCE_WORDS = frozenset("article articles author authors source sources report reports study".split())
+#: Words before a verb that are not its subject ("which could encourage", "and urged").
+_STOP_SUBJECTS = frozenset("which that who and or but this these those there as if when while".split())
+#: A class's holders of views that most facts have (the knowledge base's own subject, "China") are
+#: not checked: nearly every fact speaks for them.
+SUBJECT_SHARE = 3
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -157,6 +356,7 @@ class _Office:
     office: str
     owners: frozenset[str]
     deputy: bool
+    word: str = ""  # as written ("ambassador")
 
 
 @dataclasses.dataclass(slots=True)
@@ -167,6 +367,15 @@ class _FactFacts:
     stems: tuple[tuple[str, ...], ...]  # stems of each answer sentence, in order, for negation
     places: frozenset[str]  # canonical place-like names of the answer
     names: frozenset[str]  # quoted and capitalised names of the answer, folded
+    #: Stems of the answer's nouns that stand beside a name ("Resolution 1244", "organisations,
+    #: including Interpol"), each with the canonical words of those names.
+    instances: dict[str, tuple[frozenset[str], ...]] = dataclasses.field(default_factory=dict)
+    holders: frozenset[str] = frozenset()  # canonical words of those whose view the answer gives
+    verbs: frozenset[str] = frozenset()  # lemmas of the answer's words (for "who <verb>")
+    vocabulary: frozenset[str] = frozenset()  # canonical words of the answer
+    people: frozenset[frozenset[str]] = frozenset()  # canonical words of each office holder it names
+    #: Details its curators' phrasings ask for ("China's UN envoy on..."): the fact states them.
+    declared: frozenset[tuple[str, str | None, frozenset[str]]] = frozenset()
 
 
 class DetailChecker:
@@ -174,6 +383,8 @@ class DetailChecker:
 
     def __init__(self, facts: Sequence[Fact], normaliser: Normaliser) -> None:
         self._norm = normaliser
+        self._office_holders: frozenset[frozenset[str]] = frozenset()  # set once the facts are read
+        self._subjects: frozenset[str] = frozenset()  # set once the facts are read
         document_frequency: Counter[str] = Counter()
         for fact in facts:
             document_frequency.update({stem(w) for w in normaliser.content_words(" ".join((*fact.questions, fact.answer)))})
@@ -185,7 +396,21 @@ class DetailChecker:
         for fact in facts:
             name_frequency.update({stem(w) for m in _CAPITALISED.finditer(fact.answer) for w in words(m.group(1))})
         self._publisher = frozenset(s for s, n in name_frequency.items() if 2 * n > len(facts))
+        # The sources' own voice ("according to The Western Balkans", "the article argues") gives
+        # no one's view but the source's.
+        self._voice = frozenset(
+            w for fact in facts for source in fact.sources for w in words(source.publisher)
+        ) | _SOURCE_WORDS
+        # Canonical words written as names in the answers: a view asked of one of them is checked.
+        self._name_words = frozenset(
+            w for fact in facts for m in _CAPITALISED.finditer(fact.answer) for w in self._canonical(m.group(1))
+        )
         self._facts = {fact.id: self._read(fact) for fact in facts}
+        # Office holders named anywhere ("China's President Xi Jinping"): a fact naming one of them
+        # speaks of that office holder, wherever the office is given.
+        self._office_holders = frozenset(p for f in self._facts.values() for p in f.people)
+        holder_frequency: Counter[str] = Counter(w for f in self._facts.values() for w in f.holders)
+        self._subjects = frozenset(w for w, n in holder_frequency.items() if SUBJECT_SHARE * n > len(facts))
 
     # -- facts --------------------------------------------------------------------------------------
 
@@ -195,10 +420,13 @@ class DetailChecker:
     def _read(self, fact: Fact) -> _FactFacts:
         answer = fact.answer
         kinds = set(answer_kinds(_MAY_VERB.sub(" ", answer)))
+        declared: set[tuple[str, str | None, frozenset[str]]] = set()
         for phrasing in fact.questions:  # the curators' phrasings declare amounts and names it gives
             asked = self.asked(phrasing)
             if asked is not None and asked.kind in (QUANTITY, NAME):
                 kinds.add(asked.kind)
+            if asked is not None and asked.kind in (OFFICIAL, WHICH, STANCE, AGENT):
+                declared.add(_declaration(asked, phrasing))
             if expected_answer_kind(phrasing) == QUANTITY:
                 kinds.add(QUANTITY)
         if _DAY_A.search(answer):
@@ -224,9 +452,144 @@ class DetailChecker:
         places = {  # as written: "Pristina" is a place, even where it stands for Kosovo's government
             stem(w) for m in _PLACE_A.finditer(answer) if m.group(1).casefold() not in _NOT_PLACES for w in words(m.group(1))
         }
-        return _FactFacts(
-            frozenset(kinds), offices, tuple(date_sentences), tuple(stems), frozenset(places), frozenset(names)
+        instances: dict[str, list[frozenset[str]]] = {}
+        holders: set[str] = set()
+        people: set[frozenset[str]] = set()
+        first_name: list[str] = []  # the answer's first name: what "he" or "it" stands for
+        for sentence in _SENTENCES.findall(answer):
+            tokens = _TOKEN.findall(sentence)
+            for i, token in enumerate(tokens):
+                word = _plain(token)
+                if not first_name and _is_name(tokens, i) and not self._is_publisher(word):
+                    first_name = self._name_before(tokens, i + 1)
+                if word and word not in STOPWORDS:
+                    for name in _names_beside(tokens, i):
+                        instances.setdefault(stem(word), []).append(frozenset(self._canonical(name)))
+                if token[:1].islower() and stem(word) in _STANCE_VERBS:
+                    holders.update(self._subject_of(tokens, i, first_name))
+                elif token[:1].islower() and stem(word) in _STANCE_NOUNS:
+                    holders.update(self._possessor_of(tokens, i))
+                if word in _OFFICE_OF and word not in _OFFICE_VERBS:
+                    holder = self._holder_of(tokens, i)
+                    if holder:
+                        people.add(holder)
+        verbs = frozenset(_lemma(w) for w in words(answer)) | frozenset(
+            _lemma(w) for w in self._canonical(answer)
         )
+        return _FactFacts(
+            frozenset(kinds),
+            offices,
+            tuple(date_sentences),
+            tuple(stems),
+            frozenset(places),
+            frozenset(names),
+            {noun: tuple(found) for noun, found in instances.items()},
+            frozenset(holders),
+            verbs,
+            frozenset(self._canonical(answer)),
+            frozenset(people),
+            frozenset(declared),
+        )
+
+    def _is_publisher(self, word: str) -> bool:
+        """Whether ``word`` (folded) names the source itself."""
+        return word in self._voice
+
+    def _name_before(self, tokens: list[str], end: int) -> list[str]:
+        """The canonical words of the name ending just before ``tokens[end]`` (capitalised words,
+        the publisher's excepted)."""
+        start = end
+        while start > 0 and _is_name(tokens, start - 1):
+            start -= 1
+        if start == 1 and tokens[0][:1].isupper() and _plain(tokens[0]) not in STOPWORDS:
+            start = 0  # "Geng Shuang is ...": a name opening its sentence
+        if start == end:
+            return []
+        return [w for w in self._canonical(" ".join(tokens[start:end])) if not self._is_publisher(w)]
+
+    def _subject_of(self, tokens: list[str], verb: int, first_name: list[str]) -> list[str]:
+        """Whose view the verb at ``tokens[verb]`` gives ("Xi stressed", "Mao Ning, the spokesperson
+        of China's Foreign Ministry, reaffirmed", "he has stressed"): the canonical words of its
+        subject; nothing when the subject is the source itself ("the article argues")."""
+        j = verb - 1
+        while j >= 0 and tokens[j].casefold() in _BETWEEN:
+            j -= 1
+        described: list[str] = []
+        if j >= 0 and tokens[j] == ",":  # an apposition: "Mao Ning, the spokesperson of ..., reaffirmed"
+            k = j - 1
+            while k >= 0 and tokens[k] != "," and j - k < 12:
+                k -= 1
+            if k < 0 or tokens[k] != ",":
+                return []  # "..., opposing": whose, a parser would tell
+            # what the apposition names speaks too: the spokesperson of China's Foreign Ministry
+            described = [
+                w
+                for t in range(k + 1, j)
+                if tokens[t][:1].isupper()
+                for w in self._canonical(_plain(tokens[t]))
+                if not self._is_publisher(w)
+            ]
+            j = k - 1
+        if j < 0:
+            return []
+        word = _plain(tokens[j])
+        if word in _PRONOUNS:
+            return [] if word == "it" else list(first_name)  # "it says": the article
+        if self._is_publisher(word) or word in _STOP_SUBJECTS:
+            return []
+        if tokens[j][:1].isupper():  # a name: "Mao Ning", "China"
+            start = j
+            while start > 0 and tokens[start - 1][:1].isupper() and j - start < 4:
+                start -= 1
+            name = self._canonical(" ".join(tokens[start : j + 1]))
+            return [w for w in name if not self._is_publisher(w)] + described
+        # a noun, with the names before it: "some experts", "China's state-controlled media"
+        start = j
+        while start > 0 and j - start < 3 and tokens[start - 1] not in ",;:()" and (
+            _plain(tokens[start - 1]) not in _STOP_SUBJECTS
+        ):
+            start -= 1
+        head = self._canonical(word)
+        return [
+            w
+            for w in self._canonical(" ".join(tokens[start : j + 1]))
+            if (w in self._name_words or w in head) and not self._is_publisher(w)
+        ]
+
+    def _possessor_of(self, tokens: list[str], noun: int) -> list[str]:
+        """Whose view a noun names ("Beijing's opposition", "Chinese public opinion")."""
+        found: list[str] = []
+        for j in (noun - 1, noun - 2):
+            if j < 0:
+                break
+            token = tokens[j]
+            if token in ",;:()":
+                break
+            if token.endswith(("'s", "’s")) or token[:1].isupper():
+                found.extend(w for w in self._canonical(_plain(token)) if not self._is_publisher(w))
+                break
+        return found
+
+    def _holder_of(self, tokens: list[str], office: int) -> frozenset[str]:
+        """The name of who holds the office at ``tokens[office]``: "President Xi Jinping", "Mao
+        Ning, the spokesperson", "Geng Shuang is China's Deputy Permanent Representative"."""
+        j = office + 1
+        while j < len(tokens) and _plain(tokens[j]) in _OFFICE_OF:
+            j += 1
+        end = j
+        while end < len(tokens) and _is_name(tokens, end):
+            end += 1
+        if end > j:
+            return frozenset(w for w in self._canonical(" ".join(tokens[j:end])) if not self._is_publisher(w))
+        i = office - 1
+        while i >= 0 and (
+            _plain(tokens[i]) in _OFFICE_OF or _plain(tokens[i]) in _DEPUTY or _plain(tokens[i]) in _OFFICE_NOISE
+            or _plain(tokens[i]) in ("the", "a", "an") or tokens[i].endswith(("'s", "’s"))
+        ):
+            i -= 1
+        if i >= 1 and (tokens[i] == "," or _plain(tokens[i]) in ("is", "was", "as")):
+            return frozenset(self._name_before(tokens, i))
+        return frozenset()
 
     def _offices(self, text: str, *, verbs: bool = False) -> list[_Office]:
         """Offices named in ``text``, with their owners ("China's Deputy Permanent Representative":
@@ -237,7 +600,7 @@ class DetailChecker:
             office = _OFFICE_OF.get(token)
             if office is None or (token in _OFFICE_VERBS and not verbs):
                 continue
-            if token in _OFFICE_VERBS and not _INSTITUTIONS & set(tokens[i + 1 : i + 5]):
+            if token in _OFFICE_VERBS and not _INSTITUTIONS & set(tokens[i + 1 : i + 7]):
                 continue  # "who led a campaign" asks for an actor, "who leads the mission" for an office holder
             before = tokens[max(0, i - 4) : i]
             after = tokens[i + 1 : i + 3] if i + 1 < len(tokens) and tokens[i + 1] in ("of", "to") else []
@@ -246,7 +609,7 @@ class DetailChecker:
                 for w in self._canonical(" ".join((*before, *after[1:])))
                 if w not in _DEPUTY and w not in _OFFICE_NOISE and w not in _OFFICE_OF and stem(w) in self._vocabulary
             }
-            found.append(_Office(office, frozenset(owners), any(w in _DEPUTY for w in before)))
+            found.append(_Office(office, frozenset(owners), any(w in _DEPUTY for w in before), token))
         return found
 
     # -- questions ----------------------------------------------------------------------------------
@@ -269,18 +632,90 @@ class DetailChecker:
             kind = QUANTITY
         elif _DATE_Q.search(folded):  # "when" as a question word, not "...when it looks at"
             kind = DATE
-        if kind is None:
-            return None
         if kind in (PERSON, NAME):
             offices = self._offices(question, verbs=True)
             if offices:
-                office = offices[0]
-                return Detail(PERSON, office.office, office.owners, office.deputy)
+                return self._office_detail(PERSON, offices[0], question, folded)
             if kind == PERSON:
-                # "Who blocked Kosovo?", "Who mediated?": the answer may be a country, which any fact
-                # about the matter names; only an office asked for is a detail to check.
-                return None
-        return Detail(kind)
+                # "Who blocked Kosovo?": the answer may be a country, which any fact about the
+                # matter names; what must be stated is the act asked about.
+                return self._agent(question, folded)
+        if kind is not None:
+            return Detail(kind)
+        return self._official(question, folded) or self._which(folded) or self._stance(question, folded)
+
+    def _office_detail(self, kind: str, office: _Office, question: str, folded: str) -> Detail:
+        # "What did Geng Shuang, China's ambassador, say?" is about Geng Shuang; in "Who leads the
+        # government Geng Shuang addressed?" or "Geng Shuang's boss" the person asked for is another.
+        named = frozenset(
+            holder
+            for holder in self._office_holders
+            if kind == OFFICIAL
+            and holder <= set(self._canonical(question))
+            and not holder & self._norm.possessors(question)
+        )
+        return Detail(
+            kind,
+            office.office,
+            office.owners,
+            office.deputy or bool(_DEPUTY_PHRASE.search(folded)),
+            named=named,
+            any_rank=office.word in _ANY_RANK and not _RANKED.search(folded),
+        )
+
+    def _official(self, question: str, folded: str) -> Detail | None:
+        """A question that names an official of a rank ("What did China's foreign minister say?")
+        asks about that official, whatever it asks."""
+        for office in self._offices(question):
+            if office.office != "head" and office.word not in _ANY_RANK:
+                return self._office_detail(OFFICIAL, office, question, folded)
+        return None
+
+    def _which(self, folded: str) -> Detail | None:
+        """"Which experts", "what companies", "what specific technology": the names of members of
+        a class are asked for."""
+        for match in re.finditer(r"\b(?:which|what)\b", folded):
+            following = folded[match.end() :].split()[:4]
+            if following and following[0] in ("kind", "type", "sort", "sorts", "kinds", "types"):
+                continue
+            for i, word in enumerate(following):
+                if word in _SPECIFIC:
+                    rest = [stem(w) for w in following[i + 1 : i + 3] if w not in STOPWORDS]
+                    if rest:
+                        return Detail(WHICH, subject=frozenset(rest))
+                    break
+                if stem(word) in _NAMED_CLASSES:
+                    return Detail(WHICH, subject=frozenset((stem(word),)))
+                if word in STOPWORDS or word in _AUXILIARIES:
+                    break  # "what did...", "what if..."
+        return None
+
+    def _stance(self, question: str, folded: str) -> Detail | None:
+        """"What did Washington say", "How do people in Kosovo feel", "Does Kosovo want": the
+        view of someone the answers name."""
+        match = _STANCE_Q.search(folded)
+        if match is not None:
+            phrase = next(group for group in match.groups() if group)
+            found = set(self._canonical(phrase))
+        elif (possessed := _STANCE_NOUN_Q.search(question.casefold())) is not None:
+            found = set(self._canonical(possessed.group(1)))
+        else:
+            return None
+        holders = frozenset(w for w in found if w in self._name_words) - self._subjects
+        return Detail(STANCE, holders=holders) if holders else None
+
+    def _agent(self, question: str, folded: str) -> Detail | None:
+        """"Who commanded the peacekeepers?": who did what the verb says."""
+        match = _AGENT_Q.search(folded)
+        if match is None:
+            return None
+        verb = match.group(1)
+        if verb in _IDENTITY or verb in _LIGHT_VERBS or verb in STOPWORDS or not verb.isalpha():
+            return None
+        lemmas = {_lemma(verb)} | {_lemma(w) for w in self._canonical(verb)}
+        if lemmas & _SAYING:
+            return Detail(AGENT, subject=frozenset((_SAID,)))
+        return Detail(AGENT, subject=frozenset(lemmas))
 
     def states(self, fact: Fact, detail: Detail, question: str, phrasing: str | None = None) -> bool:
         """Whether ``fact`` states the ``detail`` that ``question`` asks for. ``phrasing``: the fact's
@@ -292,18 +727,33 @@ class DetailChecker:
             matched = self.asked(phrasing)
             if matched is not None and matched.kind == DATE:
                 return True
-        if detail.kind == PERSON:
+        if _declared(facts.declared, detail, question):
+            return True  # the curators wrote this fact for the question
+        if detail.kind in (PERSON, OFFICIAL):
+            if any(holder <= facts.vocabulary for holder in detail.named):
+                return True  # the fact names whom the question names, and says who that is
             if detail.office is None:
                 return PERSON in facts.kinds
             for office in facts.offices:
                 if office.office != detail.office:
                     continue
-                if office.deputy != detail.deputy:
+                if office.deputy != detail.deputy and not detail.any_rank:
                     continue  # one rank away
                 if detail.owners and not (detail.owners & office.owners):
                     continue
                 return True
             return False
+        if detail.kind == WHICH:
+            mentioned = set(self._canonical(question))
+            return any(
+                name and not name <= mentioned for noun in detail.subject for name in facts.instances.get(noun, ())
+            )
+        if detail.kind == STANCE:
+            return detail.holders <= facts.holders
+        if detail.kind == AGENT:
+            if _SAID in detail.subject:
+                return bool(facts.holders)
+            return bool(detail.subject & facts.verbs)
         if detail.kind == DATE:
             if DATE not in facts.kinds:
                 return False
