@@ -111,6 +111,9 @@ def test_questions_that_ask_no_detail(question: str) -> None:
         ("When did China and Kosovo establish diplomatic relations?", "trade-without-diplomatic-relations", True),
         ("How many countries recognize Kosovo?", "non-recognition-sovereignty", False),  # China's stance, not theirs
         ("When did Kosovo apply to join Interpol?", "unesco-interpol-blocking", False),
+        # the negation must be about the premise's own holder
+        ("When did the Chinese mission in Pristina open?", "chinese-mission-pristina", False),
+        ("In which city is Kosovo's mission in China?", "chinese-mission-pristina", True),
     ],
 )
 def test_a_fact_that_negates_the_premise_corrects_it(question: str, fact_id: str, corrects: bool) -> None:
@@ -131,6 +134,16 @@ def test_a_false_premise_is_answered_by_the_fact_that_corrects_it() -> None:
     answer = STATE.answer("When did China recognise Kosovo?")
     assert answer.fact is not None and answer.fact.id == "non-recognition-sovereignty"
     assert answer.missing_detail is None
+
+
+@pytest.mark.timeout(120)
+def test_of_near_equals_the_fact_that_corrects_the_premise_comes_first(semantic_state: KnowledgeState) -> None:
+    question = "Why did China recognise Kosovo's 2008 declaration?"
+    assert CHECKER.corrects_premise(FACTS["non-recognition-sovereignty"], question)
+    assert not CHECKER.corrects_premise(FACTS["kosovo-2008-declaration-international-law"], question)
+    assert not CHECKER.corrects_premise(FACTS["non-recognition-sovereignty"], "Why doesn't China recognise Kosovo?")
+    answer = semantic_state.answer(question)
+    assert answer.fact is not None and answer.fact.id == "non-recognition-sovereignty", answer.candidates[:3]
 
 
 @pytest.mark.parametrize(

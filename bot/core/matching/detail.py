@@ -307,6 +307,9 @@ _DATE_A = re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS})\b")
 #: "may" in lower case is the verb, not the month ("may give China further reason" states no date).
 _MAY_VERB = re.compile(r"\bmay\b")
 _NEGATION = frozenset("not no never without neither nor none refrains refrain absence lack lacks".split())
+_NOT_CONTRACTED = frozenset(
+    "doesnt dont didnt isnt arent wasnt werent cant wont hasnt havent hadnt couldnt wouldnt shouldnt".split()
+)
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{3,})[\"“”«»]")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]+(?:\s+(?:of|and|the|for|de)?\s*[A-Z][\w’'-]+)*)")
 _PLACE_A = re.compile(r"\b(?:in|at|from)\s+([A-Z][\w’'-]+)")
@@ -776,24 +779,42 @@ class DetailChecker:
             )
         return detail.kind in facts.kinds
 
-    def corrects_premise(self, fact: Fact, question: str, detail: Detail) -> bool:
+    def corrects_premise(self, fact: Fact, question: str, detail: Detail | None = None) -> bool:
         """Whether ``fact``'s answer negates what ``question`` takes for granted ("When did China
-        recognise Kosovo?" / "China does not recognise Kosovo's independence"). Only questions of
-        when, where and how many: a question of who or of a name presumes that its subject
-        exists, which a negation elsewhere in the answer does not contradict."""
-        if detail.kind not in (DATE, DAY, PLACE, QUANTITY):
+        recognise Kosovo?" / "China does not recognise Kosovo's independence"). With a ``detail``,
+        only questions of when, where and how many: a question of who or of a name presumes that
+        its subject exists, which a negation elsewhere in the answer does not contradict.
+
+        The negation must be about the premise's own holder where the question names one: "the
+        Chinese mission" is not "Kosovo keeps no corresponding mission"."""
+        if detail is not None and detail.kind not in (DATE, DAY, PLACE, QUANTITY):
             return False
+        if (_NEGATION | _NOT_CONTRACTED) & set(words(question)):
+            return False  # the question's own premise is a negation
         facts = self._facts.get(fact.id) or self._read(fact)
         asked = self._specific(question)
         if not asked:
             return False
-        subjects = {stem(w) for w in self._canonical(question)}
+        canonical = self._canonical(question)
+        stems = [stem(w) for w in canonical]
+        subjects = set(stems)
+        # The holder of each asked word: the name just before it ("chinese mission" -> china).
+        owner = {
+            stems[i]: stems[i - 1] for i in range(1, len(stems)) if canonical[i - 1] in self._name_words
+        }
         for sentence in facts.stems:
             for i, token in enumerate(sentence):
-                if (
-                    token in _NEGATION
-                    and asked & set(sentence[i + 1 : i + 2 + NEGATION_WINDOW])
-                    and subjects & set(sentence[max(0, i - NEGATION_WINDOW) : i])
+                if token not in _NEGATION:
+                    continue
+                window = sentence[i + 1 : i + 2 + NEGATION_WINDOW]
+                before = set(sentence[max(0, i - NEGATION_WINDOW) : i])
+                negated = [j for j, w in enumerate(window) if w in asked]
+                if not negated or not subjects & before:
+                    continue
+                # each negated word's holder is the negation's subject, or stands just before it
+                if all(
+                    window[j] not in owner or owner[window[j]] in before or (j and window[j - 1] == owner[window[j]])
+                    for j in negated
                 ):
                     return True
         return False

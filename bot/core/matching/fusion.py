@@ -80,6 +80,8 @@ LEXICAL_DEPTH = 8
 #: When the best fact lacks the detail asked for, another one within this many points that states
 #: it is preferred.
 DETAIL_MARGIN = 8.0
+#: A fact within this many points of the best that corrects the question's premise comes first.
+PREMISE_MARGIN = 4.0
 
 LEXICAL, FUSED, SEMANTIC = "lexical", "fused", "semantic"
 
@@ -268,8 +270,10 @@ class Matcher:
         """Apply the detail check to the best candidate."""
         detail = understanding.detail
         best = understanding.best
-        if detail is None or best is None:
+        if best is None:
             return understanding
+        if detail is None:
+            return self._correcting_first(understanding) if understanding.route != SEMANTIC else understanding
         text = understanding.text
         if self.details.states(best.fact, detail, text, best.phrasing) or self.details.corrects_premise(
             best.fact, text, detail
@@ -282,3 +286,19 @@ class Matcher:
                 rest = tuple(c for c in understanding.candidates if c is not other)
                 return dataclasses.replace(understanding, candidates=(other, *rest))
         return dataclasses.replace(understanding, missing=detail)
+
+    def _correcting_first(self, understanding: Understanding) -> Understanding:
+        """Of near-equal candidates, the one whose answer negates the question's premise goes first
+        ("Why did China recognise Kosovo in 2008?": the fact that it does not, before the fact about
+        the 2008 declaration)."""
+        best = understanding.candidates[0]
+        text = understanding.text
+        close = [c for c in understanding.candidates[1:] if c.confidence >= best.confidence - PREMISE_MARGIN]
+        if not close or self.details.corrects_premise(best.fact, text):
+            return understanding
+        for other in close:
+            if self.details.corrects_premise(other.fact, text):
+                rest = tuple(c for c in understanding.candidates if c is not other)
+                return dataclasses.replace(understanding, candidates=(other, *rest))
+        return understanding
+
