@@ -238,7 +238,12 @@ class Matcher:
             fact = hit.fact if hit else self.index.facts[near.fact]  # type: ignore[union-attr]
             sim = near.similarity if near else None
             phrasing = hit.phrasing if hit else (texts[near.row] if near and near.row < len(texts) else fact.title)
-            penalty = _factor(hit) / (NO_NUMBER_FACTOR if hit.missing_kind else 1.0) if hit else 1.0
+            if hit is not None:
+                penalty = _factor(hit) / (NO_NUMBER_FACTOR if hit.missing_kind else 1.0)
+            elif draft.english:  # found by meaning alone: a name it never mentions still costs
+                penalty = self.index.penalty(self._position[fact.id], draft.result)
+            else:
+                penalty = 1.0
             if draft.english:
                 lexical = _lexical(hit) / penalty if hit else 0.0
                 score = W_LEXICAL * lexical + W_SEMANTIC * _scale(sim or 0.0, *english)

@@ -123,6 +123,8 @@ class SearchResult:
     query: str
     terms: tuple[QueryTerm, ...]
     hits: tuple[Hit, ...]
+    names: tuple[QueryTerm, ...] = ()  # the question's words written as names ("Japan")
+    owners: frozenset[str] = frozenset()  # whose something it asks about ("the EU's position")
 
     @property
     def best(self) -> Hit | None:
@@ -379,7 +381,15 @@ class QuestionIndex:
             for f, p, found in zip(top.tolist(), phrase.tolist(), fuzzy, strict=True)
         ]
         hits.sort(key=lambda h: (-h.confidence, -h.closeness, h.fact.id))
-        return SearchResult(query, terms, tuple(hits[:limit]))
+        return SearchResult(query, terms, tuple(hits[:limit]), tuple(name_terms), owners)
+
+    def penalty(self, f_index: int, result: SearchResult) -> float:
+        """The share of confidence the names and the possessor of ``result``'s question leave fact
+        ``f_index`` (for a fact that another stage found and the index did not rank)."""
+        factor = 1.0
+        for _why, value in self._penalties_of(f_index, None, result.names, result.owners):
+            factor *= value
+        return factor
 
     def _accumulate(self, known: Sequence[QueryTerm]) -> np.ndarray:
         """Each fact's share of the question's weight: every term's weight times the fact's credit
