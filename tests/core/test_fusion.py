@@ -3,7 +3,10 @@ readings made by hand (no encoder): what each part of the confidence does."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.answers import ANSWER_THRESHOLD
+from bot.core.matching import fusion
 from bot.core.semantic.index import Nearest
 from bot.core.service import load_state
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
@@ -33,6 +36,35 @@ def test_a_fact_found_by_meaning_alone_still_pays_for_a_name_it_never_mentions()
     understanding = MATCHER.finish(MATCHER.draft("What is Brazil's stance on Kosovo?"), nearest, None, (), 0.80)
     brics = next(c for c in understanding.candidates if c.fact.id == "brics-sco-platforms")
     assert brics.lexical is None and brics.penalty < 0.7  # not a lexical hit, penalised all the same
+
+
+def test_a_clear_first_on_which_both_stages_agree_gains_part_of_its_lead(monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "so what if china keeps its current approach, the passive one?"
+    agreeing = reading(("scenario-passive-support", 0.93), ("scenario-direct-intervention", 0.86))
+    with_lead = confidences(question, agreeing)
+    monkeypatch.setattr(fusion, "ENGLISH_LEAD", 0.0)
+    without = confidences(question, agreeing)
+    ranked = sorted(without.values(), reverse=True)
+    lead = min(ranked[0] - ranked[1], fusion.LEAD_CAP)
+    assert with_lead["scenario-passive-support"] == pytest.approx(without["scenario-passive-support"] + 0.5 * lead, abs=0.2)
+    monkeypatch.undo()
+    # the semantic stage ranks another fact first: no stage agrees on a leader, no bonus
+    disagreeing = reading(("scenario-direct-intervention", 0.95), ("scenario-passive-support", 0.93))
+    monkeypatch.setattr(fusion, "ENGLISH_LEAD", 0.0)
+    plain = confidences(question, disagreeing)
+    monkeypatch.undo()
+    assert confidences(question, disagreeing) == plain
+
+
+def test_a_leader_missing_a_name_of_the_question_gains_nothing_from_its_lead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The veto fact leads clearly, but the question's year is nowhere in it: the lead does not
+    lift it to an answer."""
+    question = "Did China veto Kosovo's UN membership in 2015?"
+    nearest = reading(("unsc-veto-power", 0.93), ("geng-shuang-tolerance-reconciliation", 0.85))
+    fused = confidences(question, nearest)
+    monkeypatch.setattr(fusion, "ENGLISH_LEAD", 0.0)
+    assert fused == confidences(question, nearest)
+    assert fused["unsc-veto-power"] < ANSWER_THRESHOLD
 
 
 def test_below_the_background_the_lexical_confidence_does_not_stand_alone() -> None:

@@ -13,7 +13,8 @@ the semantic stage, fused into one confidence; then the detail check.
    everyday questions about nothing the knowledge holds (:mod:`bot.core.semantic.background`),
    since raw similarities of unrelated sentences are high and vary from question to question.
    The lexical confidence stands alone only where the semantic stage does not find the fact
-   unrelated (a lift of at least :data:`LIFT_AGREE`). A question in another language is read by
+   unrelated (a lift of at least :data:`LIFT_AGREE`). A clear first on which both stages agree
+   gains part of its lead (:data:`ENGLISH_LEAD`). A question in another language is read by
    the semantic stage alone, since the index reads English. Its
    similarity to a fact whose closest phrasing is in another language too (the curators'
    phrasings in the member's language) is read on the English scale, and a name no fact
@@ -60,6 +61,11 @@ W_FOREIGN_LEXICAL = 0.15
 #: A question in another language: the semantic stage's first fact gains this share of its lead
 #: over the second (a clear first is likelier right than one among equals).
 FOREIGN_LEAD = 0.5
+#: An English question: the first candidate, when the semantic stage ranks it first too and the
+#: index finds nothing missing from it (no name or possessor it never mentions), gains this share
+#: of its lead over the second (at most LEAD_CAP points of lead).
+ENGLISH_LEAD = 0.5
+LEAD_CAP = 20.0
 #: Whether the fused confidence of an English question is at least the lexical one (when the
 #: semantic stage does not find the fact unrelated: see LIFT_AGREE).
 KEEP_LEXICAL = True
@@ -260,6 +266,14 @@ class Matcher:
                 if near is not None and hit is not None and texts and near.row < len(texts):
                     phrasing = texts[near.row]
             candidates.append(Candidate(fact, confidence, hit.confidence if hit else None, sim, phrasing, penalty))
+        if draft.english and candidates and nearest:
+            # A clear first, on which both stages agree, is likelier right than one among equals.
+            ranked = sorted(candidates, key=lambda c: (-c.confidence, c.fact.id))
+            top = ranked[0]
+            if top.fact.id == self.index.facts[nearest[0].fact].id and top.penalty >= 1.0:
+                lead = top.confidence - (ranked[1].confidence if len(ranked) > 1 else 0.0)
+                bonus = ENGLISH_LEAD * min(lead, LEAD_CAP)
+                candidates = [dataclasses.replace(c, confidence=c.confidence + bonus) if c is top else c for c in candidates]
         if not draft.english and len(nearest) >= 2:
             own = _own_language(nearest[0], texts)
             floor, ceiling = (SEMANTIC_FLOOR, SEMANTIC_CEILING) if own else (FOREIGN_FLOOR, FOREIGN_CEILING)
