@@ -77,3 +77,16 @@ def test_below_the_background_the_lexical_confidence_does_not_stand_alone() -> N
     off_topic = confidences(question, reading((hit.fact.id, 0.86)), background=0.85)
     assert on_topic[hit.fact.id] >= hit.confidence  # kept: the stages agree
     assert off_topic[hit.fact.id] < hit.confidence  # fused: the semantic stage finds it unrelated
+
+
+def test_one_known_word_among_unknown_ones_is_not_confident_enough_to_skip_the_semantic_stage() -> None:
+    """"Albanian" alone covers the fact about Kosovo's ethnic groups fully, yet the question reads
+    like none of its phrasings: the semantic stage is asked, and finds it no closer than chat."""
+    question = "How do I say thank you in Albanian?"
+    draft = MATCHER.draft(question)
+    assert draft.result.best is not None and draft.result.best.confidence >= fusion.CONFIDENT_LEXICAL
+    assert draft.result.best.similarity < fusion.CONFIDENT_CLOSENESS
+    assert not draft.confident
+    near = reading((draft.result.best.fact.id, 0.86))
+    assert max(confidences(question, near, background=0.85).values()) < ANSWER_THRESHOLD
+    assert MATCHER.draft("How many employees does the Chinese mission in Pristina have?").confident

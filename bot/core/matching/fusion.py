@@ -44,8 +44,12 @@ from bot.core.matching.language import looks_english
 if TYPE_CHECKING:
     from bot.core.semantic.index import Nearest
 
-#: An English question whose best lexical confidence reaches this is answered without the encoder.
+#: An English question whose best lexical confidence reaches this is answered without the encoder,
+#: when it also reads like that fact's closest phrasing (rapidfuzz similarity, 0-100) at least this
+#: much: one known word among words no phrasing uses ("How do I say thank you in Albanian?") covers
+#: a fact fully without asking what it answers.
 CONFIDENT_LEXICAL = 75.0
+CONFIDENT_CLOSENESS = 50.0
 #: Share of the lexical and the semantic confidence in the fused confidence of English questions.
 W_LEXICAL = 0.4
 W_SEMANTIC = 0.6
@@ -117,7 +121,12 @@ class Draft:
     @property
     def confident(self) -> bool:
         best = self.result.best
-        return self.english and best is not None and _lexical(best) >= CONFIDENT_LEXICAL
+        return (
+            self.english
+            and best is not None
+            and _lexical(best) >= CONFIDENT_LEXICAL
+            and best.similarity >= CONFIDENT_CLOSENESS
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
