@@ -114,6 +114,8 @@ def test_questions_that_ask_no_detail(question: str) -> None:
         # the negation must be about the premise's own holder
         ("When did the Chinese mission in Pristina open?", "chinese-mission-pristina", False),
         ("In which city is Kosovo's mission in China?", "chinese-mission-pristina", True),
+        # a premise that is itself a refusal is confirmed by the negation, not corrected
+        ("When did China first refuse to recognise Kosovo?", "non-recognition-sovereignty", False),
     ],
 )
 def test_a_fact_that_negates_the_premise_corrects_it(question: str, fact_id: str, corrects: bool) -> None:

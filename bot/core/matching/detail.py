@@ -310,6 +310,9 @@ _NEGATION = frozenset("not no never without neither nor none refrains refrain ab
 _NOT_CONTRACTED = frozenset(
     "doesnt dont didnt isnt arent wasnt werent cant wont hasnt havent hadnt couldnt wouldnt shouldnt".split()
 )
+#: Verbs by which a question takes a negation for granted ("When did China first refuse to
+#: recognise Kosovo?" presumes that it does not, which a "does not recognise" confirms, not corrects).
+_REFUSAL = frozenset("refuse refuses refused refusing refusal decline declines declined declining".split())
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{3,})[\"“”«»]")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]+(?:\s+(?:of|and|the|for|de)?\s*[A-Z][\w’'-]+)*)")
 _PLACE_A = re.compile(r"\b(?:in|at|from)\s+([A-Z][\w’'-]+)")
@@ -789,7 +792,7 @@ class DetailChecker:
         Chinese mission" is not "Kosovo keeps no corresponding mission"."""
         if detail is not None and detail.kind not in (DATE, DAY, PLACE, QUANTITY):
             return False
-        if (_NEGATION | _NOT_CONTRACTED) & set(words(question)):
+        if (_NEGATION | _NOT_CONTRACTED | _REFUSAL) & set(words(question)):
             return False  # the question's own premise is a negation
         facts = self._facts.get(fact.id) or self._read(fact)
         asked = self._specific(question)
