@@ -46,6 +46,9 @@ FACTS = STATE.kb.by_id
         ("In which city did Xi and Vučić sign their joint statement?", PLACE, "xi-vucic-joint-statement-2024", False),
         ("In which town did the May 2023 clashes take place?", PLACE, "mao-ning-may-2023-clashes", False),
         ("Which city hosts the Chinese mission?", PLACE, "chinese-mission-pristina", True),
+        ("Where did China mediate between Saudi Arabia and Iran?", PLACE, "mediator-global-security-initiative", False),
+        ("Where did Geng Shuang give his speech?", PLACE, "geng-shuang-tolerance-reconciliation", False),
+        ("Where is the Chinese mission?", PLACE, "chinese-mission-pristina", True),
         ("What is the Chinese mission in Pristina officially called?", NAME, "chinese-mission-pristina", False),
         ("What is the name of the joint statement?", NAME, "xi-vucic-joint-statement-2024", True),
         ("What is the value of Chinese investment in Serbia?", QUANTITY, "serbia-strategic-partnership", False),
@@ -92,6 +95,8 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
     "question",
     [
         "Where does China stand on Kosovo?",
+        "where is china's kosovo policy heading?",  # where to, not where
+        "Where does China's influence in Serbia come from?",
         "Why does China back Serbia?",
         "china kosovo interpol",
         "Who is Geng Shuang?",  # a question of identity

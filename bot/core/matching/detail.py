@@ -110,7 +110,9 @@ _DAY_Q = re.compile(
 )
 _PLACE_Q = re.compile(
     r"\b(?:(?:which|what)(?: \w+)? (?:city|town|village|place|capital|venue|location|building|municipality|region)|"
-    r"the capital|where exactly|where (?:is|are|was|were|did|does|do)\b.*\b(?:take place|took place|happen|happened|"
+    r"the capital|where exactly|^(?:(?:and|so|but|then|ok) )?where (?:is|are|was|were|did|does|do|has|have|had)\b"
+    r"(?!.*\b(?:head|heads|heading|headed|go|goes|going|went|lead|leads|leading|fit|fits|end|ends|come|comes|came)\b)|"
+    r"where (?:is|are|was|were|did|does|do)\b.*\b(?:take place|took place|happen|happened|"
     r"held|signed|located|based|meet|met|occur|occurred|break out|broke out|sit|sits|situated)|"
     r"u kom gradu|u kojem gradu|u kom mestu|gde|gdje|у ком граду|у којем граду|где|гдје|"
     r"ne cilin qytet|ne cilin vend|ku|"
