@@ -123,7 +123,7 @@ _NAME_Q = re.compile(
     r"\b(?:what(?: is| was|s)? (?:the )?(?:official |full |exact )?name|(?:officially |actually |also )?called|"
     r"what do (?:they|you|we|people) call|name of|"
     r"kako se zove|kako se naziva|како се зове|ime|si quhet|emri|wie heisst|wie nennt man|"
-    r"comment s appelle|quel est le nom|nom de)\b"
+    r"comment s ?appelle|quel est le nom|nom de)\b"
 )
 _PERSON_Q = re.compile(
     r"^(?:(?:and|so|but|then|ok) )?(?:who|whom|whos|ko|ко|kush|wer|qui)\b|"
@@ -145,13 +145,14 @@ _QUANTITY_Q = re.compile(
 _OFFICES = {
     "diplomat": "ambassador ambassadors envoy envoys representative representatives emissary diplomat ambasador "
     "ambasadori амбасадор predstavnik представник perfaqesues botschafter botschafterin vertreter "
-    "ambassadeur representant",
+    "ambassadeur lambassadeur representant",
     "minister": "minister ministers ministar министар ministri ministre",
     "president": "president presidents predsednik председник presidenti prasident praesident",
     "spokesperson": "spokesperson spokesman spokeswoman spokespeople portparol портпарол zedhenes "
     "sprecher sprecherin porte parole",
     "head": "head heads headed leader leaders leads lead led chief runs run boss director chair chairman "
-    "chairs charge sef шеф direktor drejton drejtues kreu leitet leiter chef dirige directeur",
+    "chairs charge sef шеф direktor vodi rukovodi predvodi celu води руководи предводи челу drejton drejtues kreu "
+    "leitet leiter chef dirige directeur",
     "premier": "premier prime",
     "secretary": "secretary",
 }
@@ -159,16 +160,21 @@ _OFFICE_OF = {word: office for office, text in _OFFICES.items() for word in text
 _DEPUTY = frozenset("deputy vice assistant zamenik заменик zevendes stellvertretend stellvertretende adjoint".split())
 #: Words around an office that are neither its owner nor its rank.
 _OFFICE_NOISE = frozenset(
-    "foreign permanent current former new first top senior official officials ministry name names".split()
+    "foreign permanent current former new first top senior official officials ministry name names "
+    "ko ко kush wer qui".split()
 )
 #: What an office is held in ("who leads the government").
 _INSTITUTIONS = frozenset(
     "government mission ministry office embassy delegation party country state council initiative organisation "
     "platform format programme program project body agency committee commission forum "
-    "organization misije misija misionin misioni vertretung regierung mission gouvernement".split()
+    "organization misije misija misiju misiji мисија мисије мисију мисији vlada vlade vladu влада владе владу "
+    "misionin misioni vertretung regierung mission gouvernement".split()
 )
 #: Office words that are verbs too ("could lead to"): offices in a question, not in an answer.
-_OFFICE_VERBS = frozenset("heads headed leads lead led runs run chairs charge drejton leitet dirige".split())
+_OFFICE_VERBS = frozenset(
+    "heads headed leads lead led runs run chairs charge vodi rukovodi predvodi води руководи предводи drejton leitet "
+    "dirige".split()
+)
 #: Office words that name no rank: "which Chinese diplomat" is any of them, a deputy too.
 _ANY_RANK = frozenset("diplomat diplomats".split())
 #: "Top diplomat": a rank after all.
