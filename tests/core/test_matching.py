@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.core.answers import ANSWER_THRESHOLD, Outcome
 from bot.core.knowledge.schema import Fact, Source
 from bot.core.matching import QuestionIndex
+from bot.core.matching.index import OTHER_YEAR_FACTOR, UNCOVERED_NAME_FACTOR
 from bot.core.service import KnowledgeState, load_state
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
@@ -257,3 +258,21 @@ def test_the_named_member_of_a_family_of_near_duplicates_ranks_first() -> None:
     index = QuestionIndex(_family(200))
     for n in (0, 57, 199):
         assert index.search(f"reset password product{n:03d}").best.fact.id == f"reset-password-product{n:03d}"
+
+
+def test_a_wrong_year_costs_less_where_the_fact_gives_another() -> None:
+    """A year the fact never mentions is a name it does not cover; where the fact dates its own
+    event, the question may simply have the year wrong, which the fact corrects."""
+    index = QuestionIndex(
+        [
+            _fact("summit", "What did the leaders sign at the summit?", answer="In May 2024 the leaders signed a charter."),
+            _fact("veto", "Can the council veto a membership?", answer="The council can veto any membership."),
+        ]
+    )
+    dated = index.search("What did the leaders sign at the summit in 2019?").best
+    undated = index.search("Did the council veto a membership in 2019?").best
+    assert dated is not None and dated.fact.id == "summit"
+    assert undated is not None and undated.fact.id == "veto"
+    assert [factor for _, factor in dated.penalties] == [OTHER_YEAR_FACTOR]
+    assert [factor for _, factor in undated.penalties] == [UNCOVERED_NAME_FACTOR]
+    assert UNCOVERED_NAME_FACTOR < OTHER_YEAR_FACTOR < 1

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -75,9 +76,13 @@ TYPO_CUTOFF = 75.0
 NO_NUMBER_FACTOR = 0.55
 #: Confidence kept for each name in the question ("Japan", "ASEAN") that the fact never mentions.
 UNCOVERED_NAME_FACTOR = 0.6
+#: The same for a year the fact never mentions when its answer gives another year: the question
+#: may have the year wrong ("What did Xi and Vucic sign in 2019?"), which the fact then corrects.
+OTHER_YEAR_FACTOR = 0.8
 #: Confidence kept when the question asks about someone's ("the EU's position") and the fact never
 #: speaks of that someone's anything.
 OTHER_OWNER_FACTOR = 0.7
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 #: How much of a phrasing's coverage depends on the question covering that phrasing's own words.
 PRECISION_SHARE = 0.5
 #: Score mix of the calibrated confidence.
@@ -224,6 +229,7 @@ class QuestionIndex:
             [sum(bit for kind, bit in _KIND_BIT.items() if kind in kinds) for kinds in self._answer_kinds],
             dtype=np.uint8,
         )
+        self._has_year = np.asarray([bool(_YEAR.search(f.answer)) for f in self.facts], dtype=bool)
         self._possessors = [norm.possessors(" ".join((*f.questions, f.title, f.answer))) for f in self.facts]
 
         df = df.astype(np.float64)
@@ -457,11 +463,15 @@ class QuestionIndex:
             factor[(self._kind_bits[facts] & _KIND_BIT[expected]) == 0] *= NO_NUMBER_FACTOR
         for name in name_terms:
             if name.term is None:
-                factor *= UNCOVERED_NAME_FACTOR
-                continue
-            postings = self._facts_of(name.term)
-            position = np.minimum(np.searchsorted(postings, facts), len(postings) - 1)
-            factor[postings[position] != facts] *= UNCOVERED_NAME_FACTOR
+                uncovered = np.ones(len(facts), dtype=bool)
+            else:
+                postings = self._facts_of(name.term)
+                position = np.minimum(np.searchsorted(postings, facts), len(postings) - 1)
+                uncovered = postings[position] != facts
+            if _YEAR.fullmatch(name.word):
+                factor[uncovered] *= np.where(self._has_year[facts[uncovered]], OTHER_YEAR_FACTOR, UNCOVERED_NAME_FACTOR)
+            else:
+                factor[uncovered] *= UNCOVERED_NAME_FACTOR
         if owners:
             factor[[bool(owners - self._possessors[f]) for f in facts]] *= OTHER_OWNER_FACTOR
         return factor
@@ -477,7 +487,10 @@ class QuestionIndex:
             penalties.append((f"asks for a {expected}; the answer states none", NO_NUMBER_FACTOR))
         for name in name_terms:
             if name.term is None or not self._covers(f_index, name.term):
-                penalties.append((f"name {name.word!r} is not in the fact", UNCOVERED_NAME_FACTOR))
+                if _YEAR.fullmatch(name.word) and self._has_year[f_index]:
+                    penalties.append((f"year {name.word} is not in the fact, another is", OTHER_YEAR_FACTOR))
+                else:
+                    penalties.append((f"name {name.word!r} is not in the fact", UNCOVERED_NAME_FACTOR))
         if missing := owners - self._possessors[f_index]:
             penalties.append((f"asks about {', '.join(sorted(missing))}'s; the fact never does", OTHER_OWNER_FACTOR))
         return tuple(penalties)
