@@ -87,6 +87,7 @@ FACTS = STATE.kb.by_id
         ("Who commanded the peacekeepers in 2023?", AGENT, "mao-ning-may-2023-clashes", False),
         ("Who blocked Kosovo's bid to join Interpol?", AGENT, "unesco-interpol-blocking", True),
         ("Who led a campaign to derecognise Kosovo?", AGENT, "no-derecognition-campaign", True),
+        ("Who led Russia's derecognition campaign?", PERSON, "no-derecognition-campaign", False),  # its leader
         ("Who spoke for China at the UN about ethnic groups?", AGENT, "geng-shuang-tolerance-reconciliation", True),
     ],
 )

@@ -724,6 +724,9 @@ class DetailChecker:
         if match is None:
             return None
         verb = match.group(1)
+        if verb in _OFFICE_VERBS and (owners := self._norm.possessors(question)):
+            # "Who led Russia's campaign?": not Russia, which the question names, but its leader
+            return Detail(PERSON, office=_OFFICE_OF[verb], owners=owners)
         if verb in _IDENTITY or verb in _LIGHT_VERBS or verb in STOPWORDS or not verb.isalpha():
             return None
         lemmas = {_lemma(verb)} | {_lemma(w) for w in self._canonical(verb)}
