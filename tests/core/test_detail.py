@@ -6,6 +6,7 @@ import pytest
 
 from bot.core.matching.detail import (
     AGENT,
+    CAUSE,
     DATE,
     DAY,
     NAME,
@@ -88,6 +89,11 @@ FACTS = STATE.kb.by_id
         ("Who blocked Kosovo's bid to join Interpol?", AGENT, "unesco-interpol-blocking", True),
         ("Who led a campaign to derecognise Kosovo?", AGENT, "no-derecognition-campaign", True),
         ("Who led Russia's derecognition campaign?", PERSON, "no-derecognition-campaign", False),  # its leader
+        # a cause: "after the clashes" dates what followed them, it does not say what set them off
+        ("What sparked the May 2023 clashes?", CAUSE, "mao-ning-may-2023-clashes", False),
+        ("What triggered renewed interest in China as a mediator?", CAUSE, "mediator-global-security-initiative", True),
+        ("What caused Kosovo's exclusion from the Belt and Road?", CAUSE, "bri-ceec-kosovo-excluded", True),
+        ("What led to China's non-recognition of Kosovo?", CAUSE, "non-recognition-sovereignty", True),  # citing
         ("Who spoke for China at the UN about ethnic groups?", AGENT, "geng-shuang-tolerance-reconciliation", True),
     ],
 )
@@ -166,6 +172,7 @@ def test_of_near_equals_the_fact_that_corrects_the_premise_comes_first(semantic_
         ("Which experts suggested the Global Security Initiative for Kosovo?", "which ones"),
         ("What did Washington say about China's stance on Kosovo?", "that side's view"),
         ("Who commanded the NATO peacekeepers in the May 2023 clashes?", "who did it"),
+        ("What sparked the May 2023 clashes between Serbs and NATO troops?", "what caused it"),
     ],
 )
 def test_the_new_near_misses_offer_the_fact_and_name_the_detail(question: str, label: str) -> None:

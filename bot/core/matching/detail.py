@@ -33,6 +33,9 @@ whether a fact states it:
 - who did something ("Who commanded the peacekeepers?"): the answer must use the verb (a verb of
   saying is answered by anyone's view); "who is" asks an identity and light verbs ("who ran")
   are not checked.
+- what set something off ("What sparked the clashes?", "What was the trigger?"): the answer must
+  give a cause ("because", "fuelled by", "thanks to", "triggered"); a "why" is not checked, since
+  answers give their reasons in too many ways.
 
 A fact also states the amounts, names, officials, classes, views and acts its curators' own
 phrasings ask for ("How much weight does China carry?" declares that the fact answers a "how
@@ -58,6 +61,8 @@ PERSON, PLACE, DAY, DATE, QUANTITY, NAME = "person", "place", "day", "date", "qu
 #: of a named class ("Which experts...?"), asks someone's view ("What did Washington say...?"), or
 #: who did something ("Who commanded...?").
 OFFICIAL, WHICH, STANCE, AGENT = "official", "which", "stance", "agent"
+#: The question asks what set something off ("What sparked the clashes?").
+CAUSE = "cause"
 
 #: How each detail is named in the "does not hold that detail" message.
 LABELS = {
@@ -71,6 +76,7 @@ LABELS = {
     WHICH: "which ones",
     STANCE: "that side's view",
     AGENT: "who did it",
+    CAUSE: "what caused it",
 }
 
 
@@ -135,6 +141,17 @@ _DATE_Q = re.compile(
     r"\b(?:(?:what|which) year|since when|what date|how long ago|seit wann|in welchem jahr|en quelle annee|"
     r"(?:koje|које) godine|(?:ne )?cilin vit)\b"
 )
+_CAUSE_Q = re.compile(
+    r"\b(?:what|which \w+) (?:sparked|caused|triggered|prompted|provoked|set off|touched off|started|led to)\b|"
+    r"\bwhat (?:was|were|is|are) the (?:cause|causes|trigger|triggers|spark)\b"
+)
+#: Words by which an answer gives a cause ("because", "fuelled by", "thanks to").
+_CAUSE_A = re.compile(
+    r"\b(?:because|due to|owing to|thanks to|as a result|result of|caused|causes|cause|triggered|sparked|prompted|"
+    r"provoked|fuelled|fueled|driven by|reason|reasons|stems from|stemmed from|citing|cites|cited)\b"
+)
+#: "After X, Y": X came first and may be what set Y off.
+_AFTER_A = re.compile(r"\b[Aa]fter ([^,;.]+)")
 _QUANTITY_Q = re.compile(
     r"\b(?:(?:what|whats) (?:is |was |are )?(?:the )?(?:value|amount|number|percentage|share|cost|price|size|"
     r"total|sum|population|budget|volume)|"
@@ -390,6 +407,8 @@ class _FactFacts:
     people: frozenset[frozenset[str]] = frozenset()  # canonical words of each office holder it names
     #: Details its curators' phrasings ask for ("China's UN envoy on..."): the fact states them.
     declared: frozenset[tuple[str, str | None, frozenset[str]]] = frozenset()
+    #: Stems of each "after ..." clause of the answer: what came first, a cause of what follows.
+    after: tuple[frozenset[str], ...] = ()
 
 
 class DetailChecker:
@@ -437,12 +456,17 @@ class DetailChecker:
         declared: set[tuple[str, str | None, frozenset[str]]] = set()
         for phrasing in fact.questions:  # the curators' phrasings declare amounts and names it gives
             asked = self.asked(phrasing)
-            if asked is not None and asked.kind in (QUANTITY, NAME):
+            if asked is not None and asked.kind in (QUANTITY, NAME, CAUSE):
                 kinds.add(asked.kind)
             if asked is not None and asked.kind in (OFFICIAL, WHICH, STANCE, AGENT):
                 declared.add(_declaration(asked, phrasing))
             if expected_answer_kind(phrasing) == QUANTITY:
                 kinds.add(QUANTITY)
+        if _CAUSE_A.search(answer.casefold()):
+            kinds.add(CAUSE)
+        after = tuple(
+            frozenset(stem(w) for w in self._canonical(m.group(1))) for m in _AFTER_A.finditer(answer)
+        )
         if _DAY_A.search(answer):
             kinds.add(DAY)
         offices = tuple(self._offices(answer))
@@ -503,6 +527,7 @@ class DetailChecker:
             frozenset(self._canonical(answer)),
             frozenset(people),
             frozenset(declared),
+            after,
         )
 
     def _is_publisher(self, word: str) -> bool:
@@ -646,6 +671,8 @@ class DetailChecker:
             kind = QUANTITY
         elif _DATE_Q.search(folded):  # "when" as a question word, not "...when it looks at"
             kind = DATE
+        elif _CAUSE_Q.search(folded):
+            kind = CAUSE
         if kind in (PERSON, NAME):
             offices = self._offices(question, verbs=True)
             if offices:
@@ -771,6 +798,13 @@ class DetailChecker:
             if _SAID in detail.subject:
                 return bool(facts.holders)
             return bool(detail.subject & facts.verbs)
+        if detail.kind == CAUSE:
+            if CAUSE in facts.kinds:
+                return True
+            # "After China brokered the deal, interest was renewed" gives a cause of what follows,
+            # unless the clause is what the question asks about ("After the clashes, X said...")
+            asked = self._specific(question)
+            return any(not asked & clause for clause in facts.after)
         if detail.kind == DATE:
             if DATE not in facts.kinds:
                 return False
