@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.core.matching.detail import (
     AGENT,
     CAUSE,
+    CONTACT,
     DATE,
     DAY,
+    HOURS,
     NAME,
     OFFICIAL,
     PERSON,
@@ -94,6 +98,11 @@ FACTS = STATE.kb.by_id
         ("What triggered renewed interest in China as a mediator?", CAUSE, "mediator-global-security-initiative", True),
         ("What caused Kosovo's exclusion from the Belt and Road?", CAUSE, "bri-ceec-kosovo-excluded", True),
         ("What led to China's non-recognition of Kosovo?", CAUSE, "non-recognition-sovereignty", True),  # citing
+        ("What is the phone number of the Chinese mission in Pristina?", CONTACT, "chinese-mission-pristina", False),
+        ("What's the address of the Chinese mission?", CONTACT, "chinese-mission-pristina", False),
+        ("Koja je adresa kineske misije u Prištini?", CONTACT, "chinese-mission-pristina", False),
+        ("What are the opening hours of the Chinese mission?", HOURS, "chinese-mission-pristina", False),
+        ("When does the Chinese mission open?", HOURS, "chinese-mission-pristina", False),
         ("Who spoke for China at the UN about ethnic groups?", AGENT, "geng-shuang-tolerance-reconciliation", True),
     ],
 )
@@ -108,6 +117,7 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
     [
         "Where does China stand on Kosovo?",
         "where is china's kosovo policy heading?",  # where to, not where
+        "How does China address the Kosovo issue?",  # a verb, not a street address
         "Where does China's influence in Serbia come from?",
         "Why does China back Serbia?",
         "china kosovo interpol",
@@ -197,3 +207,14 @@ def test_the_new_near_misses_offer_the_fact_and_name_the_detail(question: str, l
 )
 def test_english_or_not(text: str, english: bool) -> None:
     assert looks_english(text) is english
+
+
+def test_contact_details_and_opening_hours_are_stated_only_where_the_answer_gives_them() -> None:
+    """In another knowledge base, the library's hours are given; its phone number is not."""
+    library = load_state(Path(__file__).parents[1] / "slack" / "knowledge")
+    hours = library.answer("When does the library open?")
+    assert hours.fact is not None and hours.fact.id == "opening-hours"
+    assert library.answer("What are the opening hours?").fact is not None
+    phone = library.answer("What is the library's phone number?")
+    assert phone.fact is None and phone.missing_detail == "contact details"
+    assert library.answer("Can I make phone calls in the library?").missing_detail is None

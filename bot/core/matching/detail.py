@@ -33,6 +33,9 @@ whether a fact states it:
 - who did something ("Who commanded the peacekeepers?"): the answer must use the verb (a verb of
   saying is answered by anyone's view); "who is" asks an identity and light verbs ("who ran")
   are not checked.
+- how to reach someone (a phone number, an email, an address, a website) or when a place opens:
+  the answer must give one (digits of a phone number, an "@", a web address, a street; a time of
+  day or a day of the week).
 - what set something off ("What sparked the clashes?", "What was the trigger?"): the answer must
   give a cause ("because", "fuelled by", "thanks to", "triggered"); a "why" is not checked, since
   answers give their reasons in too many ways.
@@ -63,6 +66,9 @@ PERSON, PLACE, DAY, DATE, QUANTITY, NAME = "person", "place", "day", "date", "qu
 OFFICIAL, WHICH, STANCE, AGENT = "official", "which", "stance", "agent"
 #: The question asks what set something off ("What sparked the clashes?").
 CAUSE = "cause"
+#: The question asks how to reach someone (a phone number, an address, an email, a website), or
+#: when a place is open.
+CONTACT, HOURS = "contact", "hours"
 
 #: How each detail is named in the "does not hold that detail" message.
 LABELS = {
@@ -77,6 +83,8 @@ LABELS = {
     STANCE: "that side's view",
     AGENT: "who did it",
     CAUSE: "what caused it",
+    CONTACT: "contact details",
+    HOURS: "the opening hours",
 }
 
 
@@ -149,6 +157,31 @@ _CAUSE_Q = re.compile(
 _CAUSE_A = re.compile(
     r"\b(?:because|due to|owing to|thanks to|as a result|result of|caused|causes|cause|triggered|sparked|prompted|"
     r"provoked|fuelled|fueled|driven by|reason|reasons|stems from|stemmed from|citing|cites|cited)\b"
+)
+_CONTACT_Q = re.compile(
+    r"\b(?:(?:tele)?phone|fax|mobile) (?:number|no)\b|\btelephone\b|\be ?mail(?: address)?\b|"
+    r"\b(?:the|its|their|your|postal|street|exact|physical|full|whats) address\b|\bweb ?site\b|\burl\b|"
+    r"\bcontact (?:details|information|info|number)\b|\bhow (?:do|can|could) (?:i|we|you) (?:contact|reach|call|email)\b|"
+    r"broj telefona|број телефона|adresa|adresu|адреса|адресу|telefonnummer|adresse|numero de telephone|site web|"
+    r"numri i telefonit|adresa e\b"
+)
+_HOURS_Q = re.compile(
+    r"\b(?:opening|open|office|business|visiting|working) (?:hours|times)\b|"
+    r"\b(?:what time|when) (?:does|do|is|are)\b.*\b(?:open|opens|close|closes|closed)\b|"
+    r"\bradno vreme|радно време|offnungszeiten|horaires d ouverture|horaires|orari\b"
+)
+#: A phone number, an email, a web address or a street address in an answer.
+_CONTACT_A = re.compile(
+    r"\+?\d[\d ()./-]{6,}\d|[\w.+-]+@[\w-]+\.\w|https?://|\bwww\.|"
+    r"\b\d+\s+[\w ]{2,30}\b(?:street|st|road|rd|avenue|ave|boulevard|blvd|lane|square)\b|"
+    r"\b(?:street|road|avenue|boulevard|ulica|rruga|strasse)\b",
+    re.IGNORECASE,
+)
+#: A time of day, or a day of the week, in an answer.
+_HOURS_A = re.compile(
+    r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:.]\d\d\b|"
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekdays|weekends)\b",
+    re.IGNORECASE,
 )
 #: "After X, Y": X came first and may be what set Y off.
 _AFTER_A = re.compile(r"\b[Aa]fter ([^,;.]+)")
@@ -464,6 +497,10 @@ class DetailChecker:
                 kinds.add(QUANTITY)
         if _CAUSE_A.search(answer.casefold()):
             kinds.add(CAUSE)
+        if _CONTACT_A.search(answer):
+            kinds.add(CONTACT)
+        if _HOURS_A.search(answer):
+            kinds.add(HOURS)
         after = tuple(
             frozenset(stem(w) for w in self._canonical(m.group(1))) for m in _AFTER_A.finditer(answer)
         )
@@ -659,7 +696,11 @@ class DetailChecker:
         if not folded:
             return None
         kind = None
-        if _DAY_Q.search(folded):
+        if _CONTACT_Q.search(folded):
+            kind = CONTACT
+        elif _HOURS_Q.search(folded):
+            kind = HOURS
+        elif _DAY_Q.search(folded):
             kind = DAY
         elif _NAME_Q.search(folded) and not re.search(r"\bname of (?:the )?\w+ (?:who|that)\b", folded):
             kind = NAME
