@@ -12,6 +12,7 @@ from bot.core.matching.detail import (
     CONTACT,
     DATE,
     DAY,
+    DEFINITION,
     HOURS,
     NAME,
     OFFICIAL,
@@ -103,6 +104,13 @@ FACTS = STATE.kb.by_id
         ("Koja je adresa kineske misije u Prištini?", CONTACT, "chinese-mission-pristina", False),
         ("What are the opening hours of the Chinese mission?", HOURS, "chinese-mission-pristina", False),
         ("When does the Chinese mission open?", HOURS, "chinese-mission-pristina", False),
+        # what a name is: said by "X is", "X, the ..."; a fact that only mentions it does not say
+        ("What is the Shanghai Cooperation Organization?", DEFINITION, "brics-sco-platforms", False),
+        ("What does the Global Security Initiative actually contain?", DEFINITION, "mediator-global-security-initiative", False),
+        ("What does Interpol do?", DEFINITION, "unesco-interpol-blocking", False),
+        ("What is Kosovo?", DEFINITION, "unsc-status-shape-issue", False),  # "the Kosovo issue" is no "Kosovo is"
+        ("What is Geng Shuang?", DEFINITION, "geng-shuang-tolerance-reconciliation", True),
+        ("What's Mao Ning exactly?", DEFINITION, "mao-ning-may-2023-clashes", True),
         ("Who spoke for China at the UN about ethnic groups?", AGENT, "geng-shuang-tolerance-reconciliation", True),
     ],
 )
@@ -118,6 +126,8 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "Where does China stand on Kosovo?",
         "where is china's kosovo policy heading?",  # where to, not where
         "How does China address the Kosovo issue?",  # a verb, not a street address
+        "What is China's stance on Kosovo?",  # not a name alone
+        "What is the passive support scenario?",
         "Where does China's influence in Serbia come from?",
         "Why does China back Serbia?",
         "china kosovo interpol",

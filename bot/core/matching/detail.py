@@ -36,6 +36,9 @@ whether a fact states it:
 - how to reach someone (a phone number, an email, an address, a website) or when a place opens:
   the answer must give one (digits of a phone number, an "@", a web address, a street; a time of
   day or a day of the week).
+- what a name is or does, when that is all the question asks ("What is the Shanghai Cooperation
+  Organization?", "What does Interpol do?"): the answer must say what it is ("Geng Shuang is",
+  "Mao Ning, the spokesperson"), or a phrasing of the fact ask the same.
 - what set something off ("What sparked the clashes?", "What was the trigger?"): the answer must
   give a cause ("because", "fuelled by", "thanks to", "triggered"); a "why" is not checked, since
   answers give their reasons in too many ways.
@@ -69,6 +72,9 @@ CAUSE = "cause"
 #: The question asks how to reach someone (a phone number, an address, an email, a website), or
 #: when a place is open.
 CONTACT, HOURS = "contact", "hours"
+#: The question asks what a name is ("What is the Shanghai Cooperation Organization?", "What
+#: does Interpol do?").
+DEFINITION = "definition"
 
 #: How each detail is named in the "does not hold that detail" message.
 LABELS = {
@@ -85,6 +91,7 @@ LABELS = {
     CAUSE: "what caused it",
     CONTACT: "contact details",
     HOURS: "the opening hours",
+    DEFINITION: "what it is",
 }
 
 
@@ -183,6 +190,18 @@ _HOURS_A = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekdays|weekends)\b",
     re.IGNORECASE,
 )
+#: "What is the Shanghai Cooperation Organization?", "What does Interpol actually do?": the whole
+#: question asks what a name (capitalised words, as written) is or does.
+_NAME_WORDS = r"(?:[A-Z][\w-]*|[A-Z]{2,}|of|and|for|the|on|in)"
+_DEFINITION_Q = re.compile(
+    rf"^(?i:(?:and|so|but|ok),? )?(?i:what|what's|whats)(?i: (?:is|are|was|were|exactly is|is exactly))?\s*"
+    rf"(?i:the |an? )?(?P<a>[A-Z][\w-]*(?: {_NAME_WORDS})*)(?i: (?:exactly|actually|really))?\s*\?*$|"
+    rf"^(?i:(?:and|so|but|ok),? )?(?i:what does) (?i:the )?(?P<b>[A-Z][\w-]*(?: {_NAME_WORDS})*)"
+    r"(?i: (?:exactly|actually|really))? (?i:do|stand for|contain|include|involve|consist of|cover|entail|mean)\s*\?*$"
+)
+#: After a name in an answer, the words by which it says what that is ("Geng Shuang is...",
+#: "Mao Ning, the spokesperson...").
+_DEFINES = r"\s*(?:\([^)]*\)\s*)?(?:(?:is|are|was|were)\b|,\s*(?:a|an|the|which|who)\b|–|—)"
 #: "After X, Y": X came first and may be what set Y off.
 _AFTER_A = re.compile(r"\b[Aa]fter ([^,;.]+)")
 _QUANTITY_Q = re.compile(
@@ -299,6 +318,15 @@ _IRREGULAR = {
 def _lemma(word: str) -> str:
     """The stem of a verb form, irregular past forms included."""
     return stem(_IRREGULAR.get(word, word))
+
+
+def _defined_name(question: str) -> str | None:
+    """The name whose definition ``question`` asks for, as written, if that is all it asks."""
+    match = _DEFINITION_Q.match(" ".join(question.split()).replace("’", "'"))
+    if match is None:
+        return None
+    name = match.group("a") or match.group("b")
+    return None if name.casefold() in STOPWORDS else name
 
 
 def _declaration(detail: Detail, question: str) -> tuple[str, str | None, frozenset[str]]:
@@ -491,7 +519,7 @@ class DetailChecker:
             asked = self.asked(phrasing)
             if asked is not None and asked.kind in (QUANTITY, NAME, CAUSE):
                 kinds.add(asked.kind)
-            if asked is not None and asked.kind in (OFFICIAL, WHICH, STANCE, AGENT):
+            if asked is not None and asked.kind in (OFFICIAL, WHICH, STANCE, AGENT, DEFINITION):
                 declared.add(_declaration(asked, phrasing))
             if expected_answer_kind(phrasing) == QUANTITY:
                 kinds.add(QUANTITY)
@@ -696,6 +724,8 @@ class DetailChecker:
         if not folded:
             return None
         kind = None
+        if (name := _defined_name(question)) is not None:
+            return Detail(DEFINITION, subject=frozenset(self._canonical(name)))
         if _CONTACT_Q.search(folded):
             kind = CONTACT
         elif _HOURS_Q.search(folded):
@@ -839,6 +869,10 @@ class DetailChecker:
             if _SAID in detail.subject:
                 return bool(facts.holders)
             return bool(detail.subject & facts.verbs)
+        if detail.kind == DEFINITION:
+            name = _defined_name(question)
+            pattern = re.escape(" ".join(words(name or ""))).replace(r"\ ", r"\W+")
+            return bool(name) and re.search(rf"\b{pattern}\b{_DEFINES}", fact.answer, re.IGNORECASE) is not None
         if detail.kind == CAUSE:
             if CAUSE in facts.kinds:
                 return True
