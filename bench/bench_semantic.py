@@ -117,21 +117,27 @@ def latency(state: KnowledgeState, questions: list[str], repeats: int) -> tuple[
     return wall, cpu, routes
 
 
+def _phrasings(n: int) -> list[str]:
+    """``n`` synthetic phrasings: the shipped knowledge grown by the matching benchmark's corpus."""
+    from corpus import make_corpus
+
+    return [q for fact in make_corpus(n, 1, seed=11).facts for q in fact.questions][:n]
+
+
 def embedding(runtime: SemanticRuntime, sizes: list[int], sample: int) -> list[tuple[int, float, bool]]:
-    from bench_matching import make_corpus  # the matching benchmark's synthetic phrasings
 
     encoder = runtime.encoder()
     assert encoder is not None
     results = []
     if not sizes:
-        texts = make_corpus(sample, 1, seed=11).phrasings[:sample]
+        texts = _phrasings(sample)
         started = time.perf_counter()
         for begin in range(0, len(texts), 32):
             encoder.embed(texts[begin : begin + 32])
         per = (time.perf_counter() - started) / len(texts)
         return [(n, per * n, True) for n in (10_000, 100_000)]
     for n in sizes:
-        texts = make_corpus(n, 1, seed=11).phrasings[:n]
+        texts = _phrasings(n)
         started = time.perf_counter()
         runtime.embed_texts(texts, what="benchmark phrasings")
         results.append((len(texts), time.perf_counter() - started, False))
