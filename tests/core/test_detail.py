@@ -59,6 +59,7 @@ FACTS = STATE.kb.by_id
         ("What is the name of the joint statement?", NAME, "xi-vucic-joint-statement-2024", True),
         ("What is the value of Chinese investment in Serbia?", QUANTITY, "serbia-strategic-partnership", False),
         ("How many employees does the Chinese mission have?", QUANTITY, "chinese-mission-pristina", True),
+        ("How many countries broke international law like Kosovo?", QUANTITY, "kosovo-2008-declaration-international-law", False),
         ("Ko je šef kineske misije u Prištini?", PERSON, "chinese-mission-pristina", False),
         ("Ko vodi kinesku misiju u Prištini?", PERSON, "chinese-mission-pristina", False),
         ("Ко води кинеску мисију у Приштини?", PERSON, "chinese-mission-pristina", False),

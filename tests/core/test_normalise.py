@@ -86,6 +86,9 @@ def test_answer_kinds() -> None:
     assert answer_kinds("It happened in May 2023.") == {"date"}
     assert answer_kinds("The mission has five employees.") == {"quantity"}
     assert answer_kinds("No figures here.") == set()
+    # a number that names something counts nothing
+    assert answer_kinds("It broke UN Security Council Resolution 1244.") == set()
+    assert answer_kinds("Article 5 applies to some 30 members.") == {"quantity"}
 
 
 @given(st.text(max_size=2000))

@@ -136,6 +136,13 @@ _QUANTITY = re.compile(
     r"eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|several|few|handful)\b"
 )
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+#: A number that names rather than counts: "Resolution 1244", "Article 5", "Room 7".
+_IDENTIFIER = re.compile(
+    r"\b(?:resolution|resolutions|article|articles|chapter|section|paragraph|clause|rule|protocol|amendment|"
+    r"annex|item|point|phase|stage|version|level|grade|room|gate|flight|platform|route|highway|building|floor|"
+    r"no|number|nr)\.?\s+\d+\b",
+    re.IGNORECASE,
+)
 
 
 def expected_answer_kind(text: str, folded: Sequence[str] | None = None) -> str | None:
@@ -154,7 +161,10 @@ def expected_answer_kind(text: str, folded: Sequence[str] | None = None) -> str 
 
 def answer_kinds(text: str, folded: Sequence[str] | None = None) -> frozenset[str]:
     """What an answer states: ``"date"`` (a year, a month) and/or ``"quantity"`` (a number that
-    is not a year, a number word). ``folded``: the :func:`words` of ``text``, when known."""
+    is not a year nor a name's number, a number word). ``folded``: the :func:`words` of ``text``,
+    when known."""
+    if _IDENTIFIER.search(text):
+        folded = words(_IDENTIFIER.sub(" ", text))
     folded = " ".join(words(text) if folded is None else folded)
     kinds = set()
     if _DATE.search(folded):
