@@ -60,6 +60,13 @@ FACTS = STATE.kb.by_id
         ("What is the value of Chinese investment in Serbia?", QUANTITY, "serbia-strategic-partnership", False),
         ("How many employees does the Chinese mission have?", QUANTITY, "chinese-mission-pristina", True),
         ("How many countries broke international law like Kosovo?", QUANTITY, "kosovo-2008-declaration-international-law", False),
+        # the question inside a question, chat-style forms
+        ("do u know who's in charge of china's office in prishtina", PERSON, "chinese-mission-pristina", False),
+        ("can someone tell me when the Global Security Initiative was launched?", DATE, "mediator-global-security-initiative", False),
+        ("when exactly in may 2024 did xi and vucic sign", DAY, "xi-vucic-joint-statement-2024", False),
+        ("what was the death toll of the clashes in 2023", QUANTITY, "mao-ning-may-2023-clashes", False),
+        ("what did china's top diplomat say about kosovo", OFFICIAL, "trade-without-diplomatic-relations", False),
+        ("name the experts who want china to mediate", WHICH, "mediator-global-security-initiative", False),
         ("Ko je šef kineske misije u Prištini?", PERSON, "chinese-mission-pristina", False),
         ("Ko vodi kinesku misiju u Prištini?", PERSON, "chinese-mission-pristina", False),
         ("Ко води кинеску мисију у Приштини?", PERSON, "chinese-mission-pristina", False),

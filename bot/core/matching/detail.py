@@ -202,11 +202,19 @@ _DEFINITION_Q = re.compile(
 #: After a name in an answer, the words by which it says what that is ("Geng Shuang is...",
 #: "Mao Ning, the spokesperson...").
 _DEFINES = r"\s*(?:\([^)]*\)\s*)?(?:(?:is|are|was|were)\b|,\s*(?:a|an|the|which|who)\b|–|—)"
+#: "Do you know who...", "can someone tell me when...": the question inside the question.
+_EMBEDDED = re.compile(
+    r"^(?:(?:and|so|but|ok|hey|also|quick q|quick question) )*(?:(?:do|does|did) (?:you|u|ya|anyone|anybody|someone|"
+    r"somebody) know|(?:can|could) (?:you|u|someone|anyone|somebody) (?:tell me|say)|(?:i )?(?:wonder|wondering|"
+    r"want to know|wanna know|would like to know|d like to know)|any idea|tell me|idk|dunno) (?=\w)"
+)
+#: "When exactly in May 2024...": with the month given, the day is asked.
+_EXACTLY_WHEN = re.compile(r"\b(?:when exactly|exactly when|when precisely|precisely when)\b")
 #: "After X, Y": X came first and may be what set Y off.
 _AFTER_A = re.compile(r"\b[Aa]fter ([^,;.]+)")
 _QUANTITY_Q = re.compile(
     r"\b(?:(?:what|whats) (?:is |was |are )?(?:the )?(?:value|amount|number|percentage|share|cost|price|size|"
-    r"total|sum|population|budget|volume)|"
+    r"total|sum|population|budget|volume|toll|death toll|casualties|turnout|headcount)|"
     r"koliko|колико|sa (?:shume|punonjes|vende|njerez)|^sa\b|wie viele|wie viel|combien)\b"
 )
 
@@ -720,7 +728,7 @@ class DetailChecker:
 
     def asked(self, question: str) -> Detail | None:
         """The detail ``question`` asks for, if any."""
-        folded = " ".join(words(question))
+        folded = _EMBEDDED.sub("", " ".join(words(question)))
         if not folded:
             return None
         kind = None
@@ -730,7 +738,9 @@ class DetailChecker:
             kind = CONTACT
         elif _HOURS_Q.search(folded):
             kind = HOURS
-        elif _DAY_Q.search(folded):
+        elif _DAY_Q.search(folded) or (
+            _EXACTLY_WHEN.search(folded) and re.search(rf"\b(?:{_MONTHS})\b", folded)
+        ):
             kind = DAY
         elif _NAME_Q.search(folded) and not re.search(r"\bname of (?:the )?\w+ (?:who|that)\b", folded):
             kind = NAME
@@ -779,14 +789,14 @@ class DetailChecker:
         """A question that names an official of a rank ("What did China's foreign minister say?")
         asks about that official, whatever it asks."""
         for office in self._offices(question):
-            if office.office != "head" and office.word not in _ANY_RANK:
+            if office.office != "head" and (office.word not in _ANY_RANK or _RANKED.search(folded)):
                 return self._office_detail(OFFICIAL, office, question, folded)
         return None
 
     def _which(self, folded: str) -> Detail | None:
         """"Which experts", "what companies", "what specific technology": the names of members of
         a class are asked for."""
-        for match in re.finditer(r"\b(?:which|what)\b", folded):
+        for match in re.finditer(r"\b(?:which|what)\b|^(?:name|list)(?: (?:the|some|all|any))?\b", folded):
             following = folded[match.end() :].split()[:4]
             if following and following[0] in ("kind", "type", "sort", "sorts", "kinds", "types"):
                 continue
