@@ -106,7 +106,7 @@ FACTS = STATE.kb.by_id
         ("What sparked the May 2023 clashes?", CAUSE, "mao-ning-may-2023-clashes", False),
         ("What triggered renewed interest in China as a mediator?", CAUSE, "mediator-global-security-initiative", True),
         ("What caused Kosovo's exclusion from the Belt and Road?", CAUSE, "bri-ceec-kosovo-excluded", True),
-        ("What led to China's non-recognition of Kosovo?", CAUSE, "non-recognition-sovereignty", True),  # citing
+        ("What caused China's non-recognition of Kosovo?", CAUSE, "non-recognition-sovereignty", True),  # citing
         ("What is the phone number of the Chinese mission in Pristina?", CONTACT, "chinese-mission-pristina", False),
         ("What's the address of the Chinese mission?", CONTACT, "chinese-mission-pristina", False),
         ("Koja je adresa kineske misije u Prištini?", CONTACT, "chinese-mission-pristina", False),
@@ -136,6 +136,7 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "How does China address the Kosovo issue?",  # a verb, not a street address
         "What is China's stance on Kosovo?",  # not a name alone
         "What is the passive support scenario?",
+        "What led to the strategic partnership of China and Serbia?",  # a "why", in other words
         "Where does China's influence in Serbia come from?",
         "Why does China back Serbia?",
         "china kosovo interpol",

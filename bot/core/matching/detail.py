@@ -157,7 +157,7 @@ _DATE_Q = re.compile(
     r"(?:koje|које) godine|(?:ne )?cilin vit)\b"
 )
 _CAUSE_Q = re.compile(
-    r"\b(?:what|which \w+) (?:sparked|caused|triggered|prompted|provoked|set off|touched off|started|led to)\b|"
+    r"\b(?:what|which \w+) (?:sparked|caused|triggered|prompted|provoked|set off|touched off)\b|"
     r"\bwhat (?:was|were|is|are) the (?:cause|causes|trigger|triggers|spark)\b"
 )
 #: Words by which an answer gives a cause ("because", "fuelled by", "thanks to").
