@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+
+from bot.core import gcpause
 
 log = logging.getLogger(__name__)
 
@@ -111,19 +112,16 @@ async def in_worker(function: Callable[..., T], *args: object) -> T:
     if _workers == 0:
         _default_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(WORKER_SWITCH_INTERVAL, _default_interval))
-        gc.disable()
     _workers += 1
     try:
-        return await asyncio.to_thread(function, *args)
+        # What the worker builds is long-lived: kept out of the cycle collector's sight, so no
+        # collection ever pauses every thread to walk a whole knowledge base.
+        with gcpause.paused(freeze=True):
+            return await asyncio.to_thread(function, *args)
     finally:
         _workers -= 1
-        if _workers == 0:
-            # What the worker built is long-lived: moved out of the cycle collector's sight, so no
-            # collection ever pauses every thread to walk a whole knowledge base.
-            gc.freeze()
-            gc.enable()
-            if _default_interval is not None:
-                sys.setswitchinterval(_default_interval)
+        if _workers == 0 and _default_interval is not None:
+            sys.setswitchinterval(_default_interval)
 
 
 async def drop_off_loop(holder: list[Any]) -> None:

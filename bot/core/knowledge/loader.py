@@ -23,6 +23,7 @@ import yaml
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
+from bot.core import gcpause
 from bot.core.knowledge import journal
 from bot.core.knowledge.model import KnowledgeBase, SynonymTable
 from bot.core.knowledge.schema import Fact
@@ -427,6 +428,7 @@ def _label(path: Path, directory: Path) -> str:
     return path.relative_to(directory.parent).as_posix()
 
 
+@gcpause.paused(freeze=True)  # what it builds is long-lived: read in a third of the time without the collector
 def load_knowledge(directory: Path | str) -> KnowledgeBase:
     """Load and validate a knowledge directory; raise :class:`KnowledgeError` listing every problem.
 
