@@ -524,12 +524,13 @@ class DetailChecker:
         kinds = set(answer_kinds(_MAY_VERB.sub(" ", answer)))
         declared: set[tuple[str, str | None, frozenset[str]]] = set()
         for phrasing in fact.questions:  # the curators' phrasings declare amounts and names it gives
-            asked = self.asked(phrasing)
+            folded = words(phrasing)
+            asked = self.asked(phrasing, folded)
             if asked is not None and asked.kind in (QUANTITY, NAME, CAUSE):
                 kinds.add(asked.kind)
             if asked is not None and asked.kind in (OFFICIAL, WHICH, STANCE, AGENT, DEFINITION):
                 declared.add(_declaration(asked, phrasing))
-            if expected_answer_kind(phrasing) == QUANTITY:
+            if expected_answer_kind(phrasing, folded) == QUANTITY:
                 kinds.add(QUANTITY)
         if _CAUSE_A.search(answer.casefold()):
             kinds.add(CAUSE)
@@ -726,9 +727,10 @@ class DetailChecker:
 
     # -- questions ----------------------------------------------------------------------------------
 
-    def asked(self, question: str) -> Detail | None:
-        """The detail ``question`` asks for, if any."""
-        folded = _EMBEDDED.sub("", " ".join(words(question)))
+    def asked(self, question: str, tokens: Sequence[str] | None = None) -> Detail | None:
+        """The detail ``question`` asks for, if any. ``tokens``: its :func:`words`, when known."""
+        tokens = words(question) if tokens is None else tokens
+        folded = _EMBEDDED.sub("", " ".join(tokens))
         if not folded:
             return None
         kind = None
@@ -748,7 +750,7 @@ class DetailChecker:
             kind = PERSON
         elif _PLACE_Q.search(folded) and not re.search(r"\b(?:stand|stands|standing|stood|lie|lies)\b", folded):
             kind = PLACE
-        elif _QUANTITY_Q.search(folded) or expected_answer_kind(question) == QUANTITY:
+        elif _QUANTITY_Q.search(folded) or expected_answer_kind(question, tokens) == QUANTITY:
             kind = QUANTITY
         elif _DATE_Q.search(folded):  # "when" as a question word, not "...when it looks at"
             kind = DATE
