@@ -13,10 +13,18 @@ factbot and the baselines side by side:
   importing numpy, rapidfuzz and yaml; ``factbot ask`` on the grown base from the index cache;
 * the longest gap between answers while the grown base reloads (a file changed, so it is read and
   indexed again), answering on the event loop as the bot does;
-* with ``--million``: the same at 1,000,000 phrasings (p50, peak resident memory, cached start).
+* with ``--million``: the same at 1,000,000 phrasings (p50, peak resident memory, cached start);
+* the semantic stage on the shipped knowledge (unless ``--no-semantic``; ``bench_semantic.py`` has
+  the details): per-question CPU time over the tuning set's questions with the stage on and off,
+  what a warm embedding cache adds to a start, nearest-phrasing search over 100k vectors (exact
+  and factbot's quantised matrix; usearch's HNSW, minutes to build, only in ``bench_semantic.py``).
 
-Run: ``make bench`` (installs the ``bench`` extra: tantivy) or ``python bench/bench_matching.py
-[--runs 3] [--million]``. This is a benchmark, not a test: the figures depend on the machine.
+Whole processes are timed as wall time and as the CPU time they used: on a shared machine the
+first stretches with the load. The load average before and after is printed under the table.
+
+Run: ``make bench`` (installs the ``bench`` extra: tantivy) or ``python
+bench/bench_matching.py [--runs 3] [--million] [--no-semantic]``. This is a benchmark, not a
+test: the figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import gc
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -36,6 +45,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # the encoder and BLAS on one thread, as measured
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import Corpus, make_corpus, write_knowledge  # noqa: E402
@@ -169,31 +180,50 @@ def run_queries(corpus: Corpus, baseline_questions: int) -> dict[str, float]:
 def _env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "FACTBOT_", "DATABASE_"))}
     env["FACTBOT_DATA_DIR"] = str(data_dir)
+    # Compiled bytecode is kept, as in any installed deployment (an environment that forbids
+    # writing it would make every start compile factbot's modules again): in the scratch
+    # directory, shared by all the processes started, so the first start of each kind compiles.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(data_dir.parent / "pycache")
     return env
 
 
-def _wall(command: list[str], env: dict[str, str]) -> float:
+def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds of a whole process, and the CPU seconds it used (user and system): on a
+    machine shared with other work the wall time stretches with the load, the CPU time less."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def startups(runs: int, grown: Path | None, scratch: Path) -> dict[str, list[float]]:
     """Whole processes, alternately: Python with numpy, rapidfuzz and yaml; factbot ask on the
-    shipped base; factbot ask on the grown base (both from a warm index cache)."""
+    shipped base; factbot ask on the grown base (both from a warm index cache). Each figure is
+    kept as wall time and, under ``<name>_cpu``, as the CPU time the process used."""
     python = [sys.executable, "-c", "import numpy, rapidfuzz, yaml"]
     ask = [sys.executable, "-m", "bot", "ask", "--json", QUESTION]
+    grown_ask = [*ask[:3], "--knowledge", str(grown), *ask[3:]]
     env = _env(scratch / "shipped-data")
     grown_env = _env(scratch / "grown-data")
-    times: dict[str, list[float]] = {"python": [], "ask": [], "grown_cached": [], "grown_uncached": []}
-    _wall(ask, env)  # writes the shipped base's index cache
+    times: dict[str, list[float]] = {}
+
+    def record(name: str, command: list[str], environment: dict[str, str]) -> None:
+        wall, cpu = _run(command, environment)
+        times.setdefault(name, []).append(wall)
+        times.setdefault(f"{name}_cpu", []).append(cpu)
+
+    _run(python, env)  # compiles what Python imports, once
+    _run(ask, env)  # writes the shipped base's index cache (and compiles factbot)
     if grown is not None:
-        times["grown_uncached"].append(_wall([*ask[:3], "--knowledge", str(grown), *ask[3:]], grown_env))
+        record("grown_uncached", grown_ask, grown_env)
     for _ in range(runs):
-        times["python"].append(_wall(python, env))
-        times["ask"].append(_wall(ask, env))
+        record("python", python, env)
+        record("ask", ask, env)
         if grown is not None:
-            times["grown_cached"].append(_wall([*ask[:3], "--knowledge", str(grown), *ask[3:]], grown_env))
+            record("grown_cached", grown_ask, grown_env)
     return times
 
 
@@ -207,6 +237,9 @@ async def _reload_gap(knowledge: Path, data_dir: Path, questions: Sequence[str])
 
     os.environ["FACTBOT_DATA_DIR"] = str(data_dir)
     os.environ["FACTBOT_INDEX_CACHE"] = "false"
+    # The lexical index alone: embedding the grown base's 100k phrasings would take most of an
+    # hour (the semantic stage at scale is measured by bench_semantic.py's search over 100k vectors).
+    os.environ["FACTBOT_SEMANTIC"] = "false"
     bot = await create_bot(load_settings(), knowledge_dir=knowledge, background=False)
     try:
         first = sorted(knowledge.glob("facts-*.yaml"))[0]
@@ -240,6 +273,7 @@ async def _reload_gap(knowledge: Path, data_dir: Path, questions: Sequence[str])
     finally:
         await bot.close()
         os.environ.pop("FACTBOT_INDEX_CACHE", None)
+        os.environ.pop("FACTBOT_SEMANTIC", None)
 
 
 def reload_gaps(
@@ -279,7 +313,7 @@ def million(runs: int, scratch: Path, queries: int) -> dict[str, float]:
     del corpus
     gc.collect()
     ask = [sys.executable, "-m", "bot", "--knowledge", str(knowledge), "ask", "--json", QUESTION]
-    first = _wall(ask, env)  # reads the files and writes the cache
+    first, first_cpu = _run(ask, env)  # reads the files and writes the cache
     measured = []
     for _ in range(runs):
         out = subprocess.run(
@@ -290,8 +324,66 @@ def million(runs: int, scratch: Path, queries: int) -> dict[str, float]:
             check=True,
             env=env,
         )
-        measured.append({**json.loads(out.stdout), "cached_start_s": _wall(ask, env)})
-    return {key: statistics.median(m[key] for m in measured) for key in measured[0]} | {"uncached_start_s": first}
+        wall, cpu = _run(ask, env)
+        measured.append({**json.loads(out.stdout), "cached_start_s": wall, "cached_start_cpu_s": cpu})
+    return {key: statistics.median(m[key] for m in measured) for key in measured[0]} | {
+        "uncached_start_s": first,
+        "uncached_start_cpu_s": first_cpu,
+    }
+
+
+def semantic(runs: int, scratch: Path) -> dict[str, float] | None:
+    """The semantic stage on the shipped knowledge (``bench_semantic.py`` prints the details): per
+    question over the tuning set's questions with the stage on and off, what a warm embedding cache
+    adds to a start, and nearest-phrasing search over 100k vectors; ``None`` without an encoder."""
+    import bench_semantic as sem
+    import yaml
+
+    from bot.adapters.encoders.e5 import load as load_e5
+    from bot.core.semantic.runtime import SemanticRuntime
+    from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+    kb = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
+    questions = [e["q"] for e in yaml.safe_load(sem.QUESTIONS.read_text(encoding="utf-8"))["questions"]]
+    cache = scratch / "embeddings"
+    lexical = KnowledgeState(kb)
+    state = KnowledgeState(kb, SemanticRuntime(load_e5, cache))
+    state.prepare()  # embeds the shipped phrasings once (cold cache)
+    if state.semantic is None or state.semantic.off:
+        return None
+    measured = []
+    for _ in range(runs):
+        _, off, _ = sem.latency(lexical, questions, 1)
+        _, on, routes = sem.latency(state, questions, 1)
+        confident = [v for v, r in zip(on, routes, strict=True) if r == "lexical"]
+        gc.collect()
+        started = time.perf_counter()
+        KnowledgeState(kb)
+        alone = time.perf_counter() - started
+        started = time.perf_counter()
+        KnowledgeState(kb, SemanticRuntime(load_e5, cache)).prepare()  # a new process's runtime
+        warm = time.perf_counter() - started
+        search = {method: p99 for method, _, _, _, p99, _ in sem.search(100_000, 300, hnsw=False)}
+        measured.append(
+            {
+                "off_p50": sem.percentile(off, 50) * 1000,
+                "off_p99": sem.percentile(off, 99) * 1000,
+                "on_p50": sem.percentile(on, 50) * 1000,
+                "on_p99": sem.percentile(on, 99) * 1000,
+                "confident_p50": sem.percentile(confident, 50) * 1000,
+                "confident_share": len(confident) / len(questions),
+                "warm_extra_s": max(0.0, warm - alone),
+                "exact_p99": search["exact float32 matrix"] * 1000,
+                "quantised_p99": search["quantised matrix (factbot)"] * 1000,
+                "questions": len(questions),
+            }
+        )
+    return {key: statistics.median(m[key] for m in measured) for key in measured[0]}
+
+
+def _load() -> str:
+    """The machine's load averages (other work competes for the cores)."""
+    return " / ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 def _med(runs: list[dict[str, float]], key: str) -> float | None:
@@ -307,13 +399,21 @@ def report(
     starts: dict[str, list[float]],
     reloads: list[tuple[float, float, float]],
     big: dict[str, float] | None,
+    sem: dict[str, float] | None = None,
+    load: str = "-",
 ) -> str:
     m = lambda key: _med(runs, key)  # noqa: E731
     pct = lambda v: "-" if v is None else f"{v:.1%}"  # noqa: E731
     ms = lambda v: "-" if v is None else (f"{v:.3f} ms" if v < 10 else f"{v:.0f} ms")  # noqa: E731
     s = lambda v: "-" if v is None else f"{v:.2f} s"  # noqa: E731
     py, ask = statistics.median(starts["python"]), statistics.median(starts["ask"])
+    py_cpu, ask_cpu = statistics.median(starts["python_cpu"]), statistics.median(starts["ask_cpu"])
     n, cli = len(runs), len(starts["python"])
+    start = lambda key: (  # noqa: E731
+        f"{statistics.median(starts[key]):.2f} s ({statistics.median(starts[key + '_cpu']):.2f} s CPU)"
+        if starts.get(key)
+        else "-"
+    )
     facts = len(corpus.facts)
     rows = [
         (
@@ -345,7 +445,7 @@ def report(
         ("reading and validating the YAML files (wall)", s(statistics.median(yaml_s)), "-", "-", "", len(yaml_s)),
         (
             "whole process: factbot ask --json on the grown base, first start (reads, indexes, caches)",
-            s(statistics.median(starts["grown_uncached"])) if starts["grown_uncached"] else "-",
+            start("grown_uncached"),
             "-",
             "-",
             "",
@@ -353,7 +453,7 @@ def report(
         ),
         (
             "whole process: factbot ask --json on the grown base, from the index cache",
-            s(statistics.median(starts["grown_cached"])) if starts["grown_cached"] else "-",
+            start("grown_cached"),
             "-",
             "-",
             "< 1 s",
@@ -361,7 +461,7 @@ def report(
         ),
         (
             "whole process: factbot ask --json on the shipped base / Python + numpy, rapidfuzz, yaml",
-            f"{ask:.2f} s / {py:.2f} s = {ask / py:.1f}x",
+            f"{ask:.2f} s / {py:.2f} s = {ask / py:.1f}x (CPU {ask_cpu:.2f} s / {py_cpu:.2f} s = {ask_cpu / py_cpu:.1f}x)",
             "-",
             "-",
             "≤ 3x",
@@ -379,15 +479,39 @@ def report(
             "≤ 50 ms",
             len(reloads),
         ),
-        (
-            "semantic stage: nearest phrasing among 100k embedded phrasings, p99",
-            "not measured yet",
-            "-",
-            "-",
-            "≤ 10 ms",
-            0,
-        ),
     ]
+    if sem is not None:
+        rows += [
+            (
+                f"semantic stage on (off), shipped base: p50 / p99 per question over the tuning set's "
+                f"{sem['questions']:.0f} questions, one core (CPU)",
+                f"{ms(sem['on_p50'])} / {ms(sem['on_p99'])} ({ms(sem['off_p50'])} / {ms(sem['off_p99'])})",
+                "-",
+                "-",
+                "p99 < 30 ms",
+                args.runs,
+            ),
+            (
+                f"semantic stage on: p50 of the {sem['confident_share']:.0%} the lexical index answers "
+                "confidently (no encoder)",
+                ms(sem["confident_p50"]),
+                "-",
+                "-",
+                "< 1 ms",
+                args.runs,
+            ),
+            ("semantic stage: what a warm embedding cache adds to a start (wall)", s(sem["warm_extra_s"]), "-", "-",
+             "< 0.3 s", args.runs),
+            (
+                "semantic stage: nearest phrasing among 100k vectors, p99 (CPU): quantised matrix / exact "
+                "float32 (HNSW: bench_semantic.py)",
+                f"{ms(sem['quantised_p99'])} / {ms(sem['exact_p99'])}",
+                "-",
+                "-",
+                "≤ 10 ms",
+                args.runs,
+            ),
+        ]
     if big is not None:
         rows += [
             (
@@ -408,7 +532,8 @@ def report(
             ),
             (
                 "1,000,000 phrasings: whole process, factbot ask from the index cache / first start",
-                f"{big['cached_start_s']:.1f} s / {big['uncached_start_s']:.0f} s",
+                f"{big['cached_start_s']:.1f} s ({big['cached_start_cpu_s']:.1f} s CPU) / "
+                f"{big['uncached_start_s']:.0f} s ({big['uncached_start_cpu_s']:.0f} s CPU)",
                 "-",
                 "-",
                 "cached < 5 s",
@@ -422,7 +547,7 @@ def report(
     out.append(
         f"\nMedians of {n} runs ({cli} alternating process starts); WRatio on {args.baseline_questions} of the "
         f"{len(corpus.named) + len(corpus.general):,} questions; Python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} cores."
+        f"{os.cpu_count()} cores; load average {load}."
     )
     return "\n".join(out)
 
@@ -435,9 +560,11 @@ def main() -> None:
     parser.add_argument("--baseline-questions", type=int, default=40, help="questions WRatio answers per run")
     parser.add_argument("--starts", type=int, default=10, help="alternating whole-process starts")
     parser.add_argument("--million", action="store_true", help="also measure 1,000,000 phrasings (minutes)")
+    parser.add_argument("--no-semantic", action="store_true", help="leave out the semantic stage's rows")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, for us and our children
+    load_before = _load()
     corpus = make_corpus(args.phrasings, args.queries)
     if not _tantivy_available():
         print("tantivy is not installed (pip install -e '.[bench]'): its column stays empty", file=sys.stderr)
@@ -460,7 +587,12 @@ def main() -> None:
         if args.million:
             print("1,000,000 phrasings", file=sys.stderr, flush=True)
             big = million(args.runs, scratch, 500)
-        print(report(args, corpus, runs, yaml_s, starts, reloads, big))
+        sem = None
+        if not args.no_semantic:
+            print("semantic stage", file=sys.stderr, flush=True)
+            sem = semantic(args.runs, scratch)
+        load = f"{load_before} before, {_load()} after (1, 5 and 15 minutes)"
+        print(report(args, corpus, runs, yaml_s, starts, reloads, big, sem, load))
         shutil.rmtree(scratch, ignore_errors=True)
 
 
