@@ -50,8 +50,9 @@ run: $(STAMP)
 test: system-packages $(STAMP)
 	$(BIN)/python -m pytest
 
-# The benchmarks: matching (with its lexical reference, the bench extra; BENCH_ARGS=--million adds 1M
-# phrasings) and the dashboard.
+# The benchmarks: matching, in one table with the semantic stage's rows (with its lexical reference,
+# the bench extra; BENCH_ARGS=--million adds 1M phrasings), the dashboard, the semantic stage's details
+# and the evaluation report.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/bench_matching.py $(BENCH_ARGS)
