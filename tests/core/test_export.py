@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.errors import ExportError
-from bot.core.export import NEW_FILE_HEADER, export_overlay, write_atomic
+from bot.core.export import NEW_FILE_HEADER, export_overlay
 from bot.core.knowledge import Fact, load_knowledge
+from bot.core.knowledge.journal import write_files
 
 NEW = Fact.model_validate(
     {
@@ -86,11 +87,11 @@ def test_an_export_that_would_not_load_writes_nothing(knowledge_copy: Path) -> N
     assert {p: p.read_bytes() for p in knowledge_copy.rglob("*") if p.is_file()} == snapshot
 
 
-def test_write_atomic_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+def test_writing_a_file_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     path = tmp_path / "facts.yaml"
     path.write_text("old\n")
     os.chmod(path, 0o640)
-    write_atomic(path, "new\n")
+    write_files(tmp_path, {Path("facts.yaml"): "new\n"})
     assert path.read_text() == "new\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
@@ -101,6 +102,7 @@ import os, sys
 from pathlib import Path
 from bot.core.export import export_overlay
 from bot.core.knowledge import Fact, load_knowledge
+from bot.core.knowledge.journal import write_files
 
 directory = Path(sys.argv[1])
 kb = load_knowledge(directory)
