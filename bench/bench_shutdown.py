@@ -31,40 +31,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from support.chat import Chat, environment  # noqa: E402
+from support.chat import Chat, chat_through_an_outage, environment, logged_questions, questions  # noqa: E402
 from support.postgres import PostgresServer, throwaway_postgres  # noqa: E402
-
-
-def questions(count: int, start: int = 0) -> list[str]:
-    return [f"does china recognise kosovo, asks member {i}?" for i in range(start, start + count)]
-
-
-def _pg_count(server: PostgresServer, url: str) -> int:
-    return int(server.psql("SELECT count(*) FROM questions", database=url.rsplit("/", 1)[1]))
 
 
 def sigterm(server: PostgresServer, workdir: Path, *, during_outage: bool) -> tuple[int, int]:
     """(questions in the database, questions asked)."""
-    url = server.create_database()
-    chat = Chat(environment(workdir, url))
-    chat.ask(["warm-up: is the database there?"])
-    chat.wait_for_answers(1)
-    server.kill()
-    try:
-        chat.ask(questions(200))
-        chat.wait_for_answers(201)
-        if during_outage:
-            chat.terminate()
-    finally:
-        server.start()
+    chat, url, _ = chat_through_an_outage(server, workdir, stop_during=during_outage)
     if during_outage:
         subprocess.run([sys.executable, "-m", "bot", "run"], input=b"", capture_output=True,
                        env=environment(workdir, url), timeout=120, check=False)
-        return _pg_count(server, url), 201
+        return logged_questions(server, url), 201
     chat.ask(questions(500, start=200))
     chat.wait_for_answers(701)
     chat.terminate()
-    return _pg_count(server, url), 701
+    return logged_questions(server, url), 701
 
 
 def _obey_file_permissions() -> None:

@@ -14,12 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from support.chat import Chat, environment
+from support.chat import Chat, chat_through_an_outage, environment, logged_questions, questions
 from support.postgres import PostgresServer, server_for_tests
-
-def questions(count: int, start: int = 0) -> list[str]:
-    return [f"does china recognise kosovo, asks member {i}?" for i in range(start, start + count)]
-
 
 def test_sigterm_writes_the_questions_just_answered_to_sqlite(tmp_path: Path) -> None:
     chat = Chat(environment(tmp_path, None))
@@ -37,27 +33,13 @@ def fault_server() -> Iterator[PostgresServer]:
         yield server
 
 
-def _count(server: PostgresServer, url: str) -> int:
-    return int(server.psql("SELECT count(*) FROM questions", database=url.rsplit("/", 1)[1]))
-
-
 def _outage(server: PostgresServer, tmp_path: Path, *, stop_during: bool) -> tuple[Chat, str]:
-    """A chat process that answered a warm-up with its database up and 200 questions with it down
-    (they are buffered); with ``stop_during``, it got SIGTERM (exit 0) before the database came back."""
+    """:func:`chat_through_an_outage` on a running server; SIGTERM, when sent, ended the chat with 0."""
     if not server.running():
         server.start()
-    url = server.create_database()
-    chat = Chat(environment(tmp_path, url))
-    chat.ask(["warm-up: is the database there?"])
-    chat.wait_for_answers(1)
-    server.kill()
-    try:
-        chat.ask(questions(200))
-        chat.wait_for_answers(201)
-        if stop_during:
-            assert chat.terminate() == 0, chat.err.decode()
-    finally:
-        server.start()
+    chat, url, code = chat_through_an_outage(server, tmp_path, stop_during=stop_during)
+    if stop_during:
+        assert code == 0, chat.err.decode()
     return chat, url
 
 
@@ -70,7 +52,7 @@ def test_sigterm_writes_what_an_outage_buffered_and_what_was_just_answered(
     chat.ask(questions(500, start=200))
     chat.wait_for_answers(701)
     assert chat.terminate() == 0, chat.err.decode()
-    assert _count(fault_server, url) == 701
+    assert logged_questions(fault_server, url) == 701
 
 
 @pytest.mark.postgres
@@ -90,5 +72,5 @@ def test_sigterm_during_an_outage_keeps_the_questions_for_the_next_start(
         check=False,
     )
     assert successor.returncode == 0, successor.stderr.decode()
-    assert _count(fault_server, url) == 201
+    assert logged_questions(fault_server, url) == 201
     assert list((tmp_path / "data" / "pending-log").glob("pending-*")) == []

@@ -10,6 +10,10 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from support.postgres import PostgresServer
 
 PROMPT = "you> "
 
@@ -78,3 +82,33 @@ def environment(tmp_path: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
+
+
+def questions(count: int, start: int = 0) -> list[str]:
+    """``count`` distinct questions, numbered from ``start``, as many members would ask them."""
+    return [f"does china recognise kosovo, asks member {i}?" for i in range(start, start + count)]
+
+
+def logged_questions(server: PostgresServer, url: str) -> int:
+    """How many questions the database at ``url`` (on ``server``) holds."""
+    return int(server.psql("SELECT count(*) FROM questions", database=url.rsplit("/", 1)[1]))
+
+
+def chat_through_an_outage(
+    server: PostgresServer, workdir: Path, *, stop_during: bool
+) -> tuple[Chat, str, int | None]:
+    """A chat process that answered a warm-up with its database up and 200 questions with it down
+    (they are buffered); with ``stop_during``, it got SIGTERM before the database came back. The
+    chat, the database URL, and the exit code of that SIGTERM (None without it)."""
+    url = server.create_database()
+    chat = Chat(environment(workdir, url))
+    chat.ask(["warm-up: is the database there?"])
+    chat.wait_for_answers(1)
+    server.kill()
+    try:
+        chat.ask(questions(200))
+        chat.wait_for_answers(201)
+        code = chat.terminate() if stop_during else None
+    finally:
+        server.start()
+    return chat, url, code
