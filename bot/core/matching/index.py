@@ -324,10 +324,11 @@ class QuestionIndex:
         """The index word one edit from ``word`` that rapidfuzz scores highest, with its score."""
         return self._typos.closest(word, TYPO_CUTOFF)
 
-    def _complete(self, prefix: str) -> str | None:
-        """The shortest index word starting with ``prefix`` (for as-you-type autocomplete)."""
+    def _complete(self, prefix: str, *, longer: bool = False) -> str | None:
+        """The shortest index word starting with ``prefix`` (for as-you-type autocomplete);
+        ``longer``: the shortest one longer than ``prefix`` itself."""
         words = self._sorted_known
-        start = bisect.bisect_left(words, prefix)
+        start = (bisect.bisect_right if longer else bisect.bisect_left)(words, prefix)
         best: str | None = None
         for word in words[start : start + 64]:
             if not word.startswith(prefix):
@@ -347,12 +348,10 @@ class QuestionIndex:
         typed = last.casefold()
         if not typed.isalnum() or typed not in self._known_words:
             return None
-        words = self._sorted_known
-        start = bisect.bisect_right(words, typed)
-        longer = [word for word in words[start : start + 64] if word.startswith(typed)]
-        if not longer:
+        completion = self._complete(typed, longer=True)
+        if completion is None:
             return None
-        return f"{head} {min(longer, key=len)}" if head else min(longer, key=len)
+        return f"{head} {completion}" if head else completion
 
     def search(self, query: str, limit: int = 5, *, prefix: bool = False) -> SearchResult:
         """Facts for ``query``, best first, each with a calibrated confidence."""
