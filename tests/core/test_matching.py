@@ -213,6 +213,9 @@ def test_the_answer_kind_a_fact_cannot_give_is_a_field_of_the_hit() -> None:
     assert dated.fact.id == "xi-vucic-joint-statement-2024" and dated.missing_kind is None
     how_many = STATE.index.search("How many people work at the Chinese mission?").best
     assert how_many is not None and how_many.missing_kind is None
+    # "China may use Kosovo to challenge Western dominance" states no date: the modal is no month
+    doctrine = STATE.index.search("When did Xi make China more assertive on Kosovo?", limit=8).hits
+    assert any(h.fact.id == "xi-foreign-policy-doctrine" and h.missing_kind == "date" for h in doctrine)
 
 
 def test_matched_terms_are_the_query_words_the_fact_contains() -> None:

@@ -91,6 +91,13 @@ def test_answer_kinds() -> None:
     assert answer_kinds("Article 5 applies to some 30 members.") == {"quantity"}
 
 
+def test_the_modal_verb_may_is_no_month() -> None:
+    assert answer_kinds("Under Xi, China may use Kosovo to challenge the West.") == set()
+    assert answer_kinds("China may do more; it opened the office in May.") == {"date"}
+    assert answer_kinds("the violence in kosovo in may 2023") == {"date"}
+    assert answer_kinds("signed on 8 may") == {"date", "quantity"}
+
+
 @given(st.text(max_size=2000))
 @settings(max_examples=300, deadline=None)
 def test_folding_never_fails_and_is_bounded(text: str) -> None:

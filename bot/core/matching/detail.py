@@ -60,7 +60,15 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.core.knowledge.schema import Fact
-from bot.core.matching.normalise import STOPWORDS, Normaliser, answer_kinds, expected_answer_kind, stem, words
+from bot.core.matching.normalise import (
+    STOPWORDS,
+    Normaliser,
+    answer_kinds,
+    expected_answer_kind,
+    stem,
+    without_modal_may,
+    words,
+)
 
 PERSON, PLACE, DAY, DATE, QUANTITY, NAME = "person", "place", "day", "date", "quantity", "name"
 #: The question names an official ("What did China's foreign minister say?"), asks which members
@@ -398,8 +406,6 @@ _CLAUSES = re.compile(r"[,:()]|\s[–—-]\s")
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
 _DAY_A = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})|(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?\b(?! ?\d{{3}}))")
 _DATE_A = re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS})\b")
-#: "may" in lower case is the verb, not the month ("may give China further reason" states no date).
-_MAY_VERB = re.compile(r"\bmay\b")
 _NEGATION = frozenset("not no never without neither nor none refrains refrain absence lack lacks".split())
 _NOT_CONTRACTED = frozenset(
     "doesnt dont didnt isnt arent wasnt werent cant wont hasnt havent hadnt couldnt wouldnt shouldnt".split()
@@ -521,7 +527,7 @@ class DetailChecker:
 
     def _read(self, fact: Fact) -> _FactFacts:
         answer = fact.answer
-        kinds = set(answer_kinds(_MAY_VERB.sub(" ", answer)))
+        kinds = set(answer_kinds(answer))
         declared: set[tuple[str, str | None, frozenset[str]]] = set()
         for phrasing in fact.questions:  # the curators' phrasings declare amounts and names it gives
             folded = words(phrasing)
@@ -553,7 +559,7 @@ class DetailChecker:
             stems.append(sentence_stems)
             clauses = _CLAUSES.split(sentence)
             for i, clause in enumerate(clauses):
-                if _DATE_A.search(_MAY_VERB.sub(" ", clause).casefold()):
+                if _DATE_A.search(without_modal_may(clause).casefold()):
                     # "In May 2024, X and Y signed...": a short clause with a date dates the next one.
                     if len(words(clause)) <= 4 and i + 1 < len(clauses):
                         clause = f"{clause} {clauses[i + 1]}"

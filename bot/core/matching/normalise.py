@@ -136,6 +136,9 @@ _QUANTITY = re.compile(
     r"eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|several|few|handful)\b"
 )
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+#: "may" in lower case, with no number beside it, is the modal verb ("China may use Kosovo"), not
+#: the month ("in may 2023", "29 may").
+_MODAL_MAY = re.compile(r"(?<!\d )(?<!\d)\bmay\b(?! ?\d)")
 #: A number that names rather than counts: "Resolution 1244", "Article 5", "Room 7".
 _IDENTIFIER = re.compile(
     r"\b(?:resolution|resolutions|article|articles|chapter|section|paragraph|clause|rule|protocol|amendment|"
@@ -143,6 +146,11 @@ _IDENTIFIER = re.compile(
     r"no|number|nr)\.?\s+\d+\b",
     re.IGNORECASE,
 )
+
+
+def without_modal_may(text: str) -> str:
+    """``text`` with the modal verb "may" blanked out, so only the month is read as a date."""
+    return _MODAL_MAY.sub(" ", text) if "may" in text else text
 
 
 def expected_answer_kind(text: str, folded: Sequence[str] | None = None) -> str | None:
@@ -162,7 +170,9 @@ def expected_answer_kind(text: str, folded: Sequence[str] | None = None) -> str 
 def answer_kinds(text: str, folded: Sequence[str] | None = None) -> frozenset[str]:
     """What an answer states: ``"date"`` (a year, a month) and/or ``"quantity"`` (a number that
     is not a year nor a name's number, a number word). ``folded``: the :func:`words` of ``text``,
-    when known."""
+    when known. The modal verb "may" is no month (see :func:`without_modal_may`)."""
+    if "may" in text and (plain := without_modal_may(text)) != text:
+        text, folded = plain, None
     if _IDENTIFIER.search(text):
         folded = words(_IDENTIFIER.sub(" ", text))
     folded = " ".join(words(text) if folded is None else folded)
