@@ -91,6 +91,15 @@ def test_answer_kinds() -> None:
     assert answer_kinds("Article 5 applies to some 30 members.") == {"quantity"}
 
 
+def test_how_much_before_a_verb_asks_a_degree_unless_of_money() -> None:
+    assert expected_answer_kind("How much could China sway the dispute, given its weight?") is None
+    assert expected_answer_kind("How much has Russia helped Serbia?") is None
+    assert expected_answer_kind("How much did China invest in Serbia?") == "quantity"
+    assert expected_answer_kind("How much is the trade worth?") == "quantity"
+    assert expected_answer_kind("How much money has China lent Serbia?") == "quantity"
+    assert expected_answer_kind("How much could China change, and when?") == "date"
+
+
 def test_the_modal_verb_may_is_no_month() -> None:
     assert answer_kinds("Under Xi, China may use Kosovo to challenge the West.") == set()
     assert answer_kinds("China may do more; it opened the office in May.") == {"date"}

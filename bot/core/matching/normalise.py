@@ -126,6 +126,18 @@ def tagged_words(text: str) -> list[tuple[str, int]]:
 _KIND_WORDS = frozenset({"when", "what", "which", "since", "how"})
 _DATE_QUESTION = re.compile(r"\b(?:when|what year|which year|what date|since when|how long ago)\b")
 _QUANTITY_QUESTION = re.compile(r"\b(?:how many|how much|how long|how old|what number|what percentage)\b")
+#: "How much could China sway...", "how much does Beijing care": "how much" before a verb asks a
+#: degree, unless the verb or its object is of money ("how much did China invest").
+_DEGREE = re.compile(
+    r"\bhow much (?:do|does|did|has|have|had|is|are|was|were|will|would|can|could|should|might|may|must)\b"
+    r"(?P<rest>.*)"
+)
+_AMOUNT_WORDS = re.compile(
+    r"\b(?:invest\w*|spen[dt]\w*|cost\w*|pa(?:y|id|ys|ying)|lend\w*|lent|loan\w*|donat\w*|earn\w*|sell\w*|sold|"
+    r"buy\w*|bought|borrow\w*|receiv\w*|contribut\w*|pledg\w*|grant\w*|subsid\w*|trad\w*|export\w*|import\w*|"
+    r"owe\w*|rais\w*|fund\w*|financ\w*|worth|money|charg\w*|budget\w*|aid|gave|give|gives|giving|amount\w*|total\w*|"
+    r"dollars?|euros?|yuan|percent\w*)\b"
+)
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "spring|summer|autumn|winter|century|decade"
@@ -154,14 +166,18 @@ def without_modal_may(text: str) -> str:
 
 
 def expected_answer_kind(text: str, folded: Sequence[str] | None = None) -> str | None:
-    """``"date"`` for "when…" questions, ``"quantity"`` for "how many…", else ``None``.
+    """``"date"`` for "when…" questions, ``"quantity"`` for "how many…" (and for "how much…" of
+    money or measure: "how much could China sway..." asks a degree), else ``None``.
     ``folded``: the :func:`words` of ``text``, when the caller has them already."""
     folded = words(text) if folded is None else folded
     if _KIND_WORDS.isdisjoint(folded):
         return None
     folded = " ".join(folded)
     if _QUANTITY_QUESTION.search(folded):
-        return "quantity"
+        degree = _DEGREE.search(folded)
+        if degree is None or _AMOUNT_WORDS.search(degree.group("rest")) or "how many" in folded:
+            return "quantity"
+        folded = folded.replace("how much", " ")
     if _DATE_QUESTION.search(folded):
         return "date"
     return None
