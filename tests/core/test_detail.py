@@ -55,6 +55,7 @@ FACTS = STATE.kb.by_id
         ("Where did China mediate between Saudi Arabia and Iran?", PLACE, "mediator-global-security-initiative", False),
         ("Where did Geng Shuang give his speech?", PLACE, "geng-shuang-tolerance-reconciliation", False),
         ("Where is the Chinese mission?", PLACE, "chinese-mission-pristina", True),
+        ("In what city is the SCO based?", PLACE, "brics-sco-platforms", False),  # "a role in BRICS"
         ("What is the Chinese mission in Pristina officially called?", NAME, "chinese-mission-pristina", False),
         ("What is the name of the joint statement?", NAME, "xi-vucic-joint-statement-2024", True),
         ("What is the value of Chinese investment in Serbia?", QUANTITY, "serbia-strategic-partnership", False),

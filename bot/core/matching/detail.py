@@ -567,8 +567,13 @@ class DetailChecker:
         names = {" ".join(words(m)) for m in _QUOTED.findall(answer)}
         for match in _CAPITALISED.finditer(answer):
             names.add(" ".join(words(match.group(1))))
-        places = {  # as written: "Pristina" is a place, even where it stands for Kosovo's government
-            stem(w) for m in _PLACE_A.finditer(answer) if m.group(1).casefold() not in _NOT_PLACES for w in words(m.group(1))
+        # As written: "Pristina" is a place, even where it stands for Kosovo's government; an
+        # initialism ("a role in BRICS", "at the UN") names an organisation, not a place.
+        places = {
+            stem(w)
+            for m in _PLACE_A.finditer(answer)
+            if m.group(1).casefold() not in _NOT_PLACES and not m.group(1).isupper()
+            for w in words(m.group(1))
         }
         instances: dict[str, list[frozenset[str]]] = {}
         holders: set[str] = set()
