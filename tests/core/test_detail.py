@@ -14,6 +14,7 @@ from bot.core.matching.detail import (
     DAY,
     DEFINITION,
     HOURS,
+    MANNER,
     NAME,
     OFFICIAL,
     PERSON,
@@ -121,6 +122,9 @@ FACTS = STATE.kb.by_id
         ("What is Geng Shuang?", DEFINITION, "geng-shuang-tolerance-reconciliation", True),
         ("What's Mao Ning exactly?", DEFINITION, "mao-ning-may-2023-clashes", True),
         ("Who spoke for China at the UN about ethnic groups?", AGENT, "geng-shuang-tolerance-reconciliation", True),
+        # exactly how: not from an answer that says it gives no detail
+        ("In what way could closer ties with China slow Serbia's path to NATO?", MANNER, "serbia-eu-nato-aspirations", False),
+        ("How exactly could China block Kosovo at the UN?", MANNER, "unsc-veto-power", True),
     ],
 )
 def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, fact_id: str, stated: bool) -> None:
@@ -207,6 +211,7 @@ def test_of_near_equals_the_fact_that_corrects_the_premise_comes_first(semantic_
         ("What did Washington say about China's stance on Kosovo?", "that side's view"),
         ("Who commanded the NATO peacekeepers in the May 2023 clashes?", "who did it"),
         ("What sparked the May 2023 clashes between Serbs and NATO troops?", "what caused it"),
+        ("In what way would closeness to China slow Serbia's EU membership bid?", "exactly how"),
     ],
 )
 def test_the_new_near_misses_offer_the_fact_and_name_the_detail(question: str, label: str) -> None:

@@ -39,6 +39,8 @@ whether a fact states it:
 - what a name is or does, when that is all the question asks ("What is the Shanghai Cooperation
   Organization?", "What does Interpol do?"): the answer must say what it is ("Geng Shuang is",
   "Mao Ning, the spokesperson"), or a phrasing of the fact ask the same.
+- exactly how something happens ("Exactly how would...", "In what way..."): any answer is taken
+  to say, except one that says its source gives no detail ("...and gives no further detail").
 - what set something off ("What sparked the clashes?", "What was the trigger?"): the answer must
   give a cause ("because", "fuelled by", "thanks to", "triggered"); a "why" is not checked, since
   answers give their reasons in too many ways.
@@ -83,6 +85,12 @@ CONTACT, HOURS = "contact", "hours"
 #: The question asks what a name is ("What is the Shanghai Cooperation Organization?", "What
 #: does Interpol do?").
 DEFINITION = "definition"
+#: The question asks exactly how something happens or would ("Exactly how would...", "In what
+#: way..."): every answer is taken to say, except one that says it gives no detail.
+MANNER = "manner"
+#: Details every fact is taken to state unless its answer says otherwise: no other fact is
+#: preferred for stating them.
+PRESUMED = frozenset({MANNER})
 
 #: How each detail is named in the "does not hold that detail" message.
 LABELS = {
@@ -100,6 +108,7 @@ LABELS = {
     CONTACT: "contact details",
     HOURS: "the opening hours",
     DEFINITION: "what it is",
+    MANNER: "exactly how",
 }
 
 
@@ -184,6 +193,17 @@ _HOURS_Q = re.compile(
     r"\b(?:opening|open|office|business|visiting|working) (?:hours|times)\b|"
     r"\b(?:what time|when) (?:does|do|is|are)\b.*\b(?:open|opens|close|closes|closed)\b|"
     r"\bradno vreme|радно време|offnungszeiten|horaires d ouverture|horaires|orari\b"
+)
+_MANNER_Q = re.compile(
+    r"\b(?:exactly|precisely|specifically) how\b|\bhow (?:exactly|precisely|specifically)\b|"
+    r"\bin (?:what|which) (?:way|ways|manner)\b|\bby what (?:means|mechanism)\b|"
+    r"\bwhat (?:exact|precise|specific) (?:way|ways|mechanism|mechanisms|steps|measures|means)\b"
+)
+#: An answer that says its source gives no detail ("...and gives no further detail").
+_NO_DETAIL_A = re.compile(
+    r"\b(?:gives|give|offers|provides|goes into) no (?:further |more |other )?(?:detail|details|specifics)\b|"
+    r"\b(?:does|do) not (?:say|specify|explain|detail) how\b|\bwithout (?:saying|specifying|explaining) how\b",
+    re.IGNORECASE,
 )
 #: A phone number, an email, a web address or a street address in an answer.
 _CONTACT_A = re.compile(
@@ -767,6 +787,8 @@ class DetailChecker:
             kind = DATE
         elif _CAUSE_Q.search(folded):
             kind = CAUSE
+        elif _MANNER_Q.search(folded):
+            kind = MANNER
         if kind in (PERSON, NAME):
             offices = self._offices(question, verbs=True)
             if offices:
@@ -896,6 +918,8 @@ class DetailChecker:
             name = _defined_name(question)
             pattern = re.escape(" ".join(words(name or ""))).replace(r"\ ", r"\W+")
             return bool(name) and re.search(rf"\b{pattern}\b{_DEFINES}", fact.answer, re.IGNORECASE) is not None
+        if detail.kind == MANNER:
+            return not _NO_DETAIL_A.search(fact.answer)
         if detail.kind == CAUSE:
             if CAUSE in facts.kinds:
                 return True
