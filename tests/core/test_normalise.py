@@ -77,6 +77,9 @@ def test_capital_initialisms_are_names_but_the_pronoun_is_filler() -> None:
 def test_stems_meet_across_spellings() -> None:
     assert stem("recognise") == stem("recognize") == stem("recognized") == stem("recognising")
     assert stem("1244") == "1244"
+    # the stemmer's collisions: "important" is not "import" (trade), "university" not "universe"
+    assert stem("important") == stem("importance") != stem("import") == stem("imports")
+    assert stem("university") != stem("universe")
 
 
 def test_answer_kinds() -> None:

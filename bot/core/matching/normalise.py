@@ -213,9 +213,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+#: Words the Snowball stemmer brings to another word's stem ("important" -> "import", as in trade;
+#: "university" -> "univers", as in universe), with the stem they keep instead.
+_OVERSTEMMED = {
+    "important": "important", "importance": "important", "importantly": "important", "unimportant": "unimportant",
+    "university": "universit", "universities": "universit",
+    "experiment": "experiment", "experiments": "experiment",
+}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The index term of one folded word (British -ise spellings meet American -ize)."""
+    kept = _OVERSTEMMED.get(word)
+    if kept is not None:
+        return kept
     if len(word) > 5 and not word.isdigit():
         word = _ISE.sub(r"iz\1", word)
     return _STEMMER.stemWord(word)
