@@ -62,6 +62,10 @@ FACTS = STATE.kb.by_id
         ("What is the value of Chinese investment in Serbia?", QUANTITY, "serbia-strategic-partnership", False),
         ("How many employees does the Chinese mission have?", QUANTITY, "chinese-mission-pristina", True),
         ("How many countries broke international law like Kosovo?", QUANTITY, "kosovo-2008-declaration-international-law", False),
+        ("What is the current number of countries that recognise Kosovo?", QUANTITY, "unsc-veto-power", False),
+        # the owner of an office a few words after "of": not China's spokesperson
+        ("who is the spokesperson of the serbian foreign ministry?", PERSON, "mao-ning-may-2023-clashes", False),
+        ("Who is the spokesperson of China's foreign ministry?", PERSON, "mao-ning-may-2023-clashes", True),
         # the question inside a question, chat-style forms
         ("do u know who's in charge of china's office in prishtina", PERSON, "chinese-mission-pristina", False),
         ("can someone tell me when the Global Security Initiative was launched?", DATE, "mediator-global-security-initiative", False),
@@ -78,6 +82,8 @@ FACTS = STATE.kb.by_id
         ("Kush e drejton misionin kinez në Prishtinë?", PERSON, "chinese-mission-pristina", False),
         ("Wer leitet die chinesische Vertretung in Pristina?", PERSON, "chinese-mission-pristina", False),
         ("Qui dirige la mission chinoise à Pristina ?", PERSON, "chinese-mission-pristina", False),
+        ("Ko vodi kinesku kancelariju u Prištini?", PERSON, "chinese-mission-pristina", False),  # an office
+        ("Kush drejton zyrën kineze?", PERSON, "chinese-mission-pristina", False),
         ("Колико запослених има кинеска мисија у Приштини?", QUANTITY, "chinese-mission-pristina", True),
         # an official of a rank, whatever is asked of them
         ("What did China's foreign minister say after the clashes?", OFFICIAL, "mao-ning-may-2023-clashes", False),
@@ -149,6 +155,8 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "Who ran the campaign?",  # a verb too light to check
         "What does China think of Kosovo?",  # the view most facts give
         "Is Kosovo's independence legal in China's view?",
+        # officials in the plural are a class, not an official of a rank
+        "Do Chinese and Kosovar firms trade although the two states never exchanged ambassadors?",
     ],
 )
 def test_questions_that_ask_no_detail(question: str) -> None:

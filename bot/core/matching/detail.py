@@ -241,7 +241,7 @@ _EXACTLY_WHEN = re.compile(r"\b(?:when exactly|exactly when|when precisely|preci
 #: "After X, Y": X came first and may be what set Y off.
 _AFTER_A = re.compile(r"\b[Aa]fter ([^,;.]+)")
 _QUANTITY_Q = re.compile(
-    r"\b(?:(?:what|whats) (?:is |was |are )?(?:the )?(?:value|amount|number|percentage|share|cost|price|size|"
+    r"\b(?:(?:what|whats) (?:is |was |are )?(?:the )?(?:\w+ )?(?:value|amount|number|percentage|share|cost|price|size|"
     r"total|sum|population|budget|volume|toll|death toll|casualties|turnout|headcount)|"
     r"koliko|колико|sa (?:shume|punonjes|vende|njerez)|^sa\b|wie viele|wie viel|combien)\b"
 )
@@ -273,12 +273,18 @@ _INSTITUTIONS = frozenset(
     "government mission ministry office embassy delegation party country state council initiative organisation "
     "platform format programme program project body agency committee commission forum "
     "organization misije misija misiju misiji мисија мисије мисију мисији vlada vlade vladu влада владе владу "
-    "misionin misioni vertretung regierung mission gouvernement".split()
+    "misionin misioni vertretung regierung mission gouvernement kancelarija kancelariju kancelarije kancelariji "
+    "канцеларија канцеларију канцеларије канцеларији zyra zyren zyres zyre qeveria qeverine qeverise buro botschaft "
+    "bureau ambassade".split()
 )
 #: Office words that are verbs too ("could lead to"): offices in a question, not in an answer.
 _OFFICE_VERBS = frozenset(
     "heads headed leads lead led runs run chairs charge vodi rukovodi predvodi води руководи предводи drejton leitet "
     "dirige".split()
+)
+#: Office words in the plural ("ambassadors"): a class of officials, not one.
+_PLURAL_OFFICES = frozenset(
+    w for w in _OFFICE_OF if w.endswith("s") and w[:-1] in _OFFICE_OF and w not in _OFFICE_VERBS
 )
 #: Office words that name no rank: "which Chinese diplomat" is any of them, a deputy too.
 _ANY_RANK = frozenset("diplomat diplomats".split())
@@ -747,7 +753,8 @@ class DetailChecker:
             if token in _OFFICE_VERBS and not _INSTITUTIONS & set(tokens[i + 1 : i + 7]):
                 continue  # "who led a campaign" asks for an actor, "who leads the mission" for an office holder
             before = tokens[max(0, i - 4) : i]
-            after = tokens[i + 1 : i + 3] if i + 1 < len(tokens) and tokens[i + 1] in ("of", "to") else []
+            # "the spokesperson of the Serbian foreign ministry": the owner may stand a few words on
+            after = tokens[i + 1 : i + 5] if i + 1 < len(tokens) and tokens[i + 1] in ("of", "to") else []
             owners = {
                 w
                 for w in self._canonical(" ".join((*before, *after[1:])))
@@ -822,8 +829,11 @@ class DetailChecker:
 
     def _official(self, question: str, folded: str) -> Detail | None:
         """A question that names an official of a rank ("What did China's foreign minister say?")
-        asks about that official, whatever it asks."""
+        asks about that official, whatever it asks; officials in the plural ("the two never
+        exchanged ambassadors") are a class, not an official."""
         for office in self._offices(question):
+            if office.word in _PLURAL_OFFICES:
+                continue
             if office.office != "head" and (office.word not in _ANY_RANK or _RANKED.search(folded)):
                 return self._office_detail(OFFICIAL, office, question, folded)
         return None
