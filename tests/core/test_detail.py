@@ -47,6 +47,9 @@ FACTS = STATE.kb.by_id
         ("When was the Global Security Initiative launched?", DATE, "mediator-global-security-initiative", False),
         ("When did China help bring Saudi Arabia and Iran together?", DATE, "mediator-global-security-initiative", True),
         ("When did Kosovo apply to join Interpol?", DATE, "unesco-interpol-blocking", False),
+        # a date dates the words around it, not the whole clause: 2008 is the declaration's year
+        ("In which year was Resolution 1244 adopted by the Security Council?", DATE, "kosovo-2008-declaration-international-law", False),
+        ("When did Kosovo declare independence?", DATE, "kosovo-2008-declaration-international-law", True),
         # "may give China further reason": the verb, not the month
         ("When did Serbia join the Belt and Road Initiative?", DATE, "serbia-strategic-partnership", False),
         ("When did Russia's role start to shrink?", DATE, "russia-decreasing-role", False),
@@ -105,6 +108,10 @@ FACTS = STATE.kb.by_id
         ("How do people in Kosovo feel about China?", STANCE, "public-opinion-pro-serbian", False),
         ("What is the EU's position on the joint statement?", STANCE, "xi-vucic-joint-statement-2024", False),
         ("What did Vučić say about Interpol?", STANCE, "unesco-interpol-blocking", True),
+        # "Russia can support Serbia" is what Russia is able to do, not its view
+        ("What does the Kremlin think of China's growing role?", STANCE, "russia-decreasing-role", False),
+        # a side written as a name that no answer names has no view in any fact
+        ("Does Taipei back Kosovo's independence?", STANCE, "separatism-precedent-taiwan", False),
         # who did something
         ("Who commanded the peacekeepers in 2023?", AGENT, "mao-ning-may-2023-clashes", False),
         ("Who blocked Kosovo's bid to join Interpol?", AGENT, "unesco-interpol-blocking", True),
@@ -173,6 +180,9 @@ def test_questions_that_ask_no_detail(question: str) -> None:
         # the negation must be about the premise's own holder
         ("When did the Chinese mission in Pristina open?", "chinese-mission-pristina", False),
         ("In which city is Kosovo's mission in China?", "chinese-mission-pristina", True),
+        # "its" stands for the name before it: China's mission, not Kosovo's missing one
+        ("When did China set up its mission in Pristina?", "chinese-mission-pristina", False),
+        ("When did Kosovo set up its mission in Beijing?", "chinese-mission-pristina", True),
         # a premise that is itself a refusal is confirmed by the negation, not corrected
         ("When did China first refuse to recognise Kosovo?", "non-recognition-sovereignty", False),
     ],

@@ -63,11 +63,18 @@ from collections.abc import Sequence
 
 from bot.core.knowledge.schema import Fact
 from bot.core.matching.normalise import (
+    CAPITALS as WRITTEN_IN_CAPITALS,
+)
+from bot.core.matching.normalise import (
+    NAME as WRITTEN_AS_NAME,
+)
+from bot.core.matching.normalise import (
     STOPWORDS,
     Normaliser,
     answer_kinds,
     expected_answer_kind,
     stem,
+    tagged_words,
     without_modal_may,
     words,
 )
@@ -427,6 +434,9 @@ def _names_beside(tokens: list[str], i: int) -> list[str]:
 # -- what an answer states ------------------------------------------------------------------------
 
 _SENTENCES = re.compile(r"[^.;!?]+")
+#: Content words before and after a date in a clause that it dates ("the declaration of
+#: independence in 2008 broke international law": the declaration, more than what follows).
+DATE_BEFORE, DATE_AFTER = 5, 3
 #: Clauses of a sentence: a date dates what its own clause says ("After X in March 2023, Y").
 _CLAUSES = re.compile(r"[,:()]|\s[–—-]\s")
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
@@ -473,7 +483,10 @@ _BETWEEN = frozenset(
     """has have had does did do also still not never keeps kept consistently repeatedly strongly could may might
     would will can should is was be been openly publicly further already largely always only""".split()
 )
+#: Between a subject and its verb, a possibility or an ability rather than a view.
+_MODALS = frozenset("can could may might would will should".split())
 _PRONOUNS = frozenset("he she it they".split())
+_POSSESSIVE_PRONOUNS = frozenset("its their his her".split())
 #: Words by which an answer speaks of its source rather than of anyone's view.
 _SOURCE_WORDS = frozenset("article articles author authors source sources report reports study".split())
 #: Words before a verb that are not its subject ("which could encourage", "and urged").
@@ -585,11 +598,20 @@ class DetailChecker:
             stems.append(sentence_stems)
             clauses = _CLAUSES.split(sentence)
             for i, clause in enumerate(clauses):
-                if _DATE_A.search(without_modal_may(clause).casefold()):
-                    # "In May 2024, X and Y signed...": a short clause with a date dates the next one.
-                    if len(words(clause)) <= 4 and i + 1 < len(clauses):
-                        clause = f"{clause} {clauses[i + 1]}"
-                    date_sentences.append(frozenset(stem(w) for w in self._canonical(clause)))
+                plain = without_modal_may(clause)
+                if not _DATE_A.search(plain.casefold()):
+                    continue
+                # "In May 2024, X and Y signed...": a short clause with a date dates the next one.
+                if len(words(clause)) <= 4 and i + 1 < len(clauses):
+                    date_sentences.append(frozenset(stem(w) for w in self._canonical(f"{clause} {clauses[i + 1]}")))
+                    continue
+                # In a longer clause a date dates the words around it: "the declaration of
+                # independence in 2008 broke ... Resolution 1244" does not date the resolution.
+                content = self._canonical(plain)
+                for k, word in enumerate(content):
+                    if _DATE_A.fullmatch(word):
+                        window = content[max(0, k - DATE_BEFORE) : k + DATE_AFTER + 1]
+                        date_sentences.append(frozenset(stem(w) for w in window))
         names = {" ".join(words(m)) for m in _QUOTED.findall(answer)}
         for match in _CAPITALISED.finditer(answer):
             names.add(" ".join(words(match.group(1))))
@@ -663,6 +685,8 @@ class DetailChecker:
         subject; nothing when the subject is the source itself ("the article argues")."""
         j = verb - 1
         while j >= 0 and tokens[j].casefold() in _BETWEEN:
+            if tokens[j].casefold() in _MODALS:
+                return []  # "Russia can support Serbia": what it is able to do, not its view
             j -= 1
         described: list[str] = []
         if j >= 0 and tokens[j] == ",":  # an apposition: "Mao Ning, the spokesperson of ..., reaffirmed"
@@ -868,7 +892,13 @@ class DetailChecker:
             found = set(self._canonical(possessed.group(1)))
         else:
             return None
-        holders = frozenset(w for w in found if w in self._name_words) - self._subjects
+        # a side the answers name, or one the question writes as a name that no answer names
+        # ("Does Taipei recognise...?": no fact gives Taipei's view)
+        written = {
+            w for word, flag in tagged_words(question) if flag in (WRITTEN_AS_NAME, WRITTEN_IN_CAPITALS) and word.isalpha()
+            for w in self._canonical(word)
+        }
+        holders = frozenset(w for w in found if w in self._name_words or w in written) - self._subjects
         return Detail(STANCE, holders=holders) if holders else None
 
     def _agent(self, question: str, folded: str) -> Detail | None:
@@ -982,6 +1012,7 @@ class DetailChecker:
         owner = {
             stems[i]: stems[i - 1] for i in range(1, len(stems)) if canonical[i - 1] in self._name_words
         }
+        owner.update(self._pronoun_owners(question))
         for sentence in facts.stems:
             for i, token in enumerate(sentence):
                 if token not in _NEGATION:
@@ -998,6 +1029,20 @@ class DetailChecker:
                 ):
                     return True
         return False
+
+    def _pronoun_owners(self, question: str) -> dict[str, str]:
+        """"When did Beijing open its mission?": the stem of each word after a possessive pronoun,
+        with the stem of the name it stands for (the question's last name before it)."""
+        tokens = words(question)
+        found: dict[str, str] = {}
+        for i, token in enumerate(tokens):
+            if token not in _POSSESSIVE_PRONOUNS:
+                continue
+            named = [w for t in tokens[:i] for w in self._canonical(t) if w in self._name_words]
+            owned = next((w for t in tokens[i + 1 : i + 3] for w in self._canonical(t)), None)
+            if named and owned is not None:
+                found[stem(owned)] = stem(named[-1])
+        return found
 
     def _specific(self, question: str) -> set[str]:
         """Stems of the question's words that are not the knowledge base's common subject."""
