@@ -13,6 +13,7 @@ from bot.core.matching.detail import (
     DATE,
     DAY,
     DEFINITION,
+    COMPARISON,
     HOURS,
     MANNER,
     NAME,
@@ -135,6 +136,10 @@ FACTS = STATE.kb.by_id
         ("What is Geng Shuang?", DEFINITION, "geng-shuang-tolerance-reconciliation", True),
         ("What's Mao Ning exactly?", DEFINITION, "mao-ning-may-2023-clashes", True),
         ("Who spoke for China at the UN about ethnic groups?", AGENT, "geng-shuang-tolerance-reconciliation", True),
+        # a comparison: the answer must compare, or weigh a likelihood
+        ("Is China a bigger investor in Serbia than the EU?", COMPARISON, "serbia-strategic-partnership", False),
+        ("Is China doing less than Russia to get Kosovo derecognised?", COMPARISON, "no-derecognition-campaign", True),
+        ("Which future scenario is the most likely one?", COMPARISON, "future-scenarios-overview", False),
         # exactly how: not from an answer that says it gives no detail
         ("In what way could closer ties with China slow Serbia's path to NATO?", MANNER, "serbia-eu-nato-aspirations", False),
         ("How exactly could China block Kosovo at the UN?", MANNER, "unsc-veto-power", True),
@@ -162,6 +167,8 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "Who ran the campaign?",  # a verb too light to check
         "What does China think of Kosovo?",  # the view most facts give
         "Is Kosovo's independence legal in China's view?",
+        "imo xi is way more aggressive than before, does that change anything for kosovo?",  # not the question
+        "Is China more assertive under Xi?",  # more, but compared with nothing named
         # officials in the plural are a class, not an official of a rank
         "Do Chinese and Kosovar firms trade although the two states never exchanged ambassadors?",
     ],

@@ -41,6 +41,8 @@ whether a fact states it:
   "Mao Ning, the spokesperson"), or a phrasing of the fact ask the same.
 - exactly how something happens ("Exactly how would...", "In what way..."): any answer is taken
   to say, except one that says its source gives no detail ("...and gives no further detail").
+- a comparison ("Does China supply more arms than Russia?", "Which scenario is most likely?"):
+  the answer must compare ("unlike Russia", "than") or weigh a likelihood.
 - what set something off ("What sparked the clashes?", "What was the trigger?"): the answer must
   give a cause ("because", "fuelled by", "thanks to", "triggered"); a "why" is not checked, since
   answers give their reasons in too many ways.
@@ -95,9 +97,12 @@ DEFINITION = "definition"
 #: The question asks exactly how something happens or would ("Exactly how would...", "In what
 #: way..."): every answer is taken to say, except one that says it gives no detail.
 MANNER = "manner"
-#: Details every fact is taken to state unless its answer says otherwise: no other fact is
-#: preferred for stating them.
-PRESUMED = frozenset({MANNER})
+#: The question asks for a comparison ("Does China supply more arms than Russia?", "Which
+#: scenario is most likely?"): the answer must compare.
+COMPARISON = "comparison"
+#: Details read from one word or phrase of an answer ("unlike", "gives no further detail"): a
+#: weaker fact is not preferred to the best one for stating them.
+LOOSE = frozenset({MANNER, COMPARISON})
 
 #: How each detail is named in the "does not hold that detail" message.
 LABELS = {
@@ -116,6 +121,7 @@ LABELS = {
     HOURS: "the opening hours",
     DEFINITION: "what it is",
     MANNER: "exactly how",
+    COMPARISON: "the comparison",
 }
 
 
@@ -205,6 +211,17 @@ _MANNER_Q = re.compile(
     r"\b(?:exactly|precisely|specifically) how\b|\bhow (?:exactly|precisely|specifically)\b|"
     r"\bin (?:what|which) (?:way|ways|manner)\b|\bby what (?:means|mechanism)\b|"
     r"\bwhat (?:exact|precise|specific) (?:way|ways|mechanism|mechanisms|steps|measures|means)\b"
+)
+#: A question whose own clause compares ("Does China supply more arms than Russia does?") or asks
+#: which is likeliest; "rather than" and "other than" compare nothing.
+_COMPARISON_Q = re.compile(
+    r"^(?:(?:and|so|but|ok),? )?(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|who|what|which|how)\b"
+    r"(?:[^,;:.?!](?!\b(?:rather|other) than\b))*?\b(?:more|less|fewer|better|worse|\w{3,}er)\b[^,;:.?!]*?\bthan\b|"
+    r"\b(?:most|least) (?:likely|probable|plausible|realistic)\b|\blikeliest\b"
+)
+#: Words by which an answer compares.
+_COMPARISON_A = re.compile(
+    r"\b(?:than|unlike|compared|whereas|in contrast|likely|likeliest|probable|probably)\b", re.IGNORECASE
 )
 #: An answer that says its source gives no detail ("...and gives no further detail").
 _NO_DETAIL_A = re.compile(
@@ -820,6 +837,8 @@ class DetailChecker:
             kind = CAUSE
         elif _MANNER_Q.search(folded):
             kind = MANNER
+        elif _COMPARISON_Q.search(" ".join(question.casefold().split())):
+            kind = COMPARISON
         if kind in (PERSON, NAME):
             offices = self._offices(question, verbs=True)
             if offices:
@@ -960,6 +979,8 @@ class DetailChecker:
             return bool(name) and re.search(rf"\b{pattern}\b{_DEFINES}", fact.answer, re.IGNORECASE) is not None
         if detail.kind == MANNER:
             return not _NO_DETAIL_A.search(fact.answer)
+        if detail.kind == COMPARISON:
+            return _COMPARISON_A.search(fact.answer) is not None
         if detail.kind == CAUSE:
             if CAUSE in facts.kinds:
                 return True

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.knowledge.schema import Fact
 from bot.core.matching.chat import extract_question
-from bot.core.matching.detail import PRESUMED, Detail, DetailChecker
+from bot.core.matching.detail import LOOSE, Detail, DetailChecker
 from bot.core.matching.index import NO_NUMBER_FACTOR, UNCOVERED_NAME_FACTOR, Hit, QuestionIndex, SearchResult
 from bot.core.matching.language import looks_english
 
@@ -307,7 +307,7 @@ class Matcher:
             best.fact, text, detail
         ):
             return understanding
-        for other in understanding.candidates[1:] if detail.kind not in PRESUMED else ():
+        for other in understanding.candidates[1:] if detail.kind not in LOOSE else ():
             if other.confidence < best.confidence - DETAIL_MARGIN:
                 break
             if self.details.states(other.fact, detail, text, other.phrasing):
