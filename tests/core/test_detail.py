@@ -99,6 +99,9 @@ FACTS = STATE.kb.by_id
         ("Which Chinese diplomat spoke of reconciliation?", PERSON, "geng-shuang-tolerance-reconciliation", True),
         ("Who is China's top diplomat at the UN?", PERSON, "geng-shuang-tolerance-reconciliation", False),
         ("Who is Geng Shuang's boss at the UN?", PERSON, "geng-shuang-tolerance-reconciliation", False),
+        # someone besides those the question names: the fact must name another
+        ("Which spokesperson other than Mao Ning spoke for China's foreign ministry?", PERSON, "mao-ning-may-2023-clashes", False),
+        ("Which president besides Xi signed the joint statement?", PERSON, "xi-vucic-joint-statement-2024", True),
         # the names of members of a class
         ("Which experts proposed the initiative for Kosovo?", WHICH, "mediator-global-security-initiative", False),
         ("Which organisations has China kept Kosovo out of?", WHICH, "unesco-interpol-blocking", True),

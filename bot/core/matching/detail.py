@@ -142,6 +142,7 @@ class Detail:
     #: STANCE: the canonical names of the side whose view is asked ("united", "states").
     holders: frozenset[str] = frozenset()
     any_rank: bool = False  # "which diplomat": an office class that names no rank
+    others: bool = False  # PERSON, OFFICIAL: "which other spokesperson, besides Mao Ning"
 
     @property
     def label(self) -> str:
@@ -306,6 +307,8 @@ _OFFICE_VERBS = frozenset(
     "heads headed leads lead led runs run chairs charge vodi rukovodi predvodi води руководи предводи drejton leitet "
     "dirige".split()
 )
+#: "Which other spokesperson, besides Mao Ning...": someone the question does not name is asked.
+_OTHERS_Q = re.compile(r"\b(?:other|others|besides|apart from|aside from|except|else)\b")
 #: Office words in the plural ("ambassadors"): a class of officials, not one.
 _PLURAL_OFFICES = frozenset(
     w for w in _OFFICE_OF if w.endswith("s") and w[:-1] in _OFFICE_OF and w not in _OFFICE_VERBS
@@ -868,6 +871,7 @@ class DetailChecker:
             office.deputy or bool(_DEPUTY_PHRASE.search(folded)),
             named=named,
             any_rank=office.word in _ANY_RANK and not _RANKED.search(folded),
+            others=_OTHERS_Q.search(folded) is not None,
         )
 
     def _official(self, question: str, folded: str) -> Detail | None:
@@ -946,10 +950,15 @@ class DetailChecker:
             matched = self.asked(phrasing)
             if matched is not None and matched.kind == DATE:
                 return True
+        if detail.kind in (PERSON, OFFICIAL) and detail.others:
+            # someone besides those the question names: the fact must name another
+            mentioned = set(self._canonical(question))
+            if all(person <= mentioned for person in facts.people):
+                return False
         if _declared(facts.declared, detail, question):
             return True  # the curators wrote this fact for the question
         if detail.kind in (PERSON, OFFICIAL):
-            if any(holder <= facts.vocabulary for holder in detail.named):
+            if not detail.others and any(holder <= facts.vocabulary for holder in detail.named):
                 return True  # the fact names whom the question names, and says who that is
             if detail.office is None:
                 return PERSON in facts.kinds
