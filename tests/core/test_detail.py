@@ -193,6 +193,9 @@ def test_questions_that_ask_no_detail(question: str) -> None:
         # "its" stands for the name before it: China's mission, not Kosovo's missing one
         ("When did China set up its mission in Pristina?", "chinese-mission-pristina", False),
         ("When did Kosovo set up its mission in Beijing?", "chinese-mission-pristina", True),
+        # which members of a class did what the fact says was never done
+        ("Which countries did China pressure in its derecognition campaign?", "no-derecognition-campaign", True),
+        ("Which experts suggested the Global Security Initiative?", "mediator-global-security-initiative", False),
         # a premise that is itself a refusal is confirmed by the negation, not corrected
         ("When did China first refuse to recognise Kosovo?", "non-recognition-sovereignty", False),
     ],

@@ -1027,7 +1027,7 @@ class DetailChecker:
 
         The negation must be about the premise's own holder where the question names one: "the
         Chinese mission" is not "Kosovo keeps no corresponding mission"."""
-        if detail is not None and detail.kind not in (DATE, DAY, PLACE, QUANTITY):
+        if detail is not None and detail.kind not in (DATE, DAY, PLACE, QUANTITY, WHICH):
             return False
         if (_NEGATION | _NOT_CONTRACTED | _REFUSAL) & set(words(question)):
             return False  # the question's own premise is a negation
@@ -1062,7 +1062,8 @@ class DetailChecker:
 
     def _pronoun_owners(self, question: str) -> dict[str, str]:
         """"When did Beijing open its mission?": the stem of each word after a possessive pronoun,
-        with the stem of the name it stands for (the question's last name before it)."""
+        with the stem of the name it stands for (the question's first name before it, its subject:
+        "Which countries did China persuade to drop Kosovo in its campaign?")."""
         tokens = words(question)
         found: dict[str, str] = {}
         for i, token in enumerate(tokens):
@@ -1071,7 +1072,7 @@ class DetailChecker:
             named = [w for t in tokens[:i] for w in self._canonical(t) if w in self._name_words]
             owned = next((w for t in tokens[i + 1 : i + 3] for w in self._canonical(t)), None)
             if named and owned is not None:
-                found[stem(owned)] = stem(named[-1])
+                found[stem(owned)] = stem(named[0])
         return found
 
     def _specific(self, question: str) -> set[str]:
