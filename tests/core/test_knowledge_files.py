@@ -14,11 +14,13 @@ from bot.core.knowledge.schema import ANSWER_MAX_CHARS, QUESTION_MAX_CHARS
 from bot.core.matching.detail import (
     AGENT,
     CAUSE,
+    COMPARISON,
     CONTACT,
     DATE,
     DAY,
     DEFINITION,
     HOURS,
+    MANNER,
     NAME,
     OFFICIAL,
     PERSON,
@@ -219,7 +221,7 @@ def test_a_phrasing_asks_only_for_what_its_answer_states() -> None:
             if detail.kind == QUANTITY:
                 stated = "quantity" in answer_kinds(fact.answer)
             else:
-                assert detail.kind in (PERSON, PLACE, DAY, DATE, NAME, CONTACT, HOURS)
+                assert detail.kind in (PERSON, PLACE, DAY, DATE, NAME, CONTACT, HOURS, MANNER, COMPARISON)
                 stated = checker.states(bare, detail, phrasing)
             if not stated:
                 wrong.append(f"{fact.id}: {phrasing!r} asks for {detail.label}")
