@@ -90,3 +90,21 @@ def test_one_known_word_among_unknown_ones_is_not_confident_enough_to_skip_the_s
     near = reading((draft.result.best.fact.id, 0.86))
     assert max(confidences(question, near, background=0.85).values()) < ANSWER_THRESHOLD
     assert MATCHER.draft("How many employees does the Chinese mission in Pristina have?").confident
+
+
+def test_a_name_in_cyrillic_that_a_latin_phrasing_holds_is_no_unknown_name() -> None:
+    """"КФОР" and "Срба" are the "KFOR" and "Srba" of a Serbian Latin phrasing; "Шпанија" (Spain)
+    is in no fact."""
+    texts = ("Како је Кина реаговала на сукобе на Косову 2023?",)
+    nearest = [Nearest(POSITION["mao-ning-may-2023-clashes"], 0.93, 0)]
+
+    def best(question: str) -> float:
+        understanding = MATCHER.finish(MATCHER.draft(question), nearest, None, texts, 0.80)
+        assert understanding.best is not None and understanding.best.fact.id == "mao-ning-may-2023-clashes"
+        return understanding.best.confidence
+
+    named = best("Шта је Кина рекла после сукоба Срба и КФОР-а?")
+    plain = best("Шта је Кина рекла после сукоба на Косову?")
+    other = best("Шта је Шпанија рекла после сукоба на Косову?")
+    assert named >= ANSWER_THRESHOLD and abs(named - plain) < 10
+    assert other < 0.7 * plain

@@ -39,7 +39,7 @@ from bot.core.knowledge.schema import Fact
 from bot.core.matching.chat import extract_question
 from bot.core.matching.detail import LOOSE, Detail, DetailChecker
 from bot.core.matching.index import NO_NUMBER_FACTOR, UNCOVERED_NAME_FACTOR, Hit, QuestionIndex, SearchResult
-from bot.core.matching.language import looks_english
+from bot.core.matching.language import looks_english, serbian_latin
 
 if TYPE_CHECKING:
     from bot.core.semantic.index import Nearest
@@ -246,7 +246,10 @@ class Matcher:
         # Where the closest fact meets a question in another language in its own language, the
         # index holds that language's words, and a name it has never seen is a name no fact is about.
         in_language = not draft.english and bool(nearest) and _own_language(nearest[0], texts)
-        unknown = _unknown_names(draft.result) if in_language else set()
+        # (a name in Cyrillic that a Latin phrasing holds is no unknown name: "КФОР" is "KFOR")
+        unknown = (
+            {n for n in _unknown_names(draft.result) if not self.index.knows(serbian_latin(n))} if in_language else set()
+        )
         for fact_id in hits.keys() | semantic.keys():
             hit = hits.get(fact_id)
             near = semantic.get(fact_id)

@@ -280,6 +280,10 @@ class QuestionIndex:
     def __len__(self) -> int:
         return len(self.facts)
 
+    def knows(self, word: str) -> bool:
+        """Whether a phrasing, title, keyword or answer of some fact has ``word`` (folded)."""
+        return word in self._known_words or stem(word) in self._vocab
+
     def _fix(self, word: str, is_last: bool, prefix: bool) -> tuple[str, float] | None:
         """Correct a word the index does not know, or complete the word being typed."""
         if word in self._known_words or stem(word) in self._vocab:

@@ -48,3 +48,20 @@ def looks_english(text: str) -> bool:
     if "ë" in text.casefold():  # Albanian
         found.add("ë")
     return len(found) < 2
+
+
+#: Serbian Cyrillic letters as Serbian Latin writes them, folded (no diacritics, as the index reads).
+_SERBIAN_LATIN = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "dj", "е": "e", "ж": "z", "з": "z", "и": "i",
+        "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o", "п": "p", "р": "r",
+        "с": "s", "т": "t", "ћ": "c", "у": "u", "ф": "f", "х": "h", "ц": "c", "ч": "c", "џ": "dz", "ш": "s",
+    }
+)
+
+
+def serbian_latin(word: str) -> str:
+    """A folded Serbian Cyrillic word in Serbian Latin, folded ("кфор" -> "kfor", "срба" -> "srba");
+    other words unchanged. A name a Serbian question writes in Cyrillic is the same name a Latin
+    phrasing holds."""
+    return word.translate(_SERBIAN_LATIN) if _CYRILLIC.search(word) else word
