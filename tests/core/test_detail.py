@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.matching.detail import (
+    ACT,
     AGENT,
     CAUSE,
     CONTACT,
@@ -139,6 +140,9 @@ FACTS = STATE.kb.by_id
         ("What is Geng Shuang?", DEFINITION, "geng-shuang-tolerance-reconciliation", True),
         ("What's Mao Ning exactly?", DEFINITION, "mao-ning-may-2023-clashes", True),
         ("Who spoke for China at the UN about ethnic groups?", AGENT, "geng-shuang-tolerance-reconciliation", True),
+        # whether a concrete act was done that no fact speaks of
+        ("Did China send troops to Kosovo?", ACT, "mao-ning-may-2023-clashes", False),
+        ("Has Xi Jinping ever visited Pristina?", ACT, "xi-vucic-joint-statement-2024", False),
         # a comparison: the answer must compare, or weigh a likelihood
         ("Is China a bigger investor in Serbia than the EU?", COMPARISON, "serbia-strategic-partnership", False),
         ("Is China doing less than Russia to get Kosovo derecognised?", COMPARISON, "no-derecognition-campaign", True),
@@ -172,6 +176,8 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "Is Kosovo's independence legal in China's view?",
         "imo xi is way more aggressive than before, does that change anything for kosovo?",  # not the question
         "Is China more assertive under Xi?",  # more, but compared with nothing named
+        "Has China blocked Kosovo from joining UNESCO?",  # an act the facts speak of
+        "Has China offered loans to Serbia?",  # a related term of investment, which a fact speaks of
         # officials in the plural are a class, not an official of a rank
         "Do Chinese and Kosovar firms trade although the two states never exchanged ambassadors?",
     ],
@@ -243,6 +249,7 @@ def test_of_near_equals_the_fact_that_corrects_the_premise_comes_first(semantic_
         ("Who commanded the NATO peacekeepers in the May 2023 clashes?", "who did it"),
         ("What sparked the May 2023 clashes between Serbs and NATO troops?", "what caused it"),
         ("In what way would closeness to China slow Serbia's EU membership bid?", "exactly how"),
+        ("Does China sell weapons to Kosovo?", "whether that was done"),
     ],
 )
 def test_the_new_near_misses_offer_the_fact_and_name_the_detail(question: str, label: str) -> None:

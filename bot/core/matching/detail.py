@@ -41,6 +41,8 @@ whether a fact states it:
   "Mao Ning, the spokesperson"), or a phrasing of the fact ask the same.
 - exactly how something happens ("Exactly how would...", "In what way..."): any answer is taken
   to say, except one that says its source gives no detail ("...and gives no further detail").
+- whether a concrete act was done ("Did China send troops to Kosovo?", "Does China sell weapons to
+  Kosovo?"), when no fact's answer or phrasing uses the verb: no fact states it.
 - a comparison ("Does China supply more arms than Russia?", "Which scenario is most likely?"):
   the answer must compare ("unlike Russia", "than") or weigh a likelihood.
 - what set something off ("What sparked the clashes?", "What was the trigger?"): the answer must
@@ -97,6 +99,8 @@ DEFINITION = "definition"
 #: The question asks exactly how something happens or would ("Exactly how would...", "In what
 #: way..."): every answer is taken to say, except one that says it gives no detail.
 MANNER = "manner"
+#: The question asks whether a concrete act was done ("Did China send troops?") that no fact speaks of.
+ACT = "act"
 #: The question asks for a comparison ("Does China supply more arms than Russia?", "Which
 #: scenario is most likely?"): the answer must compare.
 COMPARISON = "comparison"
@@ -122,6 +126,7 @@ LABELS = {
     DEFINITION: "what it is",
     MANNER: "exactly how",
     COMPARISON: "the comparison",
+    ACT: "whether that was done",
 }
 
 
@@ -357,6 +362,19 @@ _STANCE_NOUN_Q = re.compile(
 _AGENT_Q = re.compile(
     r"^(?:(?:and|so|but|then|ok) )?(?:who|whom) (?:(?:did|has|had|have|would|will|could|might|can|first|actually"
     r"|really) )*(\w+)\b"
+)
+#: A yes/no question, and where what it asks starts.
+_YES_NO_Q = re.compile(
+    r"^(?:(?:and|so|but|ok|also) )?(?:do|does|did|has|have|had|is|are|was|were|will|would|can|could|should|might)\b"
+)
+#: Concrete acts, as stems: whether one was done is a detail only a fact that speaks of it holds.
+_ACTS = frozenset(
+    stem(w)
+    for w in """send sell buy fund finance pay lend donate build construct visit open close issue ban arrest deport
+    invade attack bomb kill deploy train host export import apologise apologize abstain vote sanction impose offer
+    grant supply ship deliver award hire employ expel evacuate arm equip install launch sue fine tax extradite
+    boycott celebrate invite sponsor subsidise subsidize rebuild repair manufacture produce operate lease loan
+    transfer smuggle spy hack censor ratify veto""".split()
 )
 #: Verbs too light to name an act ("who ran a campaign" is who led it, in other words).
 _LIGHT_VERBS = frozenset(
@@ -852,7 +870,26 @@ class DetailChecker:
                 return self._agent(question, folded)
         if kind is not None:
             return Detail(kind)
-        return self._official(question, folded) or self._which(folded) or self._stance(question, folded)
+        return (
+            self._official(question, folded)
+            or self._which(folded)
+            or self._stance(question, folded)
+            or self._act(folded)
+        )
+
+    def _act(self, folded: str) -> Detail | None:
+        """"Did China send troops to Kosovo?": a yes/no question whether a concrete act was done,
+        when no fact's answer or phrasing uses the verb in any form."""
+        match = _YES_NO_Q.match(folded)
+        if match is None:
+            return None
+        for word in re.split(r"\b(?:or|and|but)\b", folded[match.end() :])[0].split():
+            lemma = _lemma(word)
+            if word in self._norm.variant_words:
+                continue  # a curated related term ("loans" for investment) is something a fact speaks of
+            if lemma in _ACTS and lemma not in self._vocabulary and stem(word) not in self._vocabulary:
+                return Detail(ACT, subject=frozenset((lemma,)))
+        return None
 
     def _office_detail(self, kind: str, office: _Office, question: str, folded: str) -> Detail:
         # "What did Geng Shuang, China's ambassador, say?" is about Geng Shuang; in "Who leads the
@@ -988,6 +1025,8 @@ class DetailChecker:
             return bool(name) and re.search(rf"\b{pattern}\b{_DEFINES}", fact.answer, re.IGNORECASE) is not None
         if detail.kind == MANNER:
             return not _NO_DETAIL_A.search(fact.answer)
+        if detail.kind == ACT:
+            return bool(detail.subject & facts.verbs)
         if detail.kind == COMPARISON:
             return _COMPARISON_A.search(fact.answer) is not None
         if detail.kind == CAUSE:
