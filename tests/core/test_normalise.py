@@ -103,6 +103,14 @@ def test_how_much_before_a_verb_asks_a_degree_unless_of_money() -> None:
     assert expected_answer_kind("How much could China change, and when?") == "date"
 
 
+def test_small_numbers_in_digits_read_as_words() -> None:
+    norm = Normaliser([("16+1", "ceec"), ("ceec", "ceec")])
+    assert [t.word for t in norm.analyse("the 16+1 format")] == ["ceec", "format"]  # a synonym's own digits
+    assert [(t.word, t.flag) for t in norm.analyse("the 3 scenarios")] == [("three", 0), ("scenarios", 0)]
+    assert norm.content_words("a mission with 5 employees") == ["mission", "five", "employees"]
+    assert "2023" in [t.word for t in norm.analyse("the clashes of 2023")]  # a year stays a name
+
+
 def test_the_modal_verb_may_is_no_month() -> None:
     assert answer_kinds("Under Xi, China may use Kosovo to challenge the West.") == set()
     assert answer_kinds("China may do more; it opened the office in May.") == {"date"}

@@ -52,6 +52,15 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+#: Small numbers written in digits are read as their words ("3 scenarios", "three scenarios").
+_SMALL_NUMBERS = {
+    str(n): word
+    for n, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+
 _ISE = re.compile(r"is(e|ed|es|ing|ation|ations)$")
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -425,6 +434,9 @@ class Normaliser:
         for item in canonical:
             if item.word in STOPWORDS and (item.flag != CAPITALS or item.word in _COMMON_CAPS):
                 continue
+            spelt = None if item.word in self._variant_words else _SMALL_NUMBERS.get(item.word)
+            if spelt is not None:  # "the 3 scenarios" are the three scenarios, not a name
+                item = Tagged(spelt, NOT_NAME, item.similarity, item.typed)
             flag = NAME if item.flag == CAPITALS else item.flag
             previous = seen.get(item.word)
             if previous is not None:
@@ -459,7 +471,9 @@ class Normaliser:
             return self._capitals_content(text)
         return list(
             dict.fromkeys(
-                w for w in self._canonical_words(words(text) if folded is None else folded) if w not in STOPWORDS
+                self._spelt(w)
+                for w in self._canonical_words(words(text) if folded is None else folded)
+                if w not in STOPWORDS
             )
         )
 
@@ -493,7 +507,11 @@ class Normaliser:
             if word not in STOPWORDS or (capitals and word not in _COMMON_CAPS):
                 kept.append(word)
             i += 1
-        return list(dict.fromkeys(kept))
+        return list(dict.fromkeys(self._spelt(w) for w in kept))
+
+    def _spelt(self, word: str) -> str:
+        """A small number in digits as its word, unless a synonym holds the digits ("16+1")."""
+        return word if word in self._variant_words else _SMALL_NUMBERS.get(word, word)
 
     def _canonical_words(self, folded: Sequence[str]) -> list[str]:
         """:meth:`canonical` for plain words of stored text (none written in capitals, so no
