@@ -108,3 +108,12 @@ def test_a_name_in_cyrillic_that_a_latin_phrasing_holds_is_no_unknown_name() -> 
     other = best("Шта је Шпанија рекла после сукоба на Косову?")
     assert named >= ANSWER_THRESHOLD and abs(named - plain) < 10
     assert other < 0.7 * plain
+
+
+def test_beyond_the_ceiling_the_closer_fact_still_ranks_first() -> None:
+    """Both facts are closer than the semantic part's ceiling (the background plus LIFT_CEILING);
+    the closer one keeps part of its lift beyond it."""
+    nearest = reading(("future-depends-on", 0.99), ("factors-shaping-china-role", 0.955))
+    found = confidences("Quo vadis?", nearest)  # no word any phrasing has: meaning alone
+    full = 100.0 * fusion.W_SEMANTIC
+    assert found["future-depends-on"] > found["factors-shaping-china-role"] > full

@@ -83,6 +83,10 @@ LIFT_CEILING = 0.15
 #: Below this lift the semantic stage finds the fact no closer to the question than unrelated
 #: questions are, and the lexical confidence does not stand alone (it is fused like any other).
 LIFT_AGREE = 0.05
+#: Above LIFT_CEILING the semantic part is full, and facts the stage finds about equally close
+#: would rank by their lexical part alone; a fact with nothing missing (no penalty) keeps this
+#: share of its lift beyond the ceiling, on the same scale, so the closer of them comes first.
+EXCESS_SHARE = 0.5
 #: Facts taken from the semantic stage.
 SEMANTIC_DEPTH = 8
 #: Lexical hits requested from the index.
@@ -265,6 +269,9 @@ class Matcher:
             if draft.english:
                 lexical = _lexical(hit) / penalty if hit else 0.0
                 score = W_LEXICAL * lexical + W_SEMANTIC * _scale(sim or 0.0, *english)
+                if sim is not None and background is not None and penalty >= 1.0:
+                    beyond = max(0.0, sim - english[1]) / (english[1] - english[0])
+                    score += W_SEMANTIC * 100.0 * EXCESS_SHARE * beyond
                 confidence = score * penalty
                 if KEEP_LEXICAL and hit is not None and (sim is None or sim >= agree):
                     confidence = max(confidence, _lexical(hit))
