@@ -955,7 +955,9 @@ class DetailChecker:
         # a side the answers name, or one the question writes as a name that no answer names
         # ("Does Taipei recognise...?": no fact gives Taipei's view)
         written = {
-            w for word, flag in tagged_words(question) if flag in (WRITTEN_AS_NAME, WRITTEN_IN_CAPITALS) and word.isalpha()
+            w
+            for word, flag in tagged_words(question)
+            if flag in (WRITTEN_AS_NAME, WRITTEN_IN_CAPITALS) and word.isalpha()
             for w in self._canonical(word)
         }
         holders = frozenset(w for w in found if w in self._name_words or w in written) - self._subjects
