@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.knowledge import load_knowledge
+from bot.core.matching import normalise
 from bot.core.matching.normalise import (
     CURATED,
     MAX_INPUT_CHARS,
@@ -149,6 +154,44 @@ def test_plain_text_folds_as_unicode_text_does(text: str) -> None:
     # ASCII text takes a shortcut (no Unicode normalisation); one accented word more sends the same
     # text down the full path, and the rest must fold alike.
     assert fold(text + " é") == fold(text) + " e"
+
+
+def _fold_whole(text: str) -> str:
+    """Folding as its definition reads, the whole text at once: NFKC, format characters removed,
+    case folding, the special letters, NFD without combining marks, possessives dropped."""
+    text = unicodedata.normalize("NFKC", text[:MAX_INPUT_CHARS])
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").casefold().translate(normalise._FOLD)
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return normalise._APOSTROPHE.sub("", normalise._POSSESSIVE.sub("", text))
+
+
+@pytest.mark.timeout(120)  # every character of Unicode, twice
+def test_folding_character_by_character_is_folding_the_whole_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Non-ASCII text is folded a character at a time (each character's folding remembered): for
+    # every assigned character (the others fold to themselves either way), and for every combining
+    # mark after letters it may compose with.
+    monkeypatch.setattr(normalise, "_FOLDED", normalise._FoldedChars())
+    characters = [
+        ch for ch in map(chr, range(0x80, sys.maxunicode + 1)) if unicodedata.category(ch) not in ("Cn", "Co", "Cs")
+    ]
+    assert [ch for ch in characters if fold(ch) != _fold_whole(ch)] == []
+    marks = [ch for ch in characters if unicodedata.combining(ch)]
+    bases = [*"aeiouycnszgkhjwdlrtAEIOUYCNSZGKHJWDLRTßıİαωηυΑΩЕеИиУуКк", "\u3046", "\uff76", "\u1100"]
+    assert [b + m for b in bases for m in marks if fold(b + m) != _fold_whole(b + m)] == []
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_folding_any_text_character_by_character_is_folding_it_whole(text: str) -> None:
+    assert fold(text) == _fold_whole(text.replace("`", "'"))
+
+
+def test_the_characters_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(normalise, "_FOLDED", normalise._FoldedChars())
+    monkeypatch.setattr(normalise, "FOLDED_CHARS", 10)
+    text = "".join(chr(0x4E00 + i) for i in range(40)) + "é"
+    assert fold(text) == _fold_whole(text)
+    assert len(normalise._FOLDED) == 10
 
 
 _SHIPPED = Normaliser(load_knowledge(DEFAULT_KNOWLEDGE_DIR).synonyms.pairs())

@@ -75,6 +75,32 @@ def _clean(text: str) -> str:
     return text
 
 
+#: Distinct characters whose folding is remembered (every script a knowledge base and its members
+#: write fits; a flood of rare characters is folded without being remembered).
+FOLDED_CHARS = 65536
+
+
+class _FoldedChars(dict[int, str]):
+    """Each character's folding, for :meth:`str.translate`, worked out the first time it is seen.
+
+    Folding text character by character gives what folding it whole does (NFKC, format characters
+    removed, case folding, the letters of :data:`_FOLD`, then NFD without combining marks): a
+    combining mark that NFKC composes with its base is removed either way, and nothing else
+    depends on its neighbours. The tests check this for every character and for base-mark pairs.
+    """
+
+    def __missing__(self, code: int) -> str:
+        text = unicodedata.normalize("NFKC", chr(code))
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").casefold().translate(_FOLD)
+        text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+        if len(self) < FOLDED_CHARS:
+            self[code] = text
+        return text
+
+
+_FOLDED = _FoldedChars()
+
+
 def fold(text: str) -> str:
     """Case-, accent- and width-folded text with invisible characters removed (not tokenised)."""
     text = text[:MAX_INPUT_CHARS]
@@ -84,9 +110,7 @@ def fold(text: str) -> str:
             return text
         text = text.replace("`", "'")
     else:
-        text = _clean(text).casefold().translate(_FOLD)
-        if not text.isascii():
-            text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+        text = text.translate(_FOLDED)
     text = _POSSESSIVE.sub("", text)
     return _APOSTROPHE.sub("", text)
 
