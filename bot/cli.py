@@ -42,10 +42,12 @@ def _with_bot(args: argparse.Namespace, work: Callable[[Any], int]) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from bot.adapters.console.render import render_answer
-
     def show(answer: Any) -> str:
-        return json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_answer(answer)
+        if args.json:
+            return json.dumps(answer.to_json(), ensure_ascii=False)
+        from bot.adapters.console.render import render_answer  # not imported for JSON
+
+        return render_answer(answer)
 
     def work(bot: Any) -> int:
         if args.question == "-":

@@ -9,10 +9,13 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from bot.core.answers import Answer, confidence_label, detail_not_held
-from bot.core.explain import Explanation
-from bot.core.impact import Impact
+
+if TYPE_CHECKING:  # only named in annotations: an answer's rendering does not import them
+    from bot.core.explain import Explanation
+    from bot.core.impact import Impact
 
 #: The width when the output is not a terminal (a pipe, a file).
 DEFAULT_WIDTH = 88
