@@ -30,6 +30,7 @@ import dataclasses
 import math
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -202,9 +203,9 @@ class QuestionIndex:
         # Postings as one sparse matrix (CSR): the facts of term t, ascending, are
         # _post_fact[_post_ptr[t]:_post_ptr[t + 1]], with the credit each gives it in _post_credit.
         sizes = [len(credit) for credit in credit_rows]
-        tids = np.fromiter((tid for credit in credit_rows for tid in credit), dtype=np.int32, count=sum(sizes))
+        tids = np.fromiter(chain.from_iterable(credit_rows), dtype=np.int32, count=sum(sizes))
         credits = np.fromiter(
-            (value for credit in credit_rows for value in credit.values()), dtype=np.float32, count=sum(sizes)
+            chain.from_iterable(credit.values() for credit in credit_rows), dtype=np.float32, count=sum(sizes)
         )
         order = np.argsort(tids, kind="stable")  # facts stay ascending within a term
         self._post_fact = np.repeat(np.arange(n_facts, dtype=np.int32), sizes)[order]
@@ -239,7 +240,7 @@ class QuestionIndex:
         # _phr_ptr[p + 1]], in the order the phrasing has them; _phr_own[p] is their total weight.
         lengths = np.asarray([len(ids) for ids in phr_terms], dtype=np.int64)
         self._phr_ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        self._phr_idx = np.fromiter((tid for ids in phr_terms for tid in ids), dtype=np.int32, count=int(lengths.sum()))
+        self._phr_idx = np.fromiter(chain.from_iterable(phr_terms), dtype=np.int32, count=int(lengths.sum()))
         # Per term occurrence: its phrasing, and whether it is the phrasing's first term; per fact:
         # where its phrasings' terms start.
         self._occ_phr = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
