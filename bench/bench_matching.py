@@ -123,9 +123,9 @@ def run_queries(corpus: Corpus, baseline_questions: int) -> dict[str, float]:
     warm_up()  # the English word lists, loaded once per process as a serving bot does at start
     kb = KnowledgeBase(facts=tuple(corpus.facts), synonyms=corpus.kb.synonyms)
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     state = KnowledgeState(kb)
-    result = {"build_s": time.perf_counter() - start}
+    result = {"build_s": time.perf_counter() - start, "build_cpu_s": time.process_time() - cpu}
     index = state.index
 
     def factbot(q: str) -> str | None:
@@ -441,7 +441,14 @@ def report(
             n,
         ),
         ("near-duplicates, right family (the fact or a copy)", pct(m("family")), "-", "-", "", n),
-        ("uncached build of the index from loaded facts (wall)", s(m("build_s")), "-", s(m("t_build_s")), "≤ 3 s", n),
+        (
+            "uncached build of the index and the detail check from loaded facts (wall, and CPU)",
+            f"{s(m('build_s'))} ({s(m('build_cpu_s'))} CPU)",
+            "-",
+            s(m("t_build_s")),
+            "≤ 3 s",
+            n,
+        ),
         ("reading and validating the YAML files (wall)", s(statistics.median(yaml_s)), "-", "-", "", len(yaml_s)),
         (
             "whole process: factbot ask --json on the grown base, first start (reads, indexes, caches)",
