@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import pickle
+import weakref
 from pathlib import Path
 
 import pytest
 
+from bot.core.matching import detail
 from bot.core.matching.detail import (
     ACT,
     AGENT,
@@ -27,6 +31,7 @@ from bot.core.matching.detail import (
     DetailChecker,
 )
 from bot.core.matching.language import looks_english
+from bot.core.matching.normalise import expected_answer_kind, words
 from bot.core.service import KnowledgeState, load_state
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
@@ -285,3 +290,83 @@ def test_contact_details_and_opening_hours_are_stated_only_where_the_answer_give
     phone = library.answer("What is the library's phone number?")
     assert phone.fact is None and phone.missing_detail == "contact details"
     assert library.answer("Can I make phone calls in the library?").missing_detail is None
+
+
+def _verdicts(checker: DetailChecker) -> list[bool]:
+    """Whether each shipped fact states each detail of a few questions, and corrects their premise."""
+    questions = ["Who heads the Chinese mission in Pristina?", "When did China recognise Kosovo?",
+                 "What did Washington say about China's stance?", "Which organisations has China kept Kosovo out of?"]
+    return [
+        verdict
+        for question in questions
+        for fact in STATE.index.facts
+        for verdict in (
+            checker.states(fact, checker.asked(question), question),
+            checker.corrects_premise(fact, question),
+        )
+    ]
+
+
+def test_what_a_fact_states_is_read_when_first_asked_and_kept_for_the_facts_last_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A large knowledge base builds without reading every answer for every kind of detail, and
+    # holds what it read for a bounded number of facts.
+    monkeypatch.setattr(detail, "MEMO_FACTS", 3)
+    checker = DetailChecker(STATE.index.facts, STATE.index.normaliser)
+    assert checker._memo == {}
+    assert _verdicts(checker) == _verdicts(CHECKER)
+    assert len(checker._memo) == 3
+    assert list(checker._memo) == [fact.id for fact in STATE.index.facts[-3:]]  # the last asked about
+
+
+def test_a_cached_detail_check_holds_nothing_read_per_fact_and_answers_alike() -> None:
+    checker = DetailChecker(STATE.index.facts, STATE.index.normaliser)
+    _verdicts(checker)
+    restored = pickle.loads(pickle.dumps(checker))
+    assert checker._memo and restored._memo == {}
+    assert _verdicts(restored) == _verdicts(CHECKER)
+
+
+def test_a_phrasing_declares_the_view_of_the_knowledge_bases_subject_too() -> None:
+    # Questions about China's own view are not checked (nearly every fact gives it), but a
+    # phrasing asking for it still declares that its fact gives it: read as it always was, with
+    # no subject set apart, however late the fact is first read.
+    assert CHECKER._subjects == {"china"}
+    declared = CHECKER._facts_of(FACTS["china-stance-on-kosovo"]).declared(STANCE)
+    assert (STANCE, None, frozenset({"china"})) in declared
+
+
+def test_a_phrasing_is_read_for_a_kind_only_where_it_could_ask_it_and_every_declaration_is_found() -> None:
+    # What the phrasings declare, read whole (every phrasing through the whole chain), against
+    # what the per-kind reading finds with its quick patterns first.
+    kinds = (QUANTITY, NAME, CAUSE, OFFICIAL, WHICH, STANCE, AGENT, DEFINITION, PERSON, DATE, PLACE)
+    for fact in STATE.index.facts:
+        reading = CHECKER._facts_of(fact)
+        asked = [(CHECKER._asked(p, words(p), frozenset()), p) for p in fact.questions]
+        for kind in (OFFICIAL, WHICH, STANCE, AGENT, DEFINITION):
+            whole = {detail._declaration(a, p) for a, p in asked if a is not None and a.kind == kind}
+            assert reading.declared(kind) == whole, (fact.id, kind)
+        phrased = {a.kind for a, _ in asked if a is not None and a.kind in (QUANTITY, NAME, CAUSE)}
+        phrased |= {QUANTITY for p in fact.questions if expected_answer_kind(p) == QUANTITY}
+        for kind in kinds:
+            assert reading.states_kind(kind) == (kind in reading.answer_kinds or kind in phrased), (fact.id, kind)
+    assert any(CHECKER._facts_of(f).declared(STANCE) for f in STATE.index.facts)
+    assert any(CHECKER._facts_of(f).states_kind(QUANTITY) for f in STATE.index.facts)
+
+
+def test_a_detail_check_that_has_read_facts_is_freed_by_reference_counting_alone() -> None:
+    # A reload replaces the knowledge state, and what it built is kept out of the cycle
+    # collector's sight: the checker and its readings must not hold each other.
+    checker = DetailChecker(STATE.index.facts, STATE.index.normaliser)
+    _verdicts(checker)
+    assert checker._memo
+    freed = weakref.ref(checker)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del checker
+        assert freed() is None
+    finally:
+        if enabled:
+            gc.enable()

@@ -61,7 +61,10 @@ Albanian, German and French are read too; answers are English.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
+import threading
+import weakref
 from collections import Counter
 from collections.abc import Sequence
 
@@ -437,6 +440,7 @@ def _declared(
     return any(kind == k and keys and keys <= other for k, _, other in declared)
 
 
+@functools.lru_cache(maxsize=65536)
 def _plain(token: str) -> str:
     """A token of an answer folded, without its possessive ("China's" -> "china")."""
     found = words(token)
@@ -532,6 +536,8 @@ _STOP_SUBJECTS = frozenset("which that who and or but this these those there as 
 #: A class's holders of views that most facts have (the knowledge base's own subject, "China") are
 #: not checked: nearly every fact speaks for them.
 SUBJECT_SHARE = 3
+#: What a fact states is kept for this many facts, the most recently asked about.
+MEMO_FACTS = 4096
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -542,29 +548,207 @@ class _Office:
     word: str = ""  # as written ("ambassador")
 
 
-@dataclasses.dataclass(slots=True)
-class _FactFacts:
-    kinds: frozenset[str]  # detail kinds the fact states
-    offices: tuple[_Office, ...]
-    date_sentences: tuple[frozenset[str], ...]  # stems of each answer clause holding a date
-    stems: tuple[tuple[str, ...], ...]  # stems of each answer sentence, in order, for negation
-    places: frozenset[str]  # canonical place-like names of the answer
-    names: frozenset[str]  # quoted and capitalised names of the answer, folded
-    #: Stems of the answer's nouns that stand beside a name ("Resolution 1244", "organisations,
-    #: including Interpol"), each with the canonical words of those names.
-    instances: dict[str, tuple[frozenset[str], ...]] = dataclasses.field(default_factory=dict)
-    holders: frozenset[str] = frozenset()  # canonical words of those whose view the answer gives
-    verbs: frozenset[str] = frozenset()  # lemmas of the answer's words (for "who <verb>")
-    vocabulary: frozenset[str] = frozenset()  # canonical words of the answer
-    people: frozenset[frozenset[str]] = frozenset()  # canonical words of each office holder it names
-    #: Details its curators' phrasings ask for ("China's UN envoy on..."): the fact states them.
-    declared: frozenset[tuple[str, str | None, frozenset[str]]] = frozenset()
-    #: Stems of each "after ..." clause of the answer: what came first, a cause of what follows.
-    after: tuple[frozenset[str], ...] = ()
+#: The kinds of detail a phrasing declares its fact states, and those its fact then states.
+_DECLARING = (OFFICIAL, WHICH, STANCE, AGENT, DEFINITION)
+_PHRASED_KINDS = (QUANTITY, NAME, CAUSE)
+_WHICH_Q = re.compile(r"\b(?:which|what)\b|^(?:name|list)(?: (?:the|some|all|any))?\b")
+
+
+class _Reading:
+    """What one fact states, each part read from its answer (or its phrasings) when a question
+    first needs it: a question asking a date never reads whose views the answer gives."""
+
+    def __init__(self, checker: DetailChecker, fact: Fact) -> None:
+        # A proxy, not a reference: the checker keeps its readings, and a cycle between them would
+        # outlive a reload (a replaced knowledge state is freed by reference counting alone).
+        self._checker = weakref.proxy(checker)
+        self._fact = fact
+        self._phrased: dict[str, tuple[Detail, str] | None] = {}  # per kind: see _asked_by
+        self._declared: dict[str, frozenset[tuple[str, str | None, frozenset[str]]]] = {}
+
+    def states_kind(self, kind: str) -> bool:
+        """Whether the answer states a detail of ``kind``, or a phrasing asks for one that is a
+        quantity, a name or a cause ("How much weight does China carry?")."""
+        return kind in self.answer_kinds or (kind in _PHRASED_KINDS and self._asked_by(kind) is not None)
+
+    def declared(self, kind: str) -> frozenset[tuple[str, str | None, frozenset[str]]]:
+        """The details of ``kind`` its curators' phrasings ask for ("China's UN envoy on..."): the
+        fact states them (see :func:`_declaration`)."""
+        if kind not in _DECLARING:
+            return frozenset()
+        found = self._declared.get(kind)
+        if found is None:
+            found = self._declared[kind] = frozenset(
+                _declaration(asked, phrasing) for asked, phrasing in self._phrasings_asking(kind)
+            )
+        return found
+
+    def _asked_by(self, kind: str) -> tuple[Detail, str] | None:
+        if kind not in self._phrased:
+            self._phrased[kind] = next(iter(self._phrasings_asking(kind)), None)
+        return self._phrased[kind]
+
+    def _phrasings_asking(self, kind: str) -> list[tuple[Detail, str]]:
+        """The fact's phrasings that ask for a detail of ``kind`` (a quantity too when they expect
+        one: "How much..."), with what they ask. Only a phrasing that the pattern of ``kind``
+        matches can ask it: the others are not read further."""
+        checker = self._checker
+        found = []
+        for phrasing, tokens, folded in self._phrasings:
+            # Read as when every fact was read at once, before the knowledge base's subjects were
+            # known: a phrasing asking the subject's view ("What does China say...") declares it.
+            asked = checker._asked(phrasing, tokens, frozenset()) if _may_ask(kind, phrasing, tokens, folded) else None
+            if asked is not None and asked.kind == kind:
+                found.append((asked, phrasing))
+            elif kind == QUANTITY and expected_answer_kind(phrasing, tokens) == QUANTITY:
+                found.append((Detail(QUANTITY), phrasing))
+        return found
+
+    @functools.cached_property
+    def _phrasings(self) -> list[tuple[str, list[str], str]]:
+        """Each phrasing, its words, and its words as :meth:`DetailChecker.asked` reads them."""
+        result = []
+        for phrasing in self._fact.questions:
+            tokens = words(phrasing)
+            result.append((phrasing, tokens, _EMBEDDED.sub("", " ".join(tokens))))
+        return result
+
+    @functools.cached_property
+    def answer_kinds(self) -> frozenset[str]:
+        """The detail kinds the answer itself states."""
+        answer = self._fact.answer
+        kinds = set(answer_kinds(answer))
+        if _CAUSE_A.search(answer.casefold()):
+            kinds.add(CAUSE)
+        if _CONTACT_A.search(answer):
+            kinds.add(CONTACT)
+        if _HOURS_A.search(answer):
+            kinds.add(HOURS)
+        if _DAY_A.search(answer):
+            kinds.add(DAY)
+        if self.offices:
+            kinds.add(PERSON)
+        return frozenset(kinds)
+
+    @functools.cached_property
+    def offices(self) -> tuple[_Office, ...]:
+        return tuple(self._checker._offices(self._fact.answer))
+
+    @functools.cached_property
+    def after(self) -> tuple[frozenset[str], ...]:
+        """Stems of each "after ..." clause of the answer: what came first, a cause of what follows."""
+        canonical = self._checker._canonical
+        return tuple(frozenset(stem(w) for w in canonical(m.group(1))) for m in _AFTER_A.finditer(self._fact.answer))
+
+    @functools.cached_property
+    def date_sentences(self) -> tuple[frozenset[str], ...]:
+        """Stems of each answer clause holding a date (of the words around it, in a long one)."""
+        canonical = self._checker._canonical
+        found: list[frozenset[str]] = []
+        for sentence in _SENTENCES.findall(self._fact.answer):
+            clauses = _CLAUSES.split(sentence)
+            for i, clause in enumerate(clauses):
+                plain = without_modal_may(clause)
+                if not _DATE_A.search(plain.casefold()):
+                    continue
+                # "In May 2024, X and Y signed...": a short clause with a date dates the next one.
+                if len(words(clause)) <= 4 and i + 1 < len(clauses):
+                    found.append(frozenset(stem(w) for w in canonical(f"{clause} {clauses[i + 1]}")))
+                    continue
+                # In a longer clause a date dates the words around it: "the declaration of
+                # independence in 2008 broke ... Resolution 1244" does not date the resolution.
+                content = canonical(plain)
+                for k, word in enumerate(content):
+                    if _DATE_A.fullmatch(word):
+                        window = content[max(0, k - DATE_BEFORE) : k + DATE_AFTER + 1]
+                        found.append(frozenset(stem(w) for w in window))
+        return tuple(found)
+
+    @functools.cached_property
+    def stems(self) -> tuple[tuple[str, ...], ...]:
+        """Stems of each answer sentence, in order, for negation."""
+        return tuple(tuple(stem(w) for w in words(sentence)) for sentence in _SENTENCES.findall(self._fact.answer))
+
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """Quoted and capitalised names of the answer, folded."""
+        answer = self._fact.answer
+        names = {" ".join(words(m)) for m in _QUOTED.findall(answer)}
+        for match in _CAPITALISED.finditer(answer):
+            names.add(" ".join(words(match.group(1))))
+        return frozenset(names)
+
+    @functools.cached_property
+    def places(self) -> frozenset[str]:
+        """Canonical place-like names of the answer: as written, "Pristina" is a place, even where
+        it stands for Kosovo's government; an initialism ("a role in BRICS", "at the UN") names an
+        organisation, not a place."""
+        return frozenset(
+            stem(w)
+            for m in _PLACE_A.finditer(self._fact.answer)
+            if m.group(1).casefold() not in _NOT_PLACES and not m.group(1).isupper()
+            for w in words(m.group(1))
+        )
+
+    @functools.cached_property
+    def _scanned(
+        self,
+    ) -> tuple[dict[str, tuple[frozenset[str], ...]], frozenset[str], frozenset[frozenset[str]]]:
+        return self._checker._scan(self._fact.answer, instances=True)
+
+    @property
+    def instances(self) -> dict[str, tuple[frozenset[str], ...]]:
+        """Stems of the answer's nouns that stand beside a name ("Resolution 1244", "organisations,
+        including Interpol"), each with the canonical words of those names."""
+        return self._scanned[0]
+
+    @property
+    def holders(self) -> frozenset[str]:
+        """Canonical words of those whose view the answer gives."""
+        return self._scanned[1]
+
+    @property
+    def people(self) -> frozenset[frozenset[str]]:
+        """Canonical words of each office holder the answer names."""
+        return self._scanned[2]
+
+    @functools.cached_property
+    def verbs(self) -> frozenset[str]:
+        """Lemmas of the answer's words (for "who <verb>")."""
+        answer = self._fact.answer
+        return frozenset(_lemma(w) for w in words(answer)) | frozenset(_lemma(w) for w in self._checker._canonical(answer))
+
+    @functools.cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Canonical words of the answer."""
+        return frozenset(self._checker._canonical(self._fact.answer))
+
+
+def _may_ask(kind: str, question: str, tokens: Sequence[str], folded: str) -> bool:
+    """Whether :meth:`DetailChecker.asked` can find ``kind`` in ``question`` (its words
+    ``tokens``; ``folded`` as it reads them): false where the pattern that kind needs fails."""
+    if kind == DEFINITION:
+        return _defined_name(question) is not None
+    if kind == NAME:
+        return _NAME_Q.search(folded) is not None
+    if kind == QUANTITY:
+        return _QUANTITY_Q.search(folded) is not None or expected_answer_kind(question, tokens) == QUANTITY
+    if kind == CAUSE:
+        return _CAUSE_Q.search(folded) is not None
+    if kind == OFFICIAL:
+        return any(w in _OFFICE_OF and w not in _OFFICE_VERBS for w in words(question))
+    if kind == WHICH:
+        return _WHICH_Q.search(folded) is not None
+    if kind == STANCE:
+        return _STANCE_Q.search(folded) is not None or _STANCE_NOUN_Q.search(question.casefold()) is not None
+    if kind == AGENT:
+        return _AGENT_Q.search(folded) is not None
+    return True
 
 
 class DetailChecker:
-    """What questions ask and what the facts of one knowledge state state (built once per state)."""
+    """What questions ask and what the facts of one knowledge state state (built once per state;
+    what each fact states is read when a question first needs it)."""
 
     def __init__(self, facts: Sequence[Fact], normaliser: Normaliser) -> None:
         self._norm = normaliser
@@ -577,91 +761,84 @@ class DetailChecker:
         self._common = frozenset(s for s, n in document_frequency.items() if 2 * n > len(facts))
         self._vocabulary = frozenset(document_frequency)
         # Names every answer repeats (the publisher of the source) are not a detail either.
+        # Canonical words written as names in the answers: a view asked of one of them is checked.
         name_frequency: Counter[str] = Counter()
+        name_words: set[str] = set()
+        read: dict[str, tuple[set[str], list[str]]] = {}  # each name as written: its stems, its canonical words
         for fact in facts:
-            name_frequency.update({stem(w) for m in _CAPITALISED.finditer(fact.answer) for w in words(m.group(1))})
+            stems: set[str] = set()
+            for match in _CAPITALISED.finditer(fact.answer):
+                name = match.group(1)
+                found = read.get(name)
+                if found is None:
+                    found = read[name] = ({stem(w) for w in words(name)}, self._canonical(name))
+                stems |= found[0]
+                name_words.update(found[1])
+            name_frequency.update(stems)
         self._publisher = frozenset(s for s, n in name_frequency.items() if 2 * n > len(facts))
+        self._name_words = frozenset(name_words)
         # The sources' own voice ("according to The Western Balkans", "the article argues") gives
         # no one's view but the source's.
         self._voice = frozenset(
             w for fact in facts for source in fact.sources for w in words(source.publisher)
         ) | _SOURCE_WORDS
-        # Canonical words written as names in the answers: a view asked of one of them is checked.
-        self._name_words = frozenset(
-            w for fact in facts for m in _CAPITALISED.finditer(fact.answer) for w in self._canonical(m.group(1))
-        )
-        self._facts = {fact.id: self._read(fact) for fact in facts}
         # Office holders named anywhere ("China's President Xi Jinping"): a fact naming one of them
-        # speaks of that office holder, wherever the office is given.
-        self._office_holders = frozenset(p for f in self._facts.values() for p in f.people)
-        holder_frequency: Counter[str] = Counter(w for f in self._facts.values() for w in f.holders)
+        # speaks of that office holder, wherever the office is given. Only this, and whose views
+        # the answers give, is read from every answer now; the rest of what a fact states is read
+        # when a question first asks it of that fact (see :meth:`_facts_of`).
+        people: set[frozenset[str]] = set()
+        holder_frequency: Counter[str] = Counter()
+        for fact in facts:
+            _, holders, named = self._scan(fact.answer, instances=False)
+            people |= named
+            holder_frequency.update(holders)
+        self._office_holders = frozenset(people)
         self._subjects = frozenset(w for w, n in holder_frequency.items() if SUBJECT_SHARE * n > len(facts))
+        self._ids = frozenset(fact.id for fact in facts)
+        self._memo: dict[str, _Reading] = {}
+        self._memo_lock = threading.Lock()
+
+    # What a fact states is read on first use and kept for the facts most recently asked about
+    # (:data:`MEMO_FACTS`); the index cache stores none of it.
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        del state["_memo_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._memo_lock = threading.Lock()
+
+    def _facts_of(self, fact: Fact) -> _Reading:
+        """What ``fact`` states (each part read once, then kept while the fact is among those last
+        asked about)."""
+        if fact.id not in self._ids:
+            return _Reading(self, fact)  # not of this state's knowledge (an edit being previewed)
+        with self._memo_lock:
+            found = self._memo.pop(fact.id, None)
+            if found is not None:
+                self._memo[fact.id] = found  # the most recently used last
+                return found
+        found = _Reading(self, fact)
+        with self._memo_lock:
+            self._memo[fact.id] = found
+            while len(self._memo) > MEMO_FACTS:
+                self._memo.pop(next(iter(self._memo)))
+        return found
 
     # -- facts --------------------------------------------------------------------------------------
 
     def _canonical(self, text: str) -> list[str]:
         return self._norm.content_words(text)
 
-    def _read(self, fact: Fact) -> _FactFacts:
-        answer = fact.answer
-        kinds = set(answer_kinds(answer))
-        declared: set[tuple[str, str | None, frozenset[str]]] = set()
-        for phrasing in fact.questions:  # the curators' phrasings declare amounts and names it gives
-            folded = words(phrasing)
-            asked = self.asked(phrasing, folded)
-            if asked is not None and asked.kind in (QUANTITY, NAME, CAUSE):
-                kinds.add(asked.kind)
-            if asked is not None and asked.kind in (OFFICIAL, WHICH, STANCE, AGENT, DEFINITION):
-                declared.add(_declaration(asked, phrasing))
-            if expected_answer_kind(phrasing, folded) == QUANTITY:
-                kinds.add(QUANTITY)
-        if _CAUSE_A.search(answer.casefold()):
-            kinds.add(CAUSE)
-        if _CONTACT_A.search(answer):
-            kinds.add(CONTACT)
-        if _HOURS_A.search(answer):
-            kinds.add(HOURS)
-        after = tuple(
-            frozenset(stem(w) for w in self._canonical(m.group(1))) for m in _AFTER_A.finditer(answer)
-        )
-        if _DAY_A.search(answer):
-            kinds.add(DAY)
-        offices = tuple(self._offices(answer))
-        if offices:
-            kinds.add(PERSON)
-        date_sentences: list[frozenset[str]] = []
-        stems: list[tuple[str, ...]] = []
-        for sentence in _SENTENCES.findall(answer):
-            sentence_stems = tuple(stem(w) for w in words(sentence))
-            stems.append(sentence_stems)
-            clauses = _CLAUSES.split(sentence)
-            for i, clause in enumerate(clauses):
-                plain = without_modal_may(clause)
-                if not _DATE_A.search(plain.casefold()):
-                    continue
-                # "In May 2024, X and Y signed...": a short clause with a date dates the next one.
-                if len(words(clause)) <= 4 and i + 1 < len(clauses):
-                    date_sentences.append(frozenset(stem(w) for w in self._canonical(f"{clause} {clauses[i + 1]}")))
-                    continue
-                # In a longer clause a date dates the words around it: "the declaration of
-                # independence in 2008 broke ... Resolution 1244" does not date the resolution.
-                content = self._canonical(plain)
-                for k, word in enumerate(content):
-                    if _DATE_A.fullmatch(word):
-                        window = content[max(0, k - DATE_BEFORE) : k + DATE_AFTER + 1]
-                        date_sentences.append(frozenset(stem(w) for w in window))
-        names = {" ".join(words(m)) for m in _QUOTED.findall(answer)}
-        for match in _CAPITALISED.finditer(answer):
-            names.add(" ".join(words(match.group(1))))
-        # As written: "Pristina" is a place, even where it stands for Kosovo's government; an
-        # initialism ("a role in BRICS", "at the UN") names an organisation, not a place.
-        places = {
-            stem(w)
-            for m in _PLACE_A.finditer(answer)
-            if m.group(1).casefold() not in _NOT_PLACES and not m.group(1).isupper()
-            for w in words(m.group(1))
-        }
-        instances: dict[str, list[frozenset[str]]] = {}
+    def _scan(
+        self, answer: str, *, instances: bool
+    ) -> tuple[dict[str, tuple[frozenset[str], ...]], frozenset[str], frozenset[frozenset[str]]]:
+        """One pass over the words of ``answer``: the names standing beside its nouns (only with
+        ``instances``), whose views it gives, and the office holders it names (see
+        :class:`_Reading`)."""
+        found: dict[str, list[frozenset[str]]] = {}
         holders: set[str] = set()
         people: set[frozenset[str]] = set()
         first_name: list[str] = []  # the answer's first name: what "he" or "it" stands for
@@ -671,9 +848,9 @@ class DetailChecker:
                 word = _plain(token)
                 if not first_name and _is_name(tokens, i) and not self._is_publisher(word):
                     first_name = self._name_before(tokens, i + 1)
-                if word and word not in STOPWORDS:
+                if instances and word and word not in STOPWORDS:
                     for name in _names_beside(tokens, i):
-                        instances.setdefault(stem(word), []).append(frozenset(self._canonical(name)))
+                        found.setdefault(stem(word), []).append(frozenset(self._canonical(name)))
                 if token[:1].islower() and stem(word) in _STANCE_VERBS:
                     holders.update(self._subject_of(tokens, i, first_name))
                 elif token[:1].islower() and stem(word) in _STANCE_NOUNS:
@@ -682,24 +859,7 @@ class DetailChecker:
                     holder = self._holder_of(tokens, i)
                     if holder:
                         people.add(holder)
-        verbs = frozenset(_lemma(w) for w in words(answer)) | frozenset(
-            _lemma(w) for w in self._canonical(answer)
-        )
-        return _FactFacts(
-            frozenset(kinds),
-            offices,
-            tuple(date_sentences),
-            tuple(stems),
-            frozenset(places),
-            frozenset(names),
-            {noun: tuple(found) for noun, found in instances.items()},
-            frozenset(holders),
-            verbs,
-            frozenset(self._canonical(answer)),
-            frozenset(people),
-            frozenset(declared),
-            after,
-        )
+        return {noun: tuple(names) for noun, names in found.items()}, frozenset(holders), frozenset(people)
 
     def _is_publisher(self, word: str) -> bool:
         """Whether ``word`` (folded) names the source itself."""
@@ -829,7 +989,10 @@ class DetailChecker:
 
     def asked(self, question: str, tokens: Sequence[str] | None = None) -> Detail | None:
         """The detail ``question`` asks for, if any. ``tokens``: its :func:`words`, when known."""
-        tokens = words(question) if tokens is None else tokens
+        return self._asked(question, words(question) if tokens is None else tokens, self._subjects)
+
+    def _asked(self, question: str, tokens: Sequence[str], subjects: frozenset[str]) -> Detail | None:
+        """:meth:`asked`, with the sides whose view is not checked (:meth:`_stance`)."""
         folded = _EMBEDDED.sub("", " ".join(tokens))
         if not folded:
             return None
@@ -873,7 +1036,7 @@ class DetailChecker:
         return (
             self._official(question, folded)
             or self._which(folded)
-            or self._stance(question, folded)
+            or self._stance(question, folded, subjects)
             or self._act(folded)
         )
 
@@ -941,7 +1104,7 @@ class DetailChecker:
                     break  # "what did...", "what if..."
         return None
 
-    def _stance(self, question: str, folded: str) -> Detail | None:
+    def _stance(self, question: str, folded: str, subjects: frozenset[str]) -> Detail | None:
         """"What did Washington say", "How do people in Kosovo feel", "Does Kosovo want": the
         view of someone the answers name."""
         match = _STANCE_Q.search(folded)
@@ -960,7 +1123,7 @@ class DetailChecker:
             if flag in (WRITTEN_AS_NAME, WRITTEN_IN_CAPITALS) and word.isalpha()
             for w in self._canonical(word)
         }
-        holders = frozenset(w for w in found if w in self._name_words or w in written) - self._subjects
+        holders = frozenset(w for w in found if w in self._name_words or w in written) - subjects
         return Detail(STANCE, holders=holders) if holders else None
 
     def _agent(self, question: str, folded: str) -> Detail | None:
@@ -984,8 +1147,8 @@ class DetailChecker:
         phrasing the question matched; when the curators wrote it asking for the same date, and the
         answer gives one, the fact states it ("When did Kosovo join the IOC?" / "...in 2014", though
         the answer says "International Olympic Committee")."""
-        facts = self._facts.get(fact.id) or self._read(fact)
-        if detail.kind == DATE and phrasing and DATE in facts.kinds:
+        facts = self._facts_of(fact)
+        if detail.kind == DATE and phrasing and facts.states_kind(DATE):
             matched = self.asked(phrasing)
             if matched is not None and matched.kind == DATE:
                 return True
@@ -994,13 +1157,13 @@ class DetailChecker:
             mentioned = set(self._canonical(question))
             if all(person <= mentioned for person in facts.people):
                 return False
-        if _declared(facts.declared, detail, question):
+        if _declared(facts.declared(detail.kind), detail, question):
             return True  # the curators wrote this fact for the question
         if detail.kind in (PERSON, OFFICIAL):
             if not detail.others and any(holder <= facts.vocabulary for holder in detail.named):
                 return True  # the fact names whom the question names, and says who that is
             if detail.office is None:
-                return PERSON in facts.kinds
+                return facts.states_kind(PERSON)
             for office in facts.offices:
                 if office.office != detail.office:
                     continue
@@ -1032,33 +1195,33 @@ class DetailChecker:
         if detail.kind == COMPARISON:
             return _COMPARISON_A.search(fact.answer) is not None
         if detail.kind == CAUSE:
-            if CAUSE in facts.kinds:
+            if facts.states_kind(CAUSE):
                 return True
             # "After China brokered the deal, interest was renewed" gives a cause of what follows,
             # unless the clause is what the question asks about ("After the clashes, X said...")
             asked = self._specific(question)
             return any(not asked & clause for clause in facts.after)
         if detail.kind == DATE:
-            if DATE not in facts.kinds:
+            if not facts.states_kind(DATE):
                 return False
             if not facts.date_sentences:
                 return True  # declared by a phrasing
             asked = self._specific(question)
             return not asked or any(asked & sentence for sentence in facts.date_sentences)
         if detail.kind == PLACE:
-            if PLACE in facts.kinds:
+            if facts.states_kind(PLACE):
                 return True
             mentioned = {stem(w) for w in words(question)}
             return bool(facts.places - mentioned - self._common)
         if detail.kind == NAME:
-            if NAME in facts.kinds:
+            if facts.states_kind(NAME):
                 return True
             mentioned = " ".join(words(question))
             asked = {stem(w) for w in self._canonical(question)} | self._common | self._publisher
             return any(
                 name not in mentioned and not {stem(w) for w in self._canonical(name)} <= asked for name in facts.names
             )
-        return detail.kind in facts.kinds
+        return facts.states_kind(detail.kind)
 
     def corrects_premise(self, fact: Fact, question: str, detail: Detail | None = None) -> bool:
         """Whether ``fact``'s answer negates what ``question`` takes for granted ("When did China
@@ -1072,7 +1235,7 @@ class DetailChecker:
             return False
         if (_NEGATION | _NOT_CONTRACTED | _REFUSAL) & set(words(question)):
             return False  # the question's own premise is a negation
-        facts = self._facts.get(fact.id) or self._read(fact)
+        facts = self._facts_of(fact)
         asked = self._specific(question)
         if not asked:
             return False
