@@ -148,6 +148,18 @@ FACTS = STATE.kb.by_id
         # whether a concrete act was done that no fact speaks of
         ("Did China send troops to Kosovo?", ACT, "mao-ning-may-2023-clashes", False),
         ("Has Xi Jinping ever visited Pristina?", ACT, "xi-vucic-joint-statement-2024", False),
+        # ... asked with "what" or "how": what is imported is not said by a fact about trade, of which
+        # "import" is a related term
+        ("What does Serbia mainly export to China?", ACT, "serbia-strategic-partnership", False),
+        ("And what does Kosovo import from the Chinese?", ACT, "trade-without-diplomatic-relations", False),
+        ("How did China fund its projects in the Balkans?", ACT, "bri-ceec-kosovo-excluded", False),
+        # how someone voted: only an answer that speaks of a vote or a veto
+        ("How did the Security Council members vote on the 2008 declaration?", ACT, "kosovo-2008-declaration-international-law", False),
+        ("Which way would China vote on Kosovo joining the UN?", ACT, "unsc-veto-power", True),
+        # an official name: only an answer that says it gives one
+        ("What is China's forum with Central and Eastern European countries formally named?", NAME, "bri-ceec-kosovo-excluded", False),
+        ("What is the official name of China's Balkan cooperation platform?", NAME, "bri-ceec-kosovo-excluded", False),
+        ("Kako se zvanično zove kineska misija u Prištini?", NAME, "chinese-mission-pristina", False),
         # a comparison: the answer must compare, or weigh a likelihood
         ("Is China a bigger investor in Serbia than the EU?", COMPARISON, "serbia-strategic-partnership", False),
         ("Is China doing less than Russia to get Kosovo derecognised?", COMPARISON, "no-derecognition-campaign", True),
@@ -183,6 +195,9 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "Is China more assertive under Xi?",  # more, but compared with nothing named
         "Has China blocked Kosovo from joining UNESCO?",  # an act the facts speak of
         "Has China offered loans to Serbia?",  # a related term of investment, which a fact speaks of
+        "How did China build its ties with Serbia?",  # an act the facts speak of
+        "What did China say about the 2008 declaration?",  # not an act
+        "What would happen if China openly sided with Serbia?",  # an adverb, and what would happen
         # officials in the plural are a class, not an official of a rank
         "Do Chinese and Kosovar firms trade although the two states never exchanged ambassadors?",
     ],

@@ -42,7 +42,12 @@ whether a fact states it:
 - exactly how something happens ("Exactly how would...", "In what way..."): any answer is taken
   to say, except one that says its source gives no detail ("...and gives no further detail").
 - whether a concrete act was done ("Did China send troops to Kosovo?", "Does China sell weapons to
-  Kosovo?"), when no fact's answer or phrasing uses the verb: no fact states it.
+  Kosovo?"), or what or how it was done ("What does Kosovo export?", "How did China fund it?"),
+  when no fact's answer or phrasing uses the verb: no fact states it. A curated related term
+  ("import" for trade) answers whether, not what.
+- how someone voted ("How did each member vote?"): the answer must speak of a vote or a veto.
+- an official name ("What is X officially called?", "its formal name"): the answer must say it
+  gives one ("officially", "known as", "renamed").
 - a comparison ("Does China supply more arms than Russia?", "Which scenario is most likely?"):
   the answer must compare ("unlike Russia", "than") or weigh a likelihood.
 - what set something off ("What sparked the clashes?", "What was the trigger?"): the answer must
@@ -370,6 +375,34 @@ _AGENT_Q = re.compile(
 _YES_NO_Q = re.compile(
     r"^(?:(?:and|so|but|ok|also) )?(?:do|does|did|has|have|had|is|are|was|were|will|would|can|could|should|might)\b"
 )
+#: "What does Kosovo import?", "How did China fund it?": a question of what or how about an act
+#: (not of what would happen), and where what it asks starts.
+_WH_ACT_Q = re.compile(
+    r"^(?:(?:and|so|but|ok|also) )?(?:what|how) (?:do|does|did|has|have|had)\b"
+)
+#: "How did each member vote?", "Which way did China vote?": how someone voted, which only an
+#: answer that speaks of a vote states.
+_VOTE_Q = re.compile(
+    r"\b(?:how|which way|what way) (?:did|does|do|would|will|has|have)\b(?: \w+){1,6}? (?:vote|voted|cast)\b|"
+    r"\bvote(?:d)? (?:for or against|in favou?r or against)\b"
+)
+#: The verbs of an answer that speak of a vote.
+_VOTE_VERBS = frozenset(stem(w) for w in "vote votes voted voting veto vetoed abstain abstained".split())
+#: "What is X officially called?", "its formal name": an official name, which an answer states
+#: only where it says so ("officially", "known as", "renamed").
+_OFFICIAL_NAME_Q = re.compile(
+    r"\b(?:officially|formally|properly) (?:called|named|known as|titled)\b|"
+    r"\b(?:official|formal|proper) (?:name|title)\b|\bcalled (?:now|these days|today|nowadays)\b|"
+    r"\bzvanicno (?:zove|naziva|ime)|званично (?:зове|назива|име)|\bzvanicni naziv|званични назив|"
+    r"emri zyrtar|quhet zyrtarisht|zyrtarisht quhet|offiziell (?:heisst|genannt)|offizielle name|"
+    r"offiziellen namen|officiellement (?:appele|nomme)|nom officiel\b"
+)
+_OFFICIAL_NAME_A = re.compile(
+    r"\b(?:officially|formally|official name|formal name|full name|known as|renamed|titled|called|named)\b",
+    re.IGNORECASE,
+)
+#: What a NAME detail's subject holds when an official name is asked.
+_OFFICIAL = "\x00official"
 #: Concrete acts, as stems: whether one was done is a detail only a fact that speaks of it holds.
 _ACTS = frozenset(
     stem(w)
@@ -1007,7 +1040,7 @@ class DetailChecker:
             _EXACTLY_WHEN.search(folded) and re.search(rf"\b(?:{_MONTHS})\b", folded)
         ):
             kind = DAY
-        elif _NAME_Q.search(folded) and not re.search(r"\bname of (?:the )?\w+ (?:who|that)\b", folded):
+        elif (_NAME_Q.search(folded) or _OFFICIAL_NAME_Q.search(folded)) and not re.search(r"\bname of (?:the )?\w+ (?:who|that)\b", folded):
             kind = NAME
         elif _PERSON_Q.search(folded):
             kind = PERSON
@@ -1031,8 +1064,12 @@ class DetailChecker:
                 # "Who blocked Kosovo?": the answer may be a country, which any fact about the
                 # matter names; what must be stated is the act asked about.
                 return self._agent(question, folded)
+        if kind == NAME and _OFFICIAL_NAME_Q.search(folded):
+            return Detail(NAME, subject=frozenset((_OFFICIAL,)))
         if kind is not None:
             return Detail(kind)
+        if _VOTE_Q.search(folded):
+            return Detail(ACT, subject=_VOTE_VERBS)
         return (
             self._official(question, folded)
             or self._which(folded)
@@ -1043,13 +1080,18 @@ class DetailChecker:
     def _act(self, folded: str) -> Detail | None:
         """"Did China send troops to Kosovo?": a yes/no question whether a concrete act was done,
         when no fact's answer or phrasing uses the verb in any form."""
-        match = _YES_NO_Q.match(folded)
+        match = _YES_NO_Q.match(folded) or _WH_ACT_Q.match(folded)
         if match is None:
             return None
+        # "What does Kosovo import?" asks what: a fact about trade, of which "import" is a related
+        # term, says that there is trade, not what is imported
+        what = re.search(r"\bwhat\b", match.group(0)) is not None
         for word in re.split(r"\b(?:or|and|but)\b", folded[match.end() :])[0].split():
             lemma = _lemma(word)
-            if word in self._norm.variant_words:
+            if word in self._norm.variant_words and not what:
                 continue  # a curated related term ("loans" for investment) is something a fact speaks of
+            if word.endswith("ly"):
+                continue  # an adverb ("openly"), whatever its stem
             if lemma in _ACTS and lemma not in self._vocabulary and stem(word) not in self._vocabulary:
                 return Detail(ACT, subject=frozenset((lemma,)))
         return None
@@ -1214,6 +1256,8 @@ class DetailChecker:
             mentioned = {stem(w) for w in words(question)}
             return bool(facts.places - mentioned - self._common)
         if detail.kind == NAME:
+            if _OFFICIAL in detail.subject and not _OFFICIAL_NAME_A.search(fact.answer):
+                return False  # an official name, which the answer does not say it gives
             if facts.states_kind(NAME):
                 return True
             mentioned = " ".join(words(question))
