@@ -117,3 +117,22 @@ def test_beyond_the_ceiling_the_closer_fact_still_ranks_first() -> None:
     found = confidences("Quo vadis?", nearest)  # no word any phrasing has: meaning alone
     full = 100.0 * fusion.W_SEMANTIC
     assert found["future-depends-on"] > found["factors-shaping-china-role"] > full
+
+
+def test_of_names_listed_with_one_the_fact_mentions_only_one_costs() -> None:
+    """"Serbia, Montenegro and Albania": a list around the name the fact is about is context; each
+    name the fact never mentions does not cost its own penalty. Off the list, each still does."""
+    question = "Serbia, Montenegro, Bulgaria and Albania all get Beijing's deals; why not Kosovo?"
+    draft = MATCHER.draft(question)
+    nearest = reading(("bri-ceec-kosovo-excluded", 0.90), ("serbia-strategic-partnership", 0.88))
+    understanding = MATCHER.finish(draft, nearest, None, (), 0.80)
+    fact = next(c for c in understanding.candidates if c.fact.id == "bri-ceec-kosovo-excluded")
+    hit = next(h for h in draft.result.hits if h.fact.id == "bri-ceec-kosovo-excluded")
+    missing = [why for why, _ in hit.penalties if why.startswith("name ")]
+    assert len(missing) >= 2  # Montenegro, Bulgaria (Albania may be in the knowledge)
+    assert fact.penalty == pytest.approx(fusion.UNCOVERED_NAME_FACTOR)
+    # the same names, not listed with one the fact mentions, each cost
+    other = MATCHER.draft("Do Montenegro and Bulgaria get Beijing's deals?")
+    understood = MATCHER.finish(other, nearest, None, (), 0.80)
+    same = next(c for c in understood.candidates if c.fact.id == "bri-ceec-kosovo-excluded")
+    assert same.penalty < fusion.UNCOVERED_NAME_FACTOR

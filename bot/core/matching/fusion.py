@@ -8,7 +8,8 @@ the semantic stage, fused into one confidence; then the detail check.
 3. Otherwise the question is embedded and compared with every phrasing
    (:mod:`bot.core.semantic`). For an English question the confidence is
    ``W_LEXICAL x lexical + W_SEMANTIC x semantic``, both 0-100, times the index's penalties (a
-   name or a possessor the fact never mentions): the index keeps the first word. The semantic
+   name or a possessor the fact never mentions; of names listed with one it mentions, only one
+   costs): the index keeps the first word. The semantic
    part is the fact's *lift*: how far its similarity rises above the question's similarity to
    everyday questions about nothing the knowledge holds (:mod:`bot.core.semantic.background`),
    since raw similarities of unrelated sentences are high and vary from question to question.
@@ -38,8 +39,15 @@ from typing import TYPE_CHECKING
 from bot.core.knowledge.schema import Fact
 from bot.core.matching.chat import extract_question
 from bot.core.matching.detail import LOOSE, Detail, DetailChecker
-from bot.core.matching.index import NO_NUMBER_FACTOR, UNCOVERED_NAME_FACTOR, Hit, QuestionIndex, SearchResult
+from bot.core.matching.index import (
+    NO_NUMBER_FACTOR,
+    UNCOVERED_NAME_FACTOR,
+    Hit,
+    QuestionIndex,
+    SearchResult,
+)
 from bot.core.matching.language import looks_english, serbian_latin
+from bot.core.matching.normalise import words
 
 if TYPE_CHECKING:
     from bot.core.semantic.index import Nearest
@@ -172,6 +180,28 @@ def _unknown_names(result: SearchResult) -> set[str]:
     }
 
 
+#: "Serbia, Montenegro and North Macedonia": three or more names listed together.
+_LISTED_NAME = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*"
+_NAME_LIST = re.compile(rf"\b{_LISTED_NAME}(?:, {_LISTED_NAME})+,? (?:and|or) {_LISTED_NAME}")
+
+
+def _listed_refund(text: str, hit: Hit, known: Callable[[str], bool]) -> float:
+    """A list of names of which the fact mentions one ("Serbia, Montenegro and North Macedonia
+    all do deals...") is context around it: of the listed names the fact never mentions, only
+    one costs its penalty. The factor that gives the others' back."""
+    refund = 1.0
+    for match in _NAME_LIST.finditer(text):
+        listed = set(words(match.group(0)))
+        missing = {
+            found.group(1)
+            for why, _factor in hit.penalties
+            if (found := _NAME_PENALTY.match(why)) and found.group(1) in listed
+        }
+        if missing and any(known(word) for word in listed - missing):
+            refund /= UNCOVERED_NAME_FACTOR ** (len(missing) - 1)
+    return refund
+
+
 def _own_language(near: Nearest | None, texts: Sequence[str]) -> bool:
     """Whether the phrasing closest to a question in another language is not English either."""
     return near is not None and near.row < len(texts) and not looks_english(texts[near.row])
@@ -268,6 +298,8 @@ class Matcher:
                 penalty = 1.0
             if draft.english:
                 lexical = _lexical(hit) / penalty if hit else 0.0
+                if hit is not None:
+                    penalty = min(1.0, penalty * _listed_refund(draft.text, hit, self.index.knows))
                 score = W_LEXICAL * lexical + W_SEMANTIC * _scale(sim or 0.0, *english)
                 if sim is not None and background is not None and penalty >= 1.0:
                     beyond = max(0.0, sim - english[1]) / (english[1] - english[0])
