@@ -49,7 +49,7 @@ def index_cache(settings: Settings) -> IndexCache | None:
     return IndexCache(settings.database.factbot_data_dir / CACHE_DIR)
 
 
-_runtimes: dict[tuple[Path | None, int], SemanticRuntime] = {}
+_runtimes: dict[tuple[Path | None, int, int], SemanticRuntime] = {}
 _runtimes_lock = threading.Lock()
 
 
@@ -61,12 +61,13 @@ def semantic_runtime(settings: Settings) -> SemanticRuntime | None:
         log.info("semantic matching is off (FACTBOT_SEMANTIC): answers use the lexical index alone")
         return None
     cache_dir = semantic.semantic_cache_dir or settings.database.factbot_data_dir / "embeddings"
-    key = (cache_dir.expanduser().resolve(), semantic.semantic_threads)
+    from bot.core.semantic.runtime import SemanticRuntime, host_cores  # imported only where the stage is on
+
+    build_threads = semantic.semantic_build_threads or host_cores()
+    key = (cache_dir.expanduser().resolve(), semantic.semantic_threads, build_threads)
     with _runtimes_lock:
         runtime = _runtimes.get(key)
         if runtime is None:
-            from bot.core.semantic.runtime import SemanticRuntime  # imported only where the stage is on
-
             threads = semantic.semantic_threads
 
             def load() -> Encoder:
@@ -74,7 +75,7 @@ def semantic_runtime(settings: Settings) -> SemanticRuntime | None:
 
                 return load_e5(threads)
 
-            runtime = _runtimes[key] = SemanticRuntime(load, key[0])
+            runtime = _runtimes[key] = SemanticRuntime(load, key[0], build_threads)
     return runtime
 
 

@@ -68,7 +68,16 @@ class SemanticSettings(_Section):
     semantic_cache_dir: Path | None = Field(
         None, description="Directory of the cached embeddings of phrasings; unset: FACTBOT_DATA_DIR/embeddings."
     )
-    semantic_threads: int = Field(1, ge=1, le=64, description="Threads of the embedding model.")
+    semantic_threads: int = Field(
+        1, ge=1, le=64, description="Threads of the embedding model for a member's question."
+    )
+    semantic_build_threads: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="Batches of phrasings embedded at once when the knowledge is embedded (first start, "
+        "reloads); unset: one per core this process may use.",
+    )
 
 
 class LogSettings(_Section):

@@ -1,8 +1,8 @@
 """The encoder port: what the core needs from a sentence-embedding model.
 
 Adapters implement it (:mod:`bot.adapters.encoders`); the core never imports a model library. An
-encoder must be safe to call from one worker thread at a time; :class:`SemanticRuntime` serialises
-calls.
+encoder must be safe to call from several threads at once: :class:`SemanticRuntime` embeds a
+build's batches in parallel and a member's question beside them.
 """
 
 from __future__ import annotations

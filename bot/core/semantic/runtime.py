@@ -3,17 +3,21 @@
 The encoder is loaded on first use (``factbot ask`` on a confident lexical answer never loads it).
 When it cannot load (no wheel for this platform, the model missing) the stage turns itself off
 with one plain log line and the bot answers lexically: recall drops, nothing else changes.
-Encoder calls are serialised by a lock and made in small batches, so a question waits for at most
-one batch of a long build. Callers on an event loop run these methods in a worker thread.
+Knowledge texts are embedded in small batches by ``build_threads`` workers at once (the host's
+cores: a build is throughput), each batch on one of the encoder's threads; a question is embedded
+in its caller's thread beside them, waiting for no batch. Callers on an event loop run these
+methods in a worker thread.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Texts embedded per encoder call while building (a question waits for at most one batch).
+#: Texts embedded per encoder call while building (a stopped build ends after its batches in progress).
 BATCH = 32
 #: A build of at least this many new texts logs its progress.
 PROGRESS_ABOVE = 1_000
@@ -45,6 +49,14 @@ class BuildStopped(Exception):
     """An embedding build was asked to stop (the bot is closing)."""
 
 
+def host_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which containers narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity on this platform
+        return max(1, os.cpu_count() or 1)
+
+
 def fact_texts(fact: Fact) -> list[str]:
     """What is embedded of a fact: its phrasings and its title."""
     return list(dict.fromkeys([*fact.questions, fact.title]))
@@ -53,14 +65,15 @@ def fact_texts(fact: Fact) -> list[str]:
 class SemanticRuntime:
     """The semantic stage's shared parts: encoder, embedding cache, question vectors."""
 
-    def __init__(self, load: Callable[[], Encoder], cache_dir: Path | None = None) -> None:
+    def __init__(self, load: Callable[[], Encoder], cache_dir: Path | None = None, build_threads: int = 1) -> None:
+        """``build_threads``: batches of knowledge texts embedded at once (questions take one each)."""
         self._load = load
         self._cache_dir = cache_dir
+        self.build_threads = max(1, build_threads)
         self._encoder: Encoder | None = None
         self._cache: EmbeddingCache | None = None
         self._failed: str | None = None
         self._load_lock = threading.Lock()
-        self._encode_lock = threading.Lock()
         self._questions: OrderedDict[str, np.ndarray] = OrderedDict()
         self._questions_lock = threading.Lock()
 
@@ -109,8 +122,8 @@ class SemanticRuntime:
         self, texts: Sequence[str], *, what: str = "phrasings", stop: threading.Event | None = None
     ) -> np.ndarray:
         """Vectors of knowledge texts: cached ones from the cache, new ones embedded and cached.
-        ``stop`` set: the build ends after the current batch, keeping what it embedded, and
-        raises :class:`BuildStopped`."""
+        ``stop`` set: the build ends after the batches in progress, keeping what it embedded,
+        and raises :class:`BuildStopped`."""
         encoder = self.encoder()
         if encoder is None or self._cache is None:
             raise EncoderUnavailable(self._failed or "no encoder")
@@ -122,14 +135,8 @@ class SemanticRuntime:
         if len(new) >= PROGRESS_ABOVE:
             log.info("semantic matching: embedding %d new %s (cached: %d)", len(new), what, len(texts) - len(missing))
         done = 0
-        for begin in range(0, len(new), BATCH):
-            if stop is not None and stop.is_set():
-                self._cache.flush()
-                log.info("semantic matching: stopped after embedding %d of %d new %s", done, len(new), what)
-                raise BuildStopped
-            batch = new[begin : begin + BATCH]
-            with self._encode_lock:
-                block = encoder.embed(batch)
+        batches = [new[begin : begin + BATCH] for begin in range(0, len(new), BATCH)]
+        for batch, block in self._embed_batches(encoder, batches, stop):
             self._cache.add(batch, block)
             done += len(batch)
             now = time.perf_counter()
@@ -140,6 +147,10 @@ class SemanticRuntime:
                     "semantic matching: embedded %d/%d %s (%.0f a second, about %.0f s left)",
                     done, len(new), what, rate, (len(new) - done) / rate,
                 )
+        if done < len(new):  # stopped: keep what was embedded for the next start
+            self._cache.flush()
+            log.info("semantic matching: stopped after embedding %d of %d new %s", done, len(new), what)
+            raise BuildStopped
         self._cache.flush()
         log.info(
             "semantic matching: embedded %d new %s in %.1f s", len(new), what, time.perf_counter() - started
@@ -147,6 +158,31 @@ class SemanticRuntime:
         vectors, missing = self._cache.lookup(texts)
         assert not missing
         return vectors
+
+    def _embed_batches(
+        self, encoder: Encoder, batches: Sequence[Sequence[str]], stop: threading.Event | None
+    ) -> Iterator[tuple[Sequence[str], np.ndarray]]:
+        """``(batch, vectors)`` in order, up to :attr:`build_threads` batches embedded at once; no
+        batch is started once ``stop`` is set (the caller sees fewer batches)."""
+        workers = min(self.build_threads, len(batches))
+        if workers <= 1:
+            for batch in batches:
+                if stop is not None and stop.is_set():
+                    return
+                yield batch, encoder.embed(batch)
+            return
+        with ThreadPoolExecutor(workers, thread_name_prefix="factbot-embed") as pool:
+            running: deque[tuple[Sequence[str], Future[np.ndarray]]] = deque()
+            for batch in batches:
+                if stop is not None and stop.is_set():
+                    break
+                running.append((batch, pool.submit(encoder.embed, batch)))
+                if len(running) >= workers:
+                    first, future = running.popleft()
+                    yield first, future.result()
+            while running:
+                first, future = running.popleft()
+                yield first, future.result()
 
     def embed_question(self, text: str) -> np.ndarray | None:
         """The vector of a member's question (kept in memory only); ``None`` when the stage is off."""
@@ -159,8 +195,7 @@ class SemanticRuntime:
         encoder = self.encoder()
         if encoder is None:
             return None
-        with self._encode_lock:
-            vector = encoder.embed([text])[0]
+        vector = encoder.embed([text])[0]
         with self._questions_lock:
             self._questions[text] = vector
             while len(self._questions) > QUESTION_CACHE:
@@ -179,8 +214,7 @@ class SemanticRuntime:
             fresh: dict[str, np.ndarray] = {}
             for begin in range(0, len(missing), BATCH):
                 batch = missing[begin : begin + BATCH]
-                with self._encode_lock:
-                    block = encoder.embed(batch)
+                block = encoder.embed(batch)
                 fresh.update(zip(batch, block, strict=True))
             with self._questions_lock:
                 for text, vector in fresh.items():
