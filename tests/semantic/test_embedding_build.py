@@ -28,6 +28,7 @@ class Watching:
     def __init__(self, encoder: Encoder) -> None:
         self._encoder = encoder
         self.texts: list[str] = []
+        self.calls: list[list[str]] = []
         self.threads: set[int] = set()
         self.overlap = 0
         self._running = 0
@@ -44,6 +45,7 @@ class Watching:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
             self.texts.extend(texts)
+            self.calls.append(list(texts))
             self.threads.add(threading.get_ident())
             self._running += 1
             self.overlap = max(self.overlap, self._running)
@@ -159,3 +161,21 @@ def test_the_build_uses_every_core_unless_the_setting_says_otherwise(
     monkeypatch.setenv("FACTBOT_SEMANTIC_BUILD_THREADS", "0")
     with pytest.raises(SettingError, match="FACTBOT_SEMANTIC_BUILD_THREADS"):
         Settings(env_file=Path(os.devnull))
+
+
+@pytest.mark.timeout(120)
+def test_the_phrasings_and_the_background_are_one_build(semantic_runtime: SemanticRuntime, tmp_path: Path) -> None:
+    """The batch after the last phrasings holds the first background questions: the workers never
+    wait for the phrasings' last batch before starting on the background."""
+    from bot.core.semantic.background import BACKGROUND
+
+    real = semantic_runtime.encoder()
+    assert real is not None
+    kb = load_knowledge(LIBRARY)
+    texts = _library_texts()
+    assert len(texts) % runtime_module.BATCH != 0  # the phrasings' last batch has room
+    watching = Watching(real)
+    index = SemanticRuntime(lambda: watching, tmp_path, build_threads=2).build_index(kb.visible)
+    assert index is not None and len(index) == len(texts) and index.background_size > 0
+    assert any(set(c) & set(texts) and set(c) & set(BACKGROUND) for c in watching.calls)
+    assert sorted(watching.texts) == sorted({*texts, *BACKGROUND})
