@@ -41,7 +41,7 @@ class E5Encoder:
         # OpenMP's thread count belongs to the calling thread: set before each call, a question
         # gets ``threads`` (also when the library was loaded earlier with another count), and a
         # build's batch one, since a build runs one worker per core already.
-        self._set_threads = getattr(self._model._lib, "omp_set_num_threads", None)
+        self._set_threads = getattr(getattr(self._model, "_lib", None), "omp_set_num_threads", None)
         self._dim = int(self._model.dim)
         self._id = f"{PACKAGE}-{version}/multilingual-e5-small-q4/query"
 

@@ -162,8 +162,9 @@ class SemanticRuntime:
     def _embed_batches(
         self, encoder: Encoder, batches: Sequence[Sequence[str]], stop: threading.Event | None
     ) -> Iterator[tuple[Sequence[str], np.ndarray]]:
-        """``(batch, vectors)`` in order, up to :attr:`build_threads` batches embedded at once; no
-        batch is started once ``stop`` is set (the caller sees fewer batches)."""
+        """``(batch, vectors)`` in order, up to :attr:`build_threads` batches embedded at once and
+        one more waiting, so no worker idles while the oldest is collected; no batch is handed out
+        once ``stop`` is set (the caller sees fewer batches)."""
         workers = min(self.build_threads, len(batches))
         if workers <= 1:
             for batch in batches:
@@ -177,7 +178,7 @@ class SemanticRuntime:
                 if stop is not None and stop.is_set():
                     break
                 running.append((batch, pool.submit(encoder.embed, batch)))
-                if len(running) >= workers:
+                if len(running) > workers:
                     first, future = running.popleft()
                     yield first, future.result()
             while running:
