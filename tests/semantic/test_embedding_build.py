@@ -15,49 +15,11 @@ import pytest
 from bot.app import semantic_runtime as runtime_for
 from bot.core.knowledge import load_knowledge
 from bot.core.semantic import runtime as runtime_module
-from bot.core.semantic.encoder import Encoder
 from bot.core.semantic.runtime import BuildStopped, SemanticRuntime, fact_texts, host_cores
 from bot.settings import SettingError, Settings
+from support.encoders import Watching
 
 LIBRARY = Path(__file__).parent.parent / "slack" / "knowledge"
-
-
-class Watching:
-    """The real encoder, recording what it embeds, on which threads, and how many calls overlap."""
-
-    def __init__(self, encoder: Encoder) -> None:
-        self._encoder = encoder
-        self.texts: list[str] = []
-        self.calls: list[list[str]] = []
-        self.threads: set[int] = set()
-        self.overlap = 0
-        self._running = 0
-        self._lock = threading.Lock()
-
-    @property
-    def model_id(self) -> str:
-        return self._encoder.model_id
-
-    @property
-    def dim(self) -> int:
-        return self._encoder.dim
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            self.texts.extend(texts)
-            self.calls.append(list(texts))
-            self.threads.add(threading.get_ident())
-            self._running += 1
-            self.overlap = max(self.overlap, self._running)
-        try:
-            self.before(texts)
-            return self._encoder.embed(texts)
-        finally:
-            with self._lock:
-                self._running -= 1
-
-    def before(self, texts: Sequence[str]) -> None:
-        """Called before each batch is embedded (tests hold batches here)."""
 
 
 def _library_texts() -> list[str]:

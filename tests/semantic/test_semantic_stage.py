@@ -6,11 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from bot.core.answers import ANSWER_THRESHOLD
@@ -21,33 +18,9 @@ from bot.core.semantic.encoder import Encoder, EncoderUnavailable
 from bot.core.semantic.runtime import SemanticRuntime, fact_texts
 from bot.core.service import KnowledgeState, load_state
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
+from support.encoders import Watching
 
 LIBRARY = Path(__file__).parent.parent / "slack" / "knowledge"
-
-
-class Counting:
-    """The real encoder, counting what it is asked to embed (and, optionally, slowed down)."""
-
-    def __init__(self, encoder: Encoder, delay: float = 0.0) -> None:
-        self._encoder = encoder
-        self.texts: list[str] = []
-        self.threads: set[int] = set()
-        self._delay = delay
-
-    @property
-    def model_id(self) -> str:
-        return self._encoder.model_id
-
-    @property
-    def dim(self) -> int:
-        return self._encoder.dim
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        self.texts.extend(texts)
-        self.threads.add(threading.get_ident())
-        if self._delay:
-            time.sleep(self._delay)
-        return self._encoder.embed(texts)
 
 
 @pytest.mark.timeout(120)
@@ -148,7 +121,7 @@ def test_a_restart_and_an_edit_embed_only_new_phrasings(semantic_runtime: Semant
     real = semantic_runtime.encoder()
     assert real is not None
     kb = load_knowledge(LIBRARY)
-    counting = Counting(real)
+    counting = Watching(real)
     state = KnowledgeState(kb, SemanticRuntime(lambda: counting, tmp_path))
     state.prepare()
     expected = sorted({t for f in kb.visible for t in fact_texts(f)})
@@ -156,7 +129,7 @@ def test_a_restart_and_an_edit_embed_only_new_phrasings(semantic_runtime: Semant
     assert counting.texts[len(expected) :] == list(BACKGROUND)  # embedded once, cached like phrasings
     expected = [*expected, *BACKGROUND]
 
-    restarted = Counting(real)  # a new process on the same cache directory
+    restarted = Watching(real)  # a new process on the same cache directory
     KnowledgeState(kb, SemanticRuntime(lambda: restarted, tmp_path)).prepare()
     assert restarted.texts == []
 
@@ -190,7 +163,7 @@ async def test_embedding_runs_in_a_worker_and_the_event_loop_stays_free(
 ) -> None:
     real = semantic_runtime.encoder()
     assert real is not None
-    slow = Counting(real, delay=0.3)
+    slow = Watching(real, delay=0.3)
     state = KnowledgeState(load_knowledge(LIBRARY), SemanticRuntime(lambda: slow, tmp_path))
     await asyncio.to_thread(state.prepare)
     ticks = 0
