@@ -96,7 +96,7 @@ def test_held_out_questions_do_not_regress(semantic_state: KnowledgeState) -> No
     abstained = sum(r[2] for r in rates.values())
     unanswerable = sum(r[3] for r in rates.values())
     assert answerable >= 30 and unanswerable >= 20
-    assert right / answerable >= 0.84, f"{right}/{answerable} answered right"
+    assert right / answerable >= 0.92, f"{right}/{answerable} answered right"
     assert abstained / unanswerable >= 0.82, f"{abstained}/{unanswerable} abstained"
 
 
@@ -108,8 +108,8 @@ def test_the_community_held_out_set_per_kind(semantic_state: KnowledgeState) -> 
     held_out = yaml.safe_load((EVAL_DIR / "heldout-community.yaml").read_text(encoding="utf-8"))["questions"]
     _check(
         _rates(semantic_state, held_out),
-        {"keyword": 0.96, "chat": 0.85, "typo": 0.89, "paraphrase": 0.76, "near-miss": 0.85, "language": 0.84},
-        {"off-topic": 0.95, "near-miss": 0.78, "language": 0.85},
+        {"keyword": 0.96, "chat": 0.88, "typo": 0.89, "paraphrase": 0.82, "near-miss": 0.85, "language": 0.84},
+        {"off-topic": 0.95, "near-miss": 0.84, "language": 0.85},
     )
 
 
