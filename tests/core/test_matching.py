@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from bot.core.answers import ANSWER_THRESHOLD, Outcome
 from bot.core.knowledge.schema import Fact, Source
@@ -282,3 +284,66 @@ def test_a_wrong_year_costs_less_where_the_fact_gives_another() -> None:
     assert [factor for _, factor in dated.penalties] == [OTHER_YEAR_FACTOR]
     assert [factor for _, factor in undated.penalties] == [UNCOVERED_NAME_FACTOR]
     assert UNCOVERED_NAME_FACTOR < OTHER_YEAR_FACTOR < 1
+
+
+_INDEX_WORDS = sorted({word for text in STATE.index._phr_text for word in text.split()})
+
+
+def _closest_phrasings(
+    index: QuestionIndex, query_text: str, facts: list[int]
+) -> list[tuple[float, float, int] | None]:
+    """What the index's rescoring must find, scored the plain way: every phrasing of each fact by
+    rapidfuzz, the first of equals kept."""
+    found: list[tuple[float, float, int] | None] = []
+    for f in facts:
+        start, end = int(index._fact_start[f]), int(index._fact_start[f + 1])
+        if start == end:
+            found.append(None)
+            continue
+        ratios = [fuzz.token_set_ratio(query_text, index._phr_text[p], processor=None) for p in range(start, end)]
+        best = start + ratios.index(max(ratios))
+        found.append((max(ratios), fuzz.token_sort_ratio(query_text, index._phr_text[best], processor=None), best))
+    return found
+
+
+@st.composite
+def _rescored(draw: st.DrawFn) -> tuple[str, list[int]]:
+    """A question near a phrasing (its words, some dropped, some misspelt, some from elsewhere)
+    and facts to rescore, that phrasing's among them."""
+    index = STATE.index
+    phrasing = draw(st.integers(0, len(index._phr_text) - 1))
+    words = index._phr_text[phrasing].split()
+    query: list[str] = []
+    for word in words:
+        action = draw(st.sampled_from(("keep", "keep", "drop", "typo", "other")))
+        if action == "keep":
+            query.append(word)
+        elif action == "typo":
+            at = draw(st.integers(0, len(word)))
+            query.append(word[:at] + draw(st.sampled_from("aeioxz1")) + word[at + 1 :])
+        elif action == "other":
+            query.append(draw(st.sampled_from(_INDEX_WORDS)))
+    query += draw(st.lists(st.sampled_from(_INDEX_WORDS), max_size=2))
+    own = int(np.searchsorted(index._fact_start, phrasing, side="right")) - 1
+    others = draw(st.lists(st.integers(max(0, own - 6), min(len(index.facts) - 1, own + 6)), max_size=7))
+    return " ".join(dict.fromkeys(query)), list(dict.fromkeys([own, *others]))
+
+
+@given(_rescored())
+@settings(max_examples=500, deadline=None)
+def test_rescoring_finds_what_scoring_every_phrasing_finds(case: tuple[str, list[int]]) -> None:
+    # The rescoring skips phrasings whose bounds show they cannot be their fact's closest: the
+    # ratios, and the phrasing chosen among equals, must be those of scoring every phrasing.
+    query_text, facts = case
+    got = STATE.index._similarities(query_text, np.asarray(facts, dtype=np.int64))
+    assert got == _closest_phrasings(STATE.index, query_text, facts)
+
+
+def test_rescoring_reads_near_duplicates_as_rapidfuzz_does() -> None:
+    index = QuestionIndex(_family(40))
+    for question in ("reset password product007", "password reset link product012", "forgot password change"):
+        facts = list(range(len(index.facts)))
+        query_text = " ".join(t.word for t in index.normaliser.analyse(question))
+        for chunk in range(0, len(facts), 8):
+            part = facts[chunk : chunk + 8]
+            assert index._similarities(query_text, np.asarray(part)) == _closest_phrasings(index, query_text, part)

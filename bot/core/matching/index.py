@@ -19,17 +19,20 @@ Finding the fact for a question takes five steps, each cheap:
    near-duplicates that each name one product), and the penalties: a name the fact never
    mentions, a possessor it never speaks of, a date or number the answer cannot give. The few
    that could still come first are rescored with rapidfuzz (``token_set_ratio`` and
-   ``token_sort_ratio`` against their phrasings, in one ``cdist`` call).
+   ``token_sort_ratio`` against their closest phrasing): bounds counted for all their phrasings
+   at once leave rapidfuzz only the phrasings that could be their fact's closest.
 5. The result is a calibrated confidence from 0 to 100; :mod:`bot.core.answers` decides.
 """
 
 from __future__ import annotations
 
+import array
 import bisect
+import collections
 import dataclasses
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 
 import numpy as np
@@ -149,6 +152,12 @@ class QuestionIndex:
         surface: dict[str, int] = {}  # folded word -> term id
         phr_terms: list[tuple[int, ...]] = []  # phrasing -> its term ids
         phr_text: list[str] = []  # phrasing -> normalised text for rapidfuzz
+        # The phrasings' distinct words (those of phr_text), by id, and per phrasing their number and
+        # length (spaces left out). Counted here, a phrasing at a time, so a reload in a worker never
+        # holds the interpreter's lock for long.
+        token_ids: dict[str, int] = {}
+        token_of = token_ids.setdefault
+        phr_tokens, phr_n, phr_chars = array.array("i"), array.array("i"), array.array("i")
         phr_display: list[str] = []  # phrasing -> as written
         fact_start: list[int] = []
 
@@ -185,6 +194,9 @@ class QuestionIndex:
                 credit.update(dict.fromkeys(ids, 1.0))
                 phr_terms.append(ids)
                 phr_text.append(" ".join(content))
+                phr_tokens.extend([token_of(word, len(token_ids)) for word in content])
+                phr_n.append(len(content))
+                phr_chars.append(sum(map(len, content)))
                 phr_display.append(text)
             for text in fact.keywords:
                 credit.update(dict.fromkeys(term_ids(norm.content_words(text)), 1.0))
@@ -257,6 +269,21 @@ class QuestionIndex:
         self._own_mean = np.full(n_facts, np.inf)
         self._own_mean[per_fact > 0] = np.asarray(sums) / per_fact[per_fact > 0]
         del phr_terms
+
+        # The phrasings' words (as rapidfuzz splits phr_text) as one sparse matrix (CSR): the
+        # distinct words of the phrasings of fact f are _tok_idx[_fact_tok[f]:_fact_tok[f + 1]],
+        # phrasing by phrasing, _tok_n[p] of them for phrasing p; _tok_len[w] is word w's length,
+        # _phr_chars[p] the length of phrasing p's words (spaces left out), _phr_hist[p] how many of
+        # its characters fall in each bucket of _histograms. With them, rapidfuzz's token_set_ratio
+        # is bounded for many phrasings at once (see _similarities).
+        self._tok_idx = np.frombuffer(phr_tokens, dtype=np.intc).astype(np.int32)
+        self._tok_ids = token_ids
+        self._tok_len = np.fromiter(map(len, token_ids), dtype=np.int32, count=len(token_ids))
+        self._tok_n = np.frombuffer(phr_n, dtype=np.intc).astype(np.int32)
+        self._phr_chars = np.frombuffer(phr_chars, dtype=np.intc).astype(np.int32)
+        self._fact_tok = np.concatenate(([0], np.cumsum(self._tok_n, dtype=np.int64)))[self._fact_start]
+        del phr_tokens, phr_n, phr_chars
+        self._phr_hist = _histograms(phr_text)
         self._unknown_weight = float(math.log1p((n_facts + 0.5) / 1.5)) + WEIGHT_FLOOR
 
         # Words a typo can be corrected to: the index's and the synonyms' own.
@@ -571,26 +598,92 @@ class QuestionIndex:
     def _similarities(self, query_text: str, facts: np.ndarray) -> list[tuple[float, float, int] | None]:
         """For each of ``facts``: rapidfuzz ``token_set_ratio`` against its closest phrasing, the
         ``token_sort_ratio`` against that phrasing, and the phrasing; ``None`` without phrasings.
-        One rapidfuzz call scores every phrasing of every fact."""
-        bounds = [(int(self._fact_start[f]), int(self._fact_start[f + 1])) for f in facts]
+
+        The ratios are those of rapidfuzz, which scores only the phrasings that could be their fact's
+        closest (the rest is computed with its arithmetic, equal to the last bit, and tested so).
+        With I the words the question and a phrasing both have, and A and B the words only the
+        question and only the phrasing have, each joined by spaces, ``token_set_ratio`` is 100 when
+        I is not empty and A or B is, else the largest of ratio(I, I + A) and ratio(I, I + B),
+        which follow from the lengths, counted here for every phrasing at once, and of
+        ratio(I + A, I + B), whose edit distance, that of A to B, is at least the difference of
+        their character counts (the shared words cancel out: the question's counts against the
+        phrasing's). A phrasing whose ratio could not reach the best its fact already has is not
+        scored."""
+        spans = [
+            (slot, start, end)
+            for slot, (start, end) in enumerate(
+                zip(self._fact_start[facts].tolist(), self._fact_start[facts + 1].tolist(), strict=True)
+            )
+            if end > start
+        ]
+        found: list[tuple[float, float, int] | None] = [None] * len(facts)
+        if not spans:
+            return found
+        query_words = set(query_text.split())
         texts = self._phr_text
-        choices = [text for start, end in bounds for text in texts[start:end]]
-        if not choices:
-            return [None] * len(bounds)
-        ratios = process.cdist(
-            [query_text], choices, scorer=fuzz.token_set_ratio, processor=None, dtype=np.float64, workers=1
-        )[0].tolist()
-        found: list[tuple[float, float, int] | None] = []
-        offset = 0
-        for start, end in bounds:
-            if end == start:
-                found.append(None)
-                continue
-            group = ratios[offset : offset + end - start]
-            best = max(range(end - start), key=group.__getitem__)  # the first of equals, as extractOne
-            pid = start + best
-            found.append((group[best], fuzz.token_sort_ratio(query_text, texts[pid], processor=None), pid))
-            offset += end - start
+        if not query_words:  # rapidfuzz's ratio without words is 0: the first phrasing is the closest
+            for slot, start, _ in spans:
+                found[slot] = (0.0, fuzz.token_sort_ratio(query_text, texts[start], processor=None), start)
+            return found
+        n_query = len(query_words)
+        query_chars = sum(map(len, query_words))
+        counts = np.asarray([end - start for _, start, end in spans], dtype=np.int64)
+        offsets = np.cumsum(counts) - counts
+        n_words = np.concatenate([self._tok_n[start:end] for _, start, end in spans])
+        chars = np.concatenate([self._phr_chars[start:end] for _, start, end in spans])
+        ids = self._tok_ids
+        known = [(ids[word], len(word)) for word in query_words if word in ids]
+        if known:
+            tok_idx = self._tok_idx
+            bounds = self._fact_tok[facts].tolist(), self._fact_tok[facts + 1].tolist()
+            tokens = np.concatenate([tok_idx[first:last] for first, last in zip(*bounds, strict=True)])
+            asked = np.zeros(len(self._tok_len), dtype=np.int64)
+            for token, length in known:
+                asked[token] = length + (1 << 20)  # a shared word: its length, and one word
+            packed = np.add.reduceat(asked[tokens], np.cumsum(n_words) - n_words)
+            n_shared, shared_chars = packed >> 20, packed & ((1 << 20) - 1)
+        else:
+            n_shared = shared_chars = np.zeros(len(n_words), dtype=np.int64)
+        shared = (n_shared > 0).astype(np.int64)
+        sect = shared_chars + n_shared - shared  # len(I)
+        spaces_a = np.maximum(n_query - n_shared - 1, 0)
+        spaces_b = np.maximum(n_words - n_shared - 1, 0)
+        only_query = query_chars - shared_chars + spaces_a  # len(A)
+        only_phrasing = chars - shared_chars + spaces_b  # len(B)
+        sect_a = sect + shared + only_query  # len(I + A)
+        sect_b = sect + shared + only_phrasing
+        # The same arithmetic as rapidfuzz's (100 - 100 * distance / length sum), so equal ratios
+        # are equal to the last bit. Without shared words both are 0 (the length over itself).
+        ratios = np.maximum(
+            100 - 100 * (shared + only_query) / (sect + sect_a), 100 - 100 * (shared + only_phrasing) / (sect + sect_b)
+        )
+        ratios[(n_shared > 0) & ((n_shared == n_query) | (n_shared == n_words))] = 100.0
+        best_known = np.repeat(np.maximum.reduceat(ratios, offsets), counts)
+        lengths = sect_a + sect_b
+        upper = 100 - 100 * np.abs(only_query - only_phrasing) / lengths
+        unsure = np.flatnonzero((upper > ratios) & (upper >= best_known))
+        shift = np.repeat(np.asarray([start for _, start, _ in spans], dtype=np.int64) - offsets, counts)
+        if len(unsure):
+            phrasings = unsure + shift[unsure]
+            distance = np.abs(self._phr_hist[phrasings].astype(np.int16) - _histogram(query_words)).sum(axis=1)
+            distance += np.abs(spaces_a[unsure] - spaces_b[unsure])
+            upper = 100 - 100 * distance / lengths[unsure]
+            keep = (upper > ratios[unsure]) & (upper >= best_known[unsure])
+            unsure, phrasings = unsure[keep], phrasings[keep]
+            if len(unsure):
+                ratios[unsure] = process.cdist(
+                    [query_text],
+                    [texts[p] for p in phrasings.tolist()],
+                    scorer=fuzz.token_set_ratio,
+                    processor=None,
+                    dtype=np.float64,
+                    workers=1,
+                )[0]
+        best = np.maximum.reduceat(ratios, offsets)
+        ties = np.flatnonzero(ratios == np.repeat(best, counts))
+        first = ties[np.searchsorted(ties, offsets)]  # the first of equals, as extractOne
+        for (slot, _, _), score, pid in zip(spans, best.tolist(), (first + shift[first]).tolist(), strict=True):
+            found[slot] = (score, fuzz.token_sort_ratio(query_text, texts[pid], processor=None), pid)
         return found
 
     def _hit(
@@ -632,3 +725,50 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     total = int(counts.sum())
     offsets = np.cumsum(counts) - counts
     return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, counts)
+
+
+#: Characters counted apart for :func:`_histograms`: each letter, the digits in five buckets, the rest.
+HIST_BUCKETS = 32
+
+
+#: The bucket of each ASCII character (128: any other), spaces in a bucket of their own (the last).
+_BUCKET_OF = np.full(129, HIST_BUCKETS - 1, dtype=np.int32)
+_BUCKET_OF[97:123] = np.arange(26)
+_BUCKET_OF[48:58] = 26 + np.arange(10) % 5
+_BUCKET_OF[32] = HIST_BUCKETS
+
+
+def _bucket(ch: str) -> int:
+    """The bucket of one character in :func:`_histograms`."""
+    code = ord(ch)
+    if 97 <= code <= 122:
+        return code - 97
+    if 48 <= code <= 57:
+        return 26 + (code - 48) % 5
+    return HIST_BUCKETS - 1
+
+
+def _histogram(words: Iterable[str]) -> np.ndarray:
+    """:func:`_histograms` of the one text of ``words`` (a question's: short), as int16."""
+    result = [0] * HIST_BUCKETS
+    for ch, count in collections.Counter("".join(words)).items():
+        result[_bucket(ch)] += count
+    return np.minimum(np.asarray(result, dtype=np.int16), 255)
+
+
+def _histograms(texts: Sequence[str]) -> np.ndarray:
+    """For each of ``texts``, how many of its characters (spaces aside) fall in each of
+    :data:`HIST_BUCKETS` buckets, at most 255 each. Two strings' edit distance is at least the sum
+    of the differences of their counts, however characters share buckets, and capped counts only
+    lower that sum."""
+    result = np.zeros((len(texts), HIST_BUCKETS), dtype=np.uint8)
+    chunk = 4096  # short steps: bounded memory, and a worker gives up the interpreter's lock often
+    for begin in range(0, len(texts), chunk):
+        part = texts[begin : begin + chunk]
+        codes = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32)
+        width = HIST_BUCKETS + 1
+        row = np.repeat(np.arange(0, len(part) * width, width, dtype=np.int32), [len(text) for text in part])
+        cells = np.bincount(row + _BUCKET_OF[np.minimum(codes, 128)], minlength=len(part) * width)
+        counts = cells.reshape(len(part), width)[:, :HIST_BUCKETS]  # the last column: spaces
+        result[begin : begin + len(part)] = np.minimum(counts, 255)
+    return result
