@@ -253,11 +253,8 @@ class QuestionIndex:
         lengths = np.asarray([len(ids) for ids in phr_terms], dtype=np.int64)
         self._phr_ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
         self._phr_idx = np.fromiter(chain.from_iterable(phr_terms), dtype=np.int32, count=int(lengths.sum()))
-        # Per term occurrence: its phrasing, and whether it is the phrasing's first term; per fact:
-        # where its phrasings' terms start.
-        self._occ_phr = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
-        self._phr_first = np.zeros(len(self._phr_idx), dtype=bool)
-        self._phr_first[self._phr_ptr[:-1][lengths > 0]] = True
+        # Per phrasing: how many terms it has; per fact (_fact_tptr): where its phrasings' terms start.
+        self._phr_len = lengths.astype(np.int32)
         self._phr_own = (
             np.add.reduceat(self._weight[self._phr_idx], self._phr_ptr[:-1]) if len(self._phr_idx) else np.zeros(0)
         )
@@ -576,23 +573,25 @@ class QuestionIndex:
         by what share of that phrasing's own words the question leaves out ("…recognise Kosovo"
         against "…recognise Kosovo, why do they still trade?"). One numpy pass over every phrasing
         of every fact: a fact's phrasings, and their terms, are contiguous in the CSR matrix."""
-        t_starts = self._fact_tptr[facts]
-        positions = _ranges(t_starts, self._fact_tptr[facts + 1] - t_starts)
+        starts, ends = self._fact_start[facts].tolist(), self._fact_start[facts + 1].tolist()
+        result = np.zeros(len(facts), dtype=np.float64)
+        spans = [(slot, start, end) for slot, (start, end) in enumerate(zip(starts, ends, strict=True)) if end > start]
+        if not spans:
+            return result
+        t_starts, t_ends = self._fact_tptr[facts].tolist(), self._fact_tptr[facts + 1].tolist()
+        terms = np.concatenate([self._phr_idx[first:last] for first, last in zip(t_starts, t_ends, strict=True)])
+        lengths = np.concatenate([self._phr_len[start:end] for _, start, end in spans])
+        own = np.concatenate([self._phr_own[start:end] for _, start, end in spans])
         # Per term, as one complex number: the weight the question brings with it (a term asked by
         # two words that stem alike brings both), and, as the imaginary part, the term's own
         # weight when asked (for the phrasing's precision). One gather and one sum serve both.
         lookup = np.zeros(len(self._vocab), dtype=np.complex128)
         for t in known:
             lookup[t.term] = complex(lookup[t.term].real + t.weight * t.similarity, self._weight[t.term])
-        first = np.flatnonzero(self._phr_first[positions])
-        sums = np.add.reduceat(lookup[self._phr_idx[positions]], first)
-        precision = sums.imag / self._phr_own[self._occ_phr[positions[first]]]
-        value = sums.real * (1.0 - PRECISION_SHARE + PRECISION_SHARE * precision)
-        counts = self._fact_start[facts + 1] - self._fact_start[facts]
-        result = np.zeros(len(facts), dtype=np.float64)
-        has = counts > 0
-        if has.any():
-            result[has] = np.maximum.reduceat(value, (np.cumsum(counts) - counts)[has])
+        sums = np.add.reduceat(lookup[terms], np.cumsum(lengths) - lengths)
+        value = sums.real * (1.0 - PRECISION_SHARE + PRECISION_SHARE * (sums.imag / own))
+        counts = np.asarray([end - start for _, start, end in spans], dtype=np.int64)
+        result[[slot for slot, _, _ in spans]] = np.maximum.reduceat(value, np.cumsum(counts) - counts)
         return result
 
     def _similarities(self, query_text: str, facts: np.ndarray) -> list[tuple[float, float, int] | None]:
