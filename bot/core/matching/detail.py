@@ -996,10 +996,11 @@ class DetailChecker:
             return frozenset(self._name_before(tokens, i))
         return frozenset()
 
-    def _offices(self, text: str, *, verbs: bool = False) -> list[_Office]:
+    def _offices(self, text: str, *, verbs: bool = False, tokens: Sequence[str] | None = None) -> list[_Office]:
         """Offices named in ``text``, with their owners ("China's Deputy Permanent Representative":
-        diplomat, owner china, deputy). ``verbs``: "who heads" names an office too (questions)."""
-        tokens = words(text)
+        diplomat, owner china, deputy). ``verbs``: "who heads" names an office too (questions).
+        ``tokens``: the :func:`words` of ``text``, when known."""
+        tokens = words(text) if tokens is None else tokens
         found = []
         for i, token in enumerate(tokens):
             office = _OFFICE_OF.get(token)
@@ -1057,7 +1058,7 @@ class DetailChecker:
         elif _COMPARISON_Q.search(" ".join(question.casefold().split())):
             kind = COMPARISON
         if kind in (PERSON, NAME):
-            offices = self._offices(question, verbs=True)
+            offices = self._offices(question, verbs=True, tokens=tokens)
             if offices:
                 return self._office_detail(PERSON, offices[0], question, folded)
             if kind == PERSON:
@@ -1071,7 +1072,7 @@ class DetailChecker:
         if _VOTE_Q.search(folded):
             return Detail(ACT, subject=_VOTE_VERBS)
         return (
-            self._official(question, folded)
+            self._official(question, folded, tokens)
             or self._which(folded)
             or self._stance(question, folded, subjects)
             or self._act(folded)
@@ -1116,11 +1117,11 @@ class DetailChecker:
             others=_OTHERS_Q.search(folded) is not None,
         )
 
-    def _official(self, question: str, folded: str) -> Detail | None:
+    def _official(self, question: str, folded: str, tokens: Sequence[str]) -> Detail | None:
         """A question that names an official of a rank ("What did China's foreign minister say?")
         asks about that official, whatever it asks; officials in the plural ("the two never
         exchanged ambassadors") are a class, not an official."""
-        for office in self._offices(question):
+        for office in self._offices(question, tokens=tokens):
             if office.word in _PLURAL_OFFICES:
                 continue
             if office.office != "head" and (office.word not in _ANY_RANK or _RANKED.search(folded)):

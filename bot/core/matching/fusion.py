@@ -227,8 +227,9 @@ class Matcher:
     def draft(self, question: str) -> Draft:
         """The lexical stage: cheap, and enough when it is confident."""
         text = extract_question(question)
-        result = self.index.search(text, limit=LEXICAL_DEPTH)
-        return Draft(question, text, looks_english(text), result, self.details.asked(text))
+        folded = words(text)  # read once for the index, the language and the detail asked
+        result = self.index.search(text, limit=LEXICAL_DEPTH, folded=folded)
+        return Draft(question, text, looks_english(text, folded), result, self.details.asked(text, folded))
 
     def finish(
         self,

@@ -382,8 +382,11 @@ class QuestionIndex:
             return None
         return f"{head} {completion}" if head else completion
 
-    def search(self, query: str, limit: int = 5, *, prefix: bool = False) -> SearchResult:
-        """Facts for ``query``, best first, each with a calibrated confidence."""
+    def search(
+        self, query: str, limit: int = 5, *, prefix: bool = False, folded: Sequence[str] | None = None
+    ) -> SearchResult:
+        """Facts for ``query``, best first, each with a calibrated confidence. ``folded``: the
+        :func:`~bot.core.matching.normalise.words` of ``query``, when the caller has them."""
         analysed = self.normaliser.analyse(
             query, fix=lambda word, last: self._fix(word, last, prefix), known=lambda word: stem(word) in self._vocab
         )
@@ -398,7 +401,7 @@ class QuestionIndex:
         if best <= 0:
             return SearchResult(query, terms, ())
         total = sum(t.weight for t in terms)
-        expected = expected_answer_kind(query)
+        expected = expected_answer_kind(query, folded)
         owners = frozenset(w for w in self.normaliser.possessors(query) if not self._common(w))
         name_terms = [t for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
         top, phrase = self._candidates(scores, best, total, known, expected, name_terms, owners, limit)

@@ -13,6 +13,7 @@ stay English.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.core.matching.normalise import words
 
@@ -40,11 +41,13 @@ _GERMAN_ENDING = re.compile(r"\w{3,}(?:isch(?:e|en|er|es)?|ungen|ung|keit|heit|l
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
-def looks_english(text: str) -> bool:
-    """``False`` for Cyrillic text or text with two or more foreign function words."""
+def looks_english(text: str, folded: Sequence[str] | None = None) -> bool:
+    """``False`` for Cyrillic text or text with two or more foreign function words. ``folded``: the
+    :func:`words` of ``text``, when known."""
     if _CYRILLIC.search(text):
         return False
-    found: set[str] = {w for w in words(text) if w in _MARKERS or _GERMAN_ENDING.match(w)}
+    folded = words(text) if folded is None else folded
+    found: set[str] = {w for w in folded if w in _MARKERS or _GERMAN_ENDING.match(w)}
     if "ë" in text.casefold():  # Albanian
         found.add("ë")
     return len(found) < 2
