@@ -406,16 +406,17 @@ class QuestionIndex:
         name_terms = [t for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
         top, phrase = self._candidates(scores, best, total, known, expected, name_terms, owners, limit)
         fuzzy = self._similarities(" ".join(words), top)
+        covered = [self._covered(name.term, top) for name in name_terms]  # per name, per fact of top
         hits = [
             self._hit(
                 f,
                 float(scores[f]) / total,
                 p,
                 found,
-                self._penalties_of(f, expected, name_terms, owners),
+                self._penalties_of(f, expected, name_terms, owners, [names[slot] for names in covered]),
                 expected if expected is not None and expected not in self._answer_kinds[f] else None,
             )
-            for f, p, found in zip(top.tolist(), phrase.tolist(), fuzzy, strict=True)
+            for slot, (f, p, found) in enumerate(zip(top.tolist(), phrase.tolist(), fuzzy, strict=True))
         ]
         hits.sort(key=lambda h: (-h.confidence, -h.closeness, h.fact.id))
         return SearchResult(query, terms, tuple(hits[:limit]), tuple(name_terms), owners)
@@ -508,16 +509,24 @@ class QuestionIndex:
         return factor
 
     def _penalties_of(
-        self, f_index: int, expected: str | None, name_terms: Sequence[QueryTerm], owners: frozenset[str]
+        self,
+        f_index: int,
+        expected: str | None,
+        name_terms: Sequence[QueryTerm],
+        owners: frozenset[str],
+        covered: Sequence[bool] | None = None,
     ) -> tuple[tuple[str, float], ...]:
         """Each penalty of one fact, with why: a question asking "when" or "how many" of a fact
         whose answer states no date or number, each name in the question the fact never mentions,
-        and a possessor the fact never speaks of."""
+        and a possessor the fact never speaks of. ``covered``: whether the fact has each of
+        ``name_terms``, when known (see :meth:`_covered`)."""
         penalties: list[tuple[str, float]] = []
         if expected is not None and expected not in self._answer_kinds[f_index]:
             penalties.append((f"asks for a {expected}; the answer states none", NO_NUMBER_FACTOR))
-        for name in name_terms:
-            if name.term is None or not self._covers(f_index, name.term):
+        if covered is None:
+            covered = [name.term is not None and self._covers(f_index, name.term) for name in name_terms]
+        for name, has in zip(name_terms, covered, strict=True):
+            if not has:
                 if _YEAR.fullmatch(name.word) and self._has_year[f_index]:
                     penalties.append((f"year {name.word} is not in the fact, another is", OTHER_YEAR_FACTOR))
                 else:
@@ -525,6 +534,14 @@ class QuestionIndex:
         if missing := owners - self._possessors[f_index]:
             penalties.append((f"asks about {', '.join(sorted(missing))}'s; the fact never does", OTHER_OWNER_FACTOR))
         return tuple(penalties)
+
+    def _covered(self, term: int | None, facts: np.ndarray) -> list[bool]:
+        """Whether each of ``facts`` has ``term`` (never, for a term the index does not know)."""
+        if term is None:
+            return [False] * len(facts)
+        postings = self._facts_of(term)
+        position = np.minimum(np.searchsorted(postings, facts), len(postings) - 1)
+        return (postings[position] == facts).tolist()
 
     def _covers(self, f_index: int, term: int) -> bool:
         postings = self._facts_of(term)
