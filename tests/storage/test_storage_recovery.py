@@ -113,10 +113,11 @@ class Volume:
         if self._limit_pages is not None:
             self._limit_pages[0] = 1  # no page beyond the current ones: SQLITE_FULL
             return
-        with self._filler.open("wb") as out, contextlib.suppress(OSError):
+        # Unbuffered, and the error suppressed outside the file: closing a buffered file on a full
+        # disk flushes what the failed write left behind and raises again.
+        with contextlib.suppress(OSError), self._filler.open("wb", buffering=0) as out:
             while True:
                 out.write(b"\0" * 65536)
-                out.flush()
 
     def free(self) -> None:
         if self._limit_pages is not None:
