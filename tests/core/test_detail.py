@@ -14,11 +14,13 @@ from bot.core.matching.detail import (
     ACT,
     AGENT,
     CAUSE,
+    CHOICE,
     CONTACT,
     DATE,
     DAY,
     DEFINITION,
     COMPARISON,
+    FUTURE,
     HOURS,
     MANNER,
     NAME,
@@ -167,6 +169,28 @@ FACTS = STATE.kb.by_id
         # exactly how: not from an answer that says it gives no detail
         ("In what way could closer ties with China slow Serbia's path to NATO?", MANNER, "serbia-eu-nato-aspirations", False),
         ("How exactly could China block Kosovo at the UN?", MANNER, "unsc-veto-power", True),
+        # in a message of several questions, the first that asks a detail
+        ("Has China ever actually vetoed a Kosovo resolution? When was that?", DATE, "unsc-veto-power", False),
+        # a share, or the size of an amount
+        ("roughly what percent of kosovo's imports come from china?", QUANTITY, "trade-without-diplomatic-relations", False),
+        ("How big is the annual budget of the Chinese mission in Pristina?", QUANTITY, "chinese-mission-pristina", True),
+        # the answer's number must be one the question does not give already
+        ("How many people work at China's office in Pristina?", QUANTITY, "chinese-mission-pristina", True),
+        ("Of the five people at China's Pristina office, how many are diplomats?", QUANTITY, "chinese-mission-pristina", False),
+        # which is the most important: a comparison
+        ("Which of the factors behind China's Kosovo policy is the most important one?", COMPARISON, "factors-shaping-china-role", False),
+        # someone in a role, named beside the role's word
+        ("Who is the author of the piece on China's role in Kosovo?", WHICH, "bri-ceec-kosovo-excluded", False),
+        # a title is an official name
+        ("What is the title of China's official position paper on Kosovo?", NAME, "china-stance-on-kosovo", False),
+        # members of classes by name
+        ("Which sanctions exactly are limiting Russia's support for Serbia?", WHICH, "russia-decreasing-role", False),
+        ("Which BRICS members have recognised Kosovo?", WHICH, "brics-sco-platforms", False),
+        # a year to come, which no answer speaks of
+        ("Could China recognise Kosovo by 2099?", FUTURE, "non-recognition-sovereignty", False),
+        # the alternatives of a yes/no question: the answer must speak of one of them
+        ("Is Serbia an observer or a dialogue partner of the SCO?", CHOICE, "brics-sco-platforms", False),
+        ("Does China back Serbia or Kosovo?", CHOICE, "serbia-strategic-partnership", True),
     ],
 )
 def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, fact_id: str, stated: bool) -> None:
@@ -200,6 +224,10 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "What would happen if China openly sided with Serbia?",  # an adverb, and what would happen
         # officials in the plural are a class, not an official of a rank
         "Do Chinese and Kosovar firms trade although the two states never exchanged ambassadors?",
+        # the alternatives of a question of how only illustrate it; "or not" offers none
+        "Roughly how large is Beijing's team in Kosovo, a handful of people or a big office?",
+        "Will China ever recognise Kosovo or not?",
+        "Could China recognise Kosovo in 2008?",  # a year past, not to come
     ],
 )
 def test_questions_that_ask_no_detail(question: str) -> None:

@@ -50,6 +50,13 @@ whether a fact states it:
   gives one ("officially", "known as", "renamed").
 - a comparison ("Does China supply more arms than Russia?", "Which scenario is most likely?"):
   the answer must compare ("unlike Russia", "than") or weigh a likelihood.
+- a year still to come ("Could China recognise Kosovo by 2030?"): the answer must speak of that year.
+- the alternatives of a yes/no question ("Is Serbia an observer or a dialogue partner of the
+  SCO?"): the answer must speak of one of them (all of its content words).
+- someone in a role ("Who is the author of...?"): the answer must name someone beside the role's
+  word, as for members of a class.
+- a number or amount ("how big is the budget", "what percent"): the answer's number must be one
+  the question does not give already ("Of the five people there, how many are diplomats?").
 - what set something off ("What sparked the clashes?", "What was the trigger?"): the answer must
   give a cause ("because", "fuelled by", "thanks to", "triggered"); a "why" is not checked, since
   answers give their reasons in too many ways.
@@ -59,13 +66,15 @@ phrasings ask for ("How much weight does China carry?" declares that the fact an
 much" question; "China's UN envoy on..." that it answers for the envoy); a date, a day, a place
 or a person must be in the answer itself. A question whose premise the fact
 contradicts ("When did China recognise Kosovo?" / "China does not recognise...") is answered by
-that fact: it corrects the premise. The question words of Serbian (Latin and Cyrillic),
+that fact: it corrects the premise. In a message of several questions, the first that asks a
+detail is read ("Was there a poll? Who ran it?"). The question words of Serbian (Latin and Cyrillic),
 Albanian, German and French are read too; answers are English.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import re
 import threading
@@ -85,6 +94,7 @@ from bot.core.matching.normalise import (
     Normaliser,
     answer_kinds,
     expected_answer_kind,
+    quantities,
     stem,
     tagged_words,
     without_modal_may,
@@ -112,6 +122,12 @@ ACT = "act"
 #: The question asks for a comparison ("Does China supply more arms than Russia?", "Which
 #: scenario is most likely?"): the answer must compare.
 COMPARISON = "comparison"
+#: The question asks about a year still to come ("Could China recognise Kosovo by 2030?"): only an
+#: answer that speaks of that year states what will be then.
+FUTURE = "future"
+#: The question offers alternatives ("Is Serbia an observer or a dialogue partner?"): the answer
+#: must speak of one of them.
+CHOICE = "choice"
 #: Details read from one word or phrase of an answer ("unlike", "gives no further detail"): a
 #: weaker fact is not preferred to the best one for stating them.
 LOOSE = frozenset({MANNER, COMPARISON})
@@ -135,6 +151,8 @@ LABELS = {
     MANNER: "exactly how",
     COMPARISON: "the comparison",
     ACT: "whether that was done",
+    FUTURE: "that year",
+    CHOICE: "which of those it is",
 }
 
 
@@ -231,11 +249,14 @@ _MANNER_Q = re.compile(
 _COMPARISON_Q = re.compile(
     r"^(?:(?:and|so|but|ok),? )?(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|who|what|which|how)\b"
     r"(?:[^,;:.?!](?!\b(?:rather|other) than\b))*?\b(?:more|less|fewer|better|worse|\w{3,}er)\b[^,;:.?!]*?\bthan\b|"
-    r"\b(?:most|least) (?:likely|probable|plausible|realistic)\b|\blikeliest\b"
+    r"\b(?:most|least) (?:likely|probable|plausible|realistic|important|significant|decisive|influential)\b|"
+    r"\blikeliest\b"
 )
 #: Words by which an answer compares.
 _COMPARISON_A = re.compile(
-    r"\b(?:than|unlike|compared|whereas|in contrast|likely|likeliest|probable|probably)\b", re.IGNORECASE
+    r"\b(?:than|unlike|compared|whereas|in contrast|likely|likeliest|probable|probably|"
+    r"most (?:important|significant|decisive|influential))\b",
+    re.IGNORECASE,
 )
 #: An answer that says its source gives no detail ("...and gives no further detail").
 _NO_DETAIL_A = re.compile(
@@ -281,6 +302,8 @@ _AFTER_A = re.compile(r"\b[Aa]fter ([^,;.]+)")
 _QUANTITY_Q = re.compile(
     r"\b(?:(?:what|whats) (?:is |was |are )?(?:the )?(?:\w+ )?(?:value|amount|number|percentage|share|cost|price|size|"
     r"total|sum|population|budget|volume|toll|death toll|casualties|turnout|headcount)|"
+    r"(?:what|which|whats) (?:\w+ )?(?:percent|per cent|proportion|fraction|ratio)|"
+    r"how (?:big|large|high|expensive) (?:is|are|was|were) (?:the|its|their|his|her)|"
     r"koliko|колико|sa (?:shume|punonjes|vende|njerez)|^sa\b|wie viele|wie viel|combien)\b"
 )
 
@@ -343,7 +366,9 @@ _NAMED_CLASSES = frozenset(
     agency agencies meeting meetings session sessions summit summits conference conferences university
     universities party parties politician politicians resolution resolutions treaty treaties law laws weapon
     weapons missile missiles drone drones product products organisation organisations organization
-    organizations""".split()
+    organizations project projects sanction sanctions member members highway highways motorway motorways
+    plant plants factory factories bridge bridges railway railways mine mines port ports airport airports
+    base bases""".split()
 )
 #: "What specific technology": any class, asked for by name.
 _SPECIFIC = frozenset("specific particular exact precise".split())
@@ -371,6 +396,24 @@ _AGENT_Q = re.compile(
     r"^(?:(?:and|so|but|then|ok) )?(?:who|whom) (?:(?:did|has|had|have|would|will|could|might|can|first|actually"
     r"|really) )*(\w+)\b"
 )
+#: "Who is the author of...", "who was the mediator behind...": a person in a role, which an answer
+#: states only where it names someone beside the role's word.
+_ROLE_Q = re.compile(
+    r"^(?:(?:and|so|but|then|ok) )?(?:who|whos) (?:is |was |are |were |s )?(?:the |its |their )?(?:\w+ )?"
+    r"(author|authors|writer|writers|founder|founders|creator|creators|owner|owners|editor|editors|mediator|"
+    r"mediators|organiser|organisers|organizer|organizers|sponsor|sponsors|architect|architects|negotiator|"
+    r"negotiators) (?:of|behind|for|at|in)\b"
+)
+#: A year in a question ("by 2030").
+_QUESTION_YEAR = re.compile(r"\b20\d\d\b")
+#: "..., X or Y?": alternatives at the end of a question (up to two words before "or", six after).
+_CHOICE_Q = re.compile(r"(?:^|[\s,])((?:[^\W\d_]+ )?[^\W\d_]+),? or ((?:[^\W\d_]+ ?){1,6})\s*\?*\s*$")
+#: Alternatives that offer nothing ("or not", "or something", "or more").
+_VAGUE_CHOICE = frozenset(
+    "not something anything whatever what else more less so other others smth sth nothing otherwise".split()
+)
+#: A question sentence after the first ("... resolution? When was that?").
+_LATER_QUESTION = re.compile(r"(?<=[?.!])\s+(?=\S)")
 #: A yes/no question, and where what it asks starts.
 _YES_NO_Q = re.compile(
     r"^(?:(?:and|so|but|ok|also) )?(?:do|does|did|has|have|had|is|are|was|were|will|would|can|could|should|might)\b"
@@ -393,6 +436,7 @@ _VOTE_VERBS = frozenset(stem(w) for w in "vote votes voted voting veto vetoed ab
 _OFFICIAL_NAME_Q = re.compile(
     r"\b(?:officially|formally|properly) (?:called|named|known as|titled)\b|"
     r"\b(?:official|formal|proper) (?:name|title)\b|\bcalled (?:now|these days|today|nowadays)\b|"
+    r"\b(?:what|whats) (?:is |was )?the (?:exact |full )?title of\b|"
     r"\bzvanicno (?:zove|naziva|ime)|званично (?:зове|назива|име)|\bzvanicni naziv|званични назив|"
     r"emri zyrtar|quhet zyrtarisht|zyrtarisht quhet|offiziell (?:heisst|genannt)|offizielle name|"
     r"offiziellen namen|officiellement (?:appele|nomme)|nom officiel\b"
@@ -752,6 +796,17 @@ class _Reading:
         return frozenset(_lemma(w) for w in words(answer)) | frozenset(_lemma(w) for w in self._checker._canonical(answer))
 
     @functools.cached_property
+    def numbers(self) -> frozenset[str]:
+        """The answer's numbers that count (see :func:`~bot.core.matching.normalise.quantities`)."""
+        return quantities(self._fact.answer)
+
+    @functools.cached_property
+    def stemmed(self) -> frozenset[str]:
+        """Stems of the answer's words, as written and canonical."""
+        answer = self._fact.answer
+        return frozenset(stem(w) for w in words(answer)) | frozenset(stem(w) for w in self._checker._canonical(answer))
+
+    @functools.cached_property
     def vocabulary(self) -> frozenset[str]:
         """Canonical words of the answer."""
         return frozenset(self._checker._canonical(self._fact.answer))
@@ -1022,8 +1077,15 @@ class DetailChecker:
     # -- questions ----------------------------------------------------------------------------------
 
     def asked(self, question: str, tokens: Sequence[str] | None = None) -> Detail | None:
-        """The detail ``question`` asks for, if any. ``tokens``: its :func:`words`, when known."""
-        return self._asked(question, words(question) if tokens is None else tokens, self._subjects)
+        """The detail ``question`` asks for, if any. ``tokens``: its :func:`words`, when known. In a
+        message of several sentences, the first that asks for one ("Was there a poll? Who ran it?")."""
+        found = self._asked(question, words(question) if tokens is None else tokens, self._subjects)
+        if found is None and _LATER_QUESTION.search(question):
+            for sentence in _LATER_QUESTION.split(question.strip())[1:]:
+                found = self._asked(sentence, words(sentence), self._subjects)
+                if found is not None:
+                    break
+        return found
 
     def _asked(self, question: str, tokens: Sequence[str], subjects: frozenset[str]) -> Detail | None:
         """:meth:`asked`, with the sides whose view is not checked (:meth:`_stance`)."""
@@ -1064,7 +1126,7 @@ class DetailChecker:
             if kind == PERSON:
                 # "Who blocked Kosovo?": the answer may be a country, which any fact about the
                 # matter names; what must be stated is the act asked about.
-                return self._agent(question, folded)
+                return self._agent(question, folded) or self._role(folded)
         if kind == NAME and _OFFICIAL_NAME_Q.search(folded):
             return Detail(NAME, subject=frozenset((_OFFICIAL,)))
         if kind is not None:
@@ -1076,7 +1138,39 @@ class DetailChecker:
             or self._which(folded)
             or self._stance(question, folded, subjects)
             or self._act(folded)
+            or self._future(folded)
+            or self._choice(question)
         )
+
+    @staticmethod
+    def _role(folded: str) -> Detail | None:
+        """"Who is the author of the piece?": someone in a role, named beside the role's word."""
+        match = _ROLE_Q.search(folded)
+        return Detail(WHICH, subject=frozenset((stem(match.group(1)),))) if match else None
+
+    @staticmethod
+    def _future(folded: str) -> Detail | None:
+        """"Could China recognise Kosovo by 2030?": a year after the current one."""
+        now = datetime.date.today().year
+        years = frozenset(y for y in _QUESTION_YEAR.findall(folded) if int(y) > now)
+        return Detail(FUTURE, subject=years) if years else None
+
+    def _choice(self, question: str) -> Detail | None:
+        """"Is Serbia an observer or a dialogue partner of the SCO?": the alternatives of a yes/no question, each as its
+        content words' stems (both must have some: "or not" offers none)."""
+        last = " ".join(question.strip().rstrip("?!. ").rsplit("?", 1)[-1].casefold().split())
+        # a yes/no question's alternatives are what it asks; "how large is it, a handful of people
+        # or a big office?" only illustrates
+        match = _CHOICE_Q.search(last) if _YES_NO_Q.match(" ".join(words(last))) else None
+        if match is None:
+            return None
+        sides = []
+        for side in match.groups():
+            content = [w for w in words(side) if w not in STOPWORDS and len(w) > 2]
+            if not content or _VAGUE_CHOICE & set(words(side)):
+                return None
+            sides.append(frozenset(stem(w) for w in self._canonical(" ".join(content))) or frozenset(map(stem, content)))
+        return Detail(CHOICE, holders=frozenset(sides[0]), subject=frozenset(sides[1]))
 
     def _act(self, folded: str) -> Detail | None:
         """"Did China send troops to Kosovo?": a yes/no question whether a concrete act was done,
@@ -1237,6 +1331,14 @@ class DetailChecker:
             return bool(detail.subject & facts.verbs)
         if detail.kind == COMPARISON:
             return _COMPARISON_A.search(fact.answer) is not None
+        if detail.kind == FUTURE:
+            return bool(detail.subject & set(words(fact.answer)))
+        if detail.kind == CHOICE:
+            return detail.holders <= facts.stemmed or detail.subject <= facts.stemmed
+        if detail.kind == QUANTITY and QUANTITY in facts.answer_kinds and facts.numbers:
+            # the answer's number must be news: "Of the five people there, how many are diplomats?"
+            # is not answered by the five
+            return bool(facts.numbers - quantities(question))
         if detail.kind == CAUSE:
             if facts.states_kind(CAUSE):
                 return True

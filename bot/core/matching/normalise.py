@@ -235,6 +235,15 @@ def answer_kinds(text: str, folded: Sequence[str] | None = None) -> frozenset[st
     return frozenset(kinds)
 
 
+def quantities(text: str) -> frozenset[str]:
+    """The numbers and number words of ``text`` that count (not years, not a name's number), folded."""
+    if "may" in text:
+        text = without_modal_may(text)
+    if _SPACED_DIGIT.search(text) and _IDENTIFIER.search(text):
+        text = _IDENTIFIER.sub(" ", text)
+    return frozenset(_QUANTITY.findall(_YEAR.sub(" ", " ".join(words(text)))))
+
+
 _POSSESSOR = re.compile(r"(?<![^\W_])([^\W_]+)['’ʼ]s?\b")  # from a word's start: no retrying inside it
 
 
