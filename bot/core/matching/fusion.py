@@ -285,6 +285,12 @@ class Matcher:
         unknown = (
             {n for n in _unknown_names(draft.result) if not self.index.knows(serbian_latin(n))} if in_language else set()
         )
+        if not draft.english:
+            # a country no fact speaks of, named in the member's language ("Wie steht Deutschland..."),
+            # costs what an unknown name costs (once, if the index counted it already)
+            unknown_words = {w for name in unknown for w in words(name)}
+            countries = self.index.unknown_countries(words(draft.text))
+            foreign = len(unknown) + sum(1 for _code, span in countries if not unknown_words & set(span))
         for fact_id in hits.keys() | semantic.keys():
             hit = hits.get(fact_id)
             near = semantic.get(fact_id)
@@ -314,7 +320,7 @@ class Matcher:
                 confidence = (1.0 - W_FOREIGN_LEXICAL) * _scale(sim or 0.0, floor, ceiling)
                 if hit is not None:
                     confidence += W_FOREIGN_LEXICAL * _lexical(hit)
-                confidence *= UNCOVERED_NAME_FACTOR ** len(unknown)
+                confidence *= UNCOVERED_NAME_FACTOR ** foreign
                 if near is not None and hit is not None and texts and near.row < len(texts):
                     phrasing = texts[near.row]
             candidates.append(Candidate(fact, confidence, hit.confidence if hit else None, sim, phrasing, penalty))

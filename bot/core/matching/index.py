@@ -49,6 +49,7 @@ from bot.core.matching.normalise import (
     stem,
     words,
 )
+from bot.core.matching import countries
 from bot.core.matching.specificity import english_specificity, is_common_english, specificity
 from bot.core.matching.typos import DeletionTable
 
@@ -288,6 +289,8 @@ class QuestionIndex:
         self._known_words = frozenset(known)
         self._typos = DeletionTable(known)
         self._sorted_known = sorted(known)
+        # The names, in every language read, of the countries no fact speaks of ("spain", "Španija").
+        self._unknown_countries = countries.unknown_tables(self.knows)
 
     # The typo table is keyed by Python's string hash, which differs from process to process: it
     # is not pickled (for the index cache) but built again on loading.
@@ -390,7 +393,14 @@ class QuestionIndex:
         analysed = self.normaliser.analyse(
             query, fix=lambda word, last: self._fix(word, last, prefix), known=lambda word: stem(word) in self._vocab
         )
-        words = [item.word for item in analysed]
+        named = self.unknown_countries(words(query) if folded is None else folded)
+        if named:  # "does spain recognise kosovo": a name, whoever typed it in lower case
+            names = {w for _code, span in named for w in span}
+            analysed = [  # as typed: a country's name is no typo of an index word ("spain" / "span")
+                Tagged(item.typed or item.word, NAME) if (item.typed or item.word) in names else item
+                for item in analysed
+            ]
+        words_ = [item.word for item in analysed]
         terms = tuple(self._dedupe(self.resolve(analysed)))
         known = [t for t in terms if t.term is not None]
         if not known or not self.facts:
@@ -405,7 +415,7 @@ class QuestionIndex:
         owners = frozenset(w for w in self.normaliser.possessors(query) if not self._common(w))
         name_terms = [t for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
         top, phrase = self._candidates(scores, best, total, known, expected, name_terms, owners, limit)
-        fuzzy = self._similarities(" ".join(words), top)
+        fuzzy = self._similarities(" ".join(words_), top)
         covered = [self._covered(name.term, top) for name in name_terms]  # per name, per fact of top
         hits = [
             self._hit(
@@ -420,6 +430,13 @@ class QuestionIndex:
         ]
         hits.sort(key=lambda h: (-h.confidence, -h.closeness, h.fact.id))
         return SearchResult(query, terms, tuple(hits[:limit]), tuple(name_terms), owners)
+
+    def unknown_countries(self, tokens: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """The countries no fact speaks of that ``tokens`` (folded words) name, in any language read
+        (see :mod:`bot.core.matching.countries`), each with the words naming it."""
+        if not self._unknown_countries[0] or all(w in self._known_words for w in tokens):
+            return []
+        return countries.mentioned(tokens, self._unknown_countries)
 
     def penalty(self, f_index: int, result: SearchResult) -> float:
         """The share of confidence the names and the possessor of ``result``'s question leave fact
