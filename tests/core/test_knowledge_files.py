@@ -15,11 +15,13 @@ from bot.core.matching.detail import (
     ACT,
     AGENT,
     CAUSE,
+    CHOICE,
     COMPARISON,
     CONTACT,
     DATE,
     DAY,
     DEFINITION,
+    FUTURE,
     HOURS,
     MANNER,
     NAME,
@@ -222,7 +224,7 @@ def test_a_phrasing_asks_only_for_what_its_answer_states() -> None:
             if detail.kind == QUANTITY:
                 stated = "quantity" in answer_kinds(fact.answer)
             else:
-                assert detail.kind in (PERSON, PLACE, DAY, DATE, NAME, CONTACT, HOURS, MANNER, COMPARISON)
+                assert detail.kind in (PERSON, PLACE, DAY, DATE, NAME, CONTACT, HOURS, MANNER, COMPARISON, CHOICE, FUTURE)
                 stated = checker.states(bare, detail, phrasing)
             if not stated:
                 wrong.append(f"{fact.id}: {phrasing!r} asks for {detail.label}")
