@@ -13,7 +13,8 @@ from rapidfuzz import fuzz
 
 from bot.core.answers import ANSWER_THRESHOLD, Outcome
 from bot.core.knowledge.schema import Fact, Source
-from bot.core.matching import QuestionIndex
+from bot.core.matching import MAX_INPUT_CHARS, QuestionIndex
+from bot.core.matching.normalise import pieces
 from bot.core.matching.index import OTHER_YEAR_FACTOR, UNCOVERED_NAME_FACTOR
 from bot.core.service import KnowledgeState, load_state
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
@@ -347,3 +348,23 @@ def test_rescoring_reads_near_duplicates_as_rapidfuzz_does() -> None:
         for chunk in range(0, len(facts), 8):
             part = facts[chunk : chunk + 8]
             assert index._similarities(query_text, np.asarray(part)) == _closest_phrasings(index, query_text, part)
+
+
+def test_the_whole_of_a_long_answer_is_read() -> None:
+    """An answer is read whole, whatever its length (a member's input is cut to MAX_INPUT_CHARS,
+    curated text is not): a word and a possessor in its last sentence count."""
+    filler = "The office keeps to its usual work and reports on it every year. " * 10
+    long_answer = f"{filler}Its budget is drawn up by the Treasury's own auditors."
+    assert len(long_answer) > MAX_INPUT_CHARS
+    index = QuestionIndex(
+        [
+            _fact("office", "What does the office do?", answer=long_answer),
+            _fact("garden", "Where is the garden?", answer="The garden is behind the house."),
+        ]
+    )
+    hit = index.search("treasury auditors").best
+    assert hit is not None and hit.fact.id == "office"
+    assert index.search("What is the Treasury's view of the office?").best.penalties == ()
+    cut = pieces(long_answer)
+    assert len(cut) > 1 and all(len(piece) <= MAX_INPUT_CHARS for piece in cut)
+    assert " ".join(cut) == " ".join(long_answer.split())

@@ -52,7 +52,8 @@ whether a fact states it:
   the answer must compare ("unlike Russia", "than") or weigh a likelihood.
 - a year still to come ("Could China recognise Kosovo by 2030?"): the answer must speak of that year.
 - the alternatives of a yes/no question ("Is Serbia an observer or a dialogue partner of the
-  SCO?"): the answer must speak of one of them (all of its content words).
+  SCO?"): the fact (its answer, title or phrasings) must speak of one of them (all of its
+  content words).
 - someone in a role ("Who is the author of...?"): the answer must name someone beside the role's
   word, as for members of a class.
 - a number or amount ("how big is the budget", "what percent"): the answer's number must be one
@@ -94,6 +95,7 @@ from bot.core.matching.normalise import (
     Normaliser,
     answer_kinds,
     expected_answer_kind,
+    pieces,
     quantities,
     stem,
     tagged_words,
@@ -694,7 +696,7 @@ class _Reading:
     def answer_kinds(self) -> frozenset[str]:
         """The detail kinds the answer itself states."""
         answer = self._fact.answer
-        kinds = set(answer_kinds(answer))
+        kinds = set().union(*(answer_kinds(piece) for piece in pieces(answer)))
         if _CAUSE_A.search(answer.casefold()):
             kinds.add(CAUSE)
         if _CONTACT_A.search(answer):
@@ -792,24 +794,29 @@ class _Reading:
     @functools.cached_property
     def verbs(self) -> frozenset[str]:
         """Lemmas of the answer's words (for "who <verb>")."""
-        answer = self._fact.answer
-        return frozenset(_lemma(w) for w in words(answer)) | frozenset(_lemma(w) for w in self._checker._canonical(answer))
+        canonical = self._checker._canonical
+        return frozenset(_lemma(w) for piece in pieces(self._fact.answer) for w in (*words(piece), *canonical(piece)))
 
     @functools.cached_property
     def numbers(self) -> frozenset[str]:
         """The answer's numbers that count (see :func:`~bot.core.matching.normalise.quantities`)."""
-        return quantities(self._fact.answer)
+        return frozenset().union(*(quantities(piece) for piece in pieces(self._fact.answer)))
 
     @functools.cached_property
-    def stemmed(self) -> frozenset[str]:
-        """Stems of the answer's words, as written and canonical."""
-        answer = self._fact.answer
-        return frozenset(stem(w) for w in words(answer)) | frozenset(stem(w) for w in self._checker._canonical(answer))
+    def spoken(self) -> frozenset[str]:
+        """Stems of the words of the answer, the title and the phrasings, as written and canonical:
+        what the fact speaks of ("the European bloc or the Atlantic alliance", as a phrasing puts it)."""
+        canonical = self._checker._canonical
+        return frozenset(
+            stem(w)
+            for text in (*pieces(self._fact.answer), self._fact.title, *self._fact.questions)
+            for w in (*words(text), *canonical(text))
+        )
 
     @functools.cached_property
     def vocabulary(self) -> frozenset[str]:
         """Canonical words of the answer."""
-        return frozenset(self._checker._canonical(self._fact.answer))
+        return frozenset(w for piece in pieces(self._fact.answer) for w in self._checker._canonical(piece))
 
 
 def _may_ask(kind: str, question: str, tokens: Sequence[str], folded: str) -> bool:
@@ -1334,7 +1341,7 @@ class DetailChecker:
         if detail.kind == FUTURE:
             return bool(detail.subject & set(words(fact.answer)))
         if detail.kind == CHOICE:
-            return detail.holders <= facts.stemmed or detail.subject <= facts.stemmed
+            return detail.holders <= facts.spoken or detail.subject <= facts.spoken
         if detail.kind == QUANTITY and QUANTITY in facts.answer_kinds and facts.numbers:
             # the answer's number must be news: "Of the five people there, how many are diplomats?"
             # is not answered by the five

@@ -46,6 +46,7 @@ from bot.core.matching.normalise import (
     Tagged,
     answer_kinds,
     expected_answer_kind,
+    pieces,
     stem,
     words,
 )
@@ -201,11 +202,13 @@ class QuestionIndex:
                 phr_display.append(text)
             for text in fact.keywords:
                 credit.update(dict.fromkeys(term_ids(norm.content_words(text)), 1.0))
-            folded = words(fact.answer)
-            for tid in term_ids(norm.content_words(fact.answer, folded)):
-                credit.setdefault(tid, ANSWER_CREDIT)
+            for piece in pieces(fact.answer):  # words are read up to MAX_INPUT_CHARS at a time
+                folded = words(piece)
+                for tid in term_ids(norm.content_words(piece, folded)):
+                    credit.setdefault(tid, ANSWER_CREDIT)
+                kinds |= answer_kinds(piece, folded)
             credit_rows.append(credit)
-            self._answer_kinds.append(answer_kinds(fact.answer, folded) | kinds)
+            self._answer_kinds.append(frozenset(kinds))
         fact_start.append(len(phr_terms))
 
         n_facts = len(self.facts)
@@ -244,7 +247,10 @@ class QuestionIndex:
             dtype=np.uint8,
         )
         self._has_year = np.asarray([bool(_YEAR.search(f.answer)) for f in self.facts], dtype=bool)
-        self._possessors = [norm.possessors(" ".join((*f.questions, f.title, f.answer))) for f in self.facts]
+        self._possessors = [
+            frozenset().union(*(norm.possessors(text) for text in (*f.questions, f.title, *pieces(f.answer))))
+            for f in self.facts
+        ]
 
         df = df.astype(np.float64)
         self._weight = np.log1p((n_facts - df + 0.5) / (df + 0.5)) + WEIGHT_FLOOR

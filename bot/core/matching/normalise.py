@@ -252,6 +252,40 @@ def possessors(text: str) -> list[str]:
     return [word for match in _POSSESSOR.finditer(_clean(text)) for word in words(match.group(1))]
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+")
+
+
+def pieces(text: str) -> list[str]:
+    """``text`` in pieces of at most :data:`MAX_INPUT_CHARS` characters, cut between sentences
+    (or words), for reading curated text longer than what one read of a member's input takes."""
+    if len(text) <= MAX_INPUT_CHARS:
+        return [text]
+    result: list[str] = []
+    current = ""
+    for part in (w for sentence in _SENTENCE_BREAK.split(text) for w in _split_long(sentence)):
+        if current and len(current) + 1 + len(part) > MAX_INPUT_CHARS:
+            result.append(current)
+            current = part
+        else:
+            current = f"{current} {part}" if current else part
+    if current:
+        result.append(current)
+    return result
+
+
+def _split_long(sentence: str) -> list[str]:
+    if len(sentence) <= MAX_INPUT_CHARS:
+        return [sentence]
+    chunks, current = [], ""
+    for word in sentence.split():
+        if current and len(current) + 1 + len(word) > MAX_INPUT_CHARS:
+            chunks.append(current)
+            current = word[:MAX_INPUT_CHARS]
+        else:
+            current = f"{current} {word}" if current else word[:MAX_INPUT_CHARS]
+    return [*chunks, current] if current else chunks
+
+
 def words(text: str) -> list[str]:
     """The folded words of ``text``, in order (punctuation, emoji and symbols dropped)."""
     return _WORD.findall(fold(text))
