@@ -14,12 +14,14 @@ from bot.core.matching.detail import (
     ACT,
     AGENT,
     CAUSE,
+    CHANGE,
     CHOICE,
     CONTACT,
     DATE,
     DAY,
     DEFINITION,
     COMPARISON,
+    CONDITION,
     FUTURE,
     HOURS,
     MANNER,
@@ -191,6 +193,13 @@ FACTS = STATE.kb.by_id
         # the alternatives of a yes/no question: the answer must speak of one of them
         ("Is Serbia an observer or a dialogue partner of the SCO?", CHOICE, "brics-sco-platforms", False),
         ("Does China back Serbia or Kosovo?", CHOICE, "serbia-strategic-partnership", True),
+        # a change over time: the answer must speak of one
+        ("How has Chinese opinion on Kosovo changed since 2008?", CHANGE, "public-opinion-pro-serbian", False),
+        ("Has China's foreign policy shifted over the last decade?", CHANGE, "xi-foreign-policy-doctrine", True),
+        # what follows an event to come: the fact must speak of that event
+        ("What will China do on Kosovo after the next US presidential election?", CONDITION, "rivalry-with-west", False),
+        # "more than that" compares with nothing named; "than it does now" with the present
+        ("Did the Chinese mission have more staff ten years ago than it does now?", COMPARISON, "chinese-mission-pristina", False),
     ],
 )
 def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, fact_id: str, stated: bool) -> None:
@@ -228,6 +237,7 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "Roughly how large is Beijing's team in Kosovo, a handful of people or a big office?",
         "Will China ever recognise Kosovo or not?",
         "Could China recognise Kosovo in 2008?",  # a year past, not to come
+        "is china's role on kosovo mostly diplomatic or more than that?",
     ],
 )
 def test_questions_that_ask_no_detail(question: str) -> None:

@@ -50,7 +50,10 @@ whether a fact states it:
   gives one ("officially", "known as", "renamed").
 - a comparison ("Does China supply more arms than Russia?", "Which scenario is most likely?"):
   the answer must compare ("unlike Russia", "than") or weigh a likelihood.
-- a year still to come ("Could China recognise Kosovo by 2030?"): the answer must speak of that year.
+- a year still to come ("Could China recognise Kosovo by 2030?"): the answer must speak of that year;
+  what follows an event to come ("after the next election"): the fact must speak of that event.
+- how something changed over time ("How has China's position changed since 1999?"): the answer
+  must speak of a change ("shifted", "no longer", "increasingly", "since").
 - the alternatives of a yes/no question ("Is Serbia an observer or a dialogue partner of the
   SCO?"): the fact (its answer, title or phrasings) must speak of one of them (all of its
   content words).
@@ -127,12 +130,18 @@ COMPARISON = "comparison"
 #: The question asks about a year still to come ("Could China recognise Kosovo by 2030?"): only an
 #: answer that speaks of that year states what will be then.
 FUTURE = "future"
+#: The question asks how something changed over time ("How has China's position changed since
+#: 1999?"): the answer must speak of a change.
+CHANGE = "change"
+#: The question asks what will follow an event to come ("after the next election"): the fact must
+#: speak of that event.
+CONDITION = "condition"
 #: The question offers alternatives ("Is Serbia an observer or a dialogue partner?"): the answer
 #: must speak of one of them.
 CHOICE = "choice"
 #: Details read from one word or phrase of an answer ("unlike", "gives no further detail"): a
 #: weaker fact is not preferred to the best one for stating them.
-LOOSE = frozenset({MANNER, COMPARISON})
+LOOSE = frozenset({MANNER, COMPARISON, CHANGE})
 
 #: How each detail is named in the "does not hold that detail" message.
 LABELS = {
@@ -154,6 +163,8 @@ LABELS = {
     COMPARISON: "the comparison",
     ACT: "whether that was done",
     FUTURE: "that year",
+    CHANGE: "how it changed",
+    CONDITION: "what follows that event",
     CHOICE: "which of those it is",
 }
 
@@ -250,7 +261,8 @@ _MANNER_Q = re.compile(
 #: which is likeliest; "rather than" and "other than" compare nothing.
 _COMPARISON_Q = re.compile(
     r"^(?:(?:and|so|but|ok),? )?(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|who|what|which|how)\b"
-    r"(?:[^,;:.?!](?!\b(?:rather|other) than\b))*?\b(?:more|less|fewer|better|worse|\w{3,}er)\b[^,;:.?!]*?\bthan\b|"
+    r"(?:[^,;:.?!](?!\b(?:rather|other) than\b))*?\b(?:more|less|fewer|better|worse|\w{3,}er)\b[^,;:.?!]*?\bthan\b"
+    r"(?! (?:that|this|it|before|usual|ever|expected|now)[\s?!.]*$)|"
     r"\b(?:most|least) (?:likely|probable|plausible|realistic|important|significant|decisive|influential)\b|"
     r"\blikeliest\b"
 )
@@ -406,6 +418,20 @@ _ROLE_Q = re.compile(
     r"mediators|organiser|organisers|organizer|organizers|sponsor|sponsors|architect|architects|negotiator|"
     r"negotiators) (?:of|behind|for|at|in)\b"
 )
+#: "How has X changed since...", "has China's stance shifted": a change over time.
+_CHANGE_Q = re.compile(
+    r"\b(?:how|has|have|did|does|is|in what way|to what extent) (?:\w+ ){0,6}?(?:changed|evolved|shifted|developed|"
+    r"hardened|softened|moved|grown|changing|evolving|shifting) (?:\w+ ){0,4}?(?:since|over|from|after|through)\b"
+)
+#: The words by which an answer speaks of a change.
+_CHANGE_A = re.compile(
+    r"\b(?:changed|changes|changing|evolved|evolving|shifted|shift|shifts|hardened|softened|grown|grew|become|became|"
+    r"increasingly|no longer|anymore|since|turned|deepened|weakened|strengthened|declined|declining|decreasing|"
+    r"increased|rising|rose|used to|once|now)\b",
+    re.IGNORECASE,
+)
+#: "after the next election", "once the next government...": an event to come.
+_NEXT_EVENT_Q = re.compile(r"\b(?:after|before|once|when|by|until) the next ((?:[^\W\d_]+ ){0,3}[^\W\d_]+)")
 #: A year in a question ("by 2030").
 _QUESTION_YEAR = re.compile(r"\b20\d\d\b")
 #: "..., X or Y?": alternatives at the end of a question (up to two words before "or", six after).
@@ -1146,8 +1172,22 @@ class DetailChecker:
             or self._stance(question, folded, subjects)
             or self._act(folded)
             or self._future(folded)
+            or self._change(folded)
             or self._choice(question)
         )
+
+    @staticmethod
+    def _change(folded: str) -> Detail | None:
+        """"How has China's position changed since the 1999 war?", "what will China do after the
+        next election?": a change over time, or what follows an event to come."""
+        if _CHANGE_Q.search(folded):
+            return Detail(CHANGE)
+        match = _NEXT_EVENT_Q.search(folded)
+        if match is not None:
+            event = frozenset(stem(w) for w in match.group(1).split() if w not in STOPWORDS)
+            if event:
+                return Detail(CONDITION, subject=event)
+        return None
 
     @staticmethod
     def _role(folded: str) -> Detail | None:
@@ -1340,6 +1380,10 @@ class DetailChecker:
             return _COMPARISON_A.search(fact.answer) is not None
         if detail.kind == FUTURE:
             return bool(detail.subject & set(words(fact.answer)))
+        if detail.kind == CHANGE:
+            return _CHANGE_A.search(fact.answer) is not None
+        if detail.kind == CONDITION:
+            return detail.subject <= facts.spoken
         if detail.kind == CHOICE:
             return detail.holders <= facts.spoken or detail.subject <= facts.spoken
         if detail.kind == QUANTITY and QUANTITY in facts.answer_kinds and facts.numbers:
