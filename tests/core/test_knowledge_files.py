@@ -226,7 +226,9 @@ def test_a_phrasing_asks_only_for_what_its_answer_states() -> None:
             if detail.kind == QUANTITY:
                 stated = "quantity" in answer_kinds(fact.answer)
             else:
-                assert detail.kind in (PERSON, PLACE, DAY, DATE, NAME, CONTACT, HOURS, MANNER, COMPARISON, CHOICE, FUTURE, CHANGE, CONDITION)
+                assert detail.kind in (
+                    PERSON, PLACE, DAY, DATE, NAME, CONTACT, HOURS, MANNER, COMPARISON, CHOICE, FUTURE, CHANGE, CONDITION
+                )
                 stated = checker.states(bare, detail, phrasing)
             if not stated:
                 wrong.append(f"{fact.id}: {phrasing!r} asks for {detail.label}")
