@@ -16,6 +16,7 @@ from bot.core.knowledge.schema import Fact, Source
 from bot.core.matching import MAX_INPUT_CHARS, QuestionIndex
 from bot.core.matching.normalise import pieces
 from bot.core.matching.index import OTHER_YEAR_FACTOR, UNCOVERED_NAME_FACTOR
+from bot.core.matching.normalise import NAME
 from bot.core.service import KnowledgeState, load_state
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
@@ -338,6 +339,28 @@ def test_rescoring_finds_what_scoring_every_phrasing_finds(case: tuple[str, list
     query_text, facts = case
     got = STATE.index._similarities(query_text, np.asarray(facts, dtype=np.int64))
     assert got == _closest_phrasings(STATE.index, query_text, facts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Does Japan recognise Kosovo?", "What did ASEAN and Japan say in 2019?", "Does China recognise Kosovo?"],
+)
+def test_the_rescored_facts_come_with_whether_each_has_each_name(question: str) -> None:
+    # The candidates' coverage of the question's names is found once, for the penalties of the
+    # ranking and of the hits: it must be what each fact's own postings say.
+    index = STATE.index
+    analysed = index.normaliser.analyse(question)
+    terms = index._dedupe(index.resolve(analysed))
+    known = [t for t in terms if t.term is not None]
+    names = [t for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
+    assert names
+    scores = index._accumulate(known)
+    total = sum(t.weight for t in terms)
+    top, _, covered = index._candidates(scores, float(scores.max()), total, known, None, names, frozenset(), 5)
+    assert len(covered) == len(names)
+    for name, has in zip(names, covered, strict=True):
+        expected = [name.term is not None and index._covers(int(f), name.term) for f in top]
+        assert has.tolist() == expected
 
 
 def test_rescoring_reads_near_duplicates_as_rapidfuzz_does() -> None:

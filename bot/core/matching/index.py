@@ -420,9 +420,9 @@ class QuestionIndex:
         expected = expected_answer_kind(query, folded)
         owners = frozenset(w for w in self.normaliser.possessors(query) if not self._common(w))
         name_terms = [t for t, item in zip(terms, analysed, strict=True) if item.flag == NAME and t.weight > 0]
-        top, phrase = self._candidates(scores, best, total, known, expected, name_terms, owners, limit)
+        top, phrase, has_names = self._candidates(scores, best, total, known, expected, name_terms, owners, limit)
         fuzzy = self._similarities(" ".join(words_), top)
-        covered = [self._covered(name.term, top) for name in name_terms]  # per name, per fact of top
+        covered = [has.tolist() for has in has_names]  # per name, per fact of top
         hits = [
             self._hit(
                 f,
@@ -476,9 +476,10 @@ class QuestionIndex:
         name_terms: Sequence[QueryTerm],
         owners: frozenset[str],
         limit: int,
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
         """The facts worth rescoring with rapidfuzz, ranked by everything but rapidfuzz, with
-        their phrase coverage (see :meth:`_phrase_coverage`).
+        their phrase coverage (see :meth:`_phrase_coverage`) and, per name of ``name_terms``,
+        whether each of them has it (see :meth:`_covered`).
 
         Facts within :data:`CANDIDATE_RATIO` of the best accumulated weight are ranked by the
         confidence they would reach with a perfect rapidfuzz score: their coverage of the question,
@@ -491,13 +492,15 @@ class QuestionIndex:
         top = np.flatnonzero(scores >= best * CANDIDATE_RATIO)
         depth = max(limit, RESCORE_DEPTH)
         if len(top) <= min(depth, limit):
-            return top, self._phrase_coverage(top, known) / total
+            covered = [self._covered(name.term, top) for name in name_terms]
+            return top, self._phrase_coverage(top, known) / total, covered
         if len(top) > max(PRESELECT, depth):
             # Most weight first; among (near-)ties, the fact whose phrasings carry least weight of
             # their own (BM25's length normalisation, as a tie-break).
             tier = np.floor(scores[top] * (TIE_STEPS / best))
             top = top[np.lexsort((self._own_mean[top], -tier))[:PRESELECT]]
-        factor = self._penalties(top, expected, name_terms, owners)
+        covered = [self._covered(name.term, top) for name in name_terms]
+        factor = self._penalties(top, expected, name_terms, owners, covered)
         phrase = self._phrase_coverage(top, known) / total
         lower = factor * (W_FACT_COVER * np.minimum(scores[top] / total, 1.0) + W_PHRASE_COVER * phrase)
         upper = lower + W_FUZZ * factor
@@ -506,23 +509,24 @@ class QuestionIndex:
             chosen = np.argpartition(upper, -depth)[-depth:]
         if len(chosen) > limit:
             chosen = chosen[upper[chosen] >= float(np.partition(lower[chosen], -limit)[-limit]) - PRUNE_MARGIN]
-        return top[chosen], phrase[chosen]
+        return top[chosen], phrase[chosen], [names[chosen] for names in covered]
 
     def _penalties(
-        self, facts: np.ndarray, expected: str | None, name_terms: Sequence[QueryTerm], owners: frozenset[str]
+        self,
+        facts: np.ndarray,
+        expected: str | None,
+        name_terms: Sequence[QueryTerm],
+        owners: frozenset[str],
+        covered: Sequence[np.ndarray],
     ) -> np.ndarray:
         """For each of ``facts``, the share of its confidence its penalties leave (those of
-        :meth:`_penalties_of`, for many facts at once)."""
+        :meth:`_penalties_of`, for many facts at once); ``covered``: per name of ``name_terms``,
+        whether each fact has it (:meth:`_covered`)."""
         factor = np.ones(len(facts), dtype=np.float64)
         if expected is not None:
             factor[(self._kind_bits[facts] & _KIND_BIT[expected]) == 0] *= NO_NUMBER_FACTOR
-        for name in name_terms:
-            if name.term is None:
-                uncovered = np.ones(len(facts), dtype=bool)
-            else:
-                postings = self._facts_of(name.term)
-                position = np.minimum(np.searchsorted(postings, facts), len(postings) - 1)
-                uncovered = postings[position] != facts
+        for name, has in zip(name_terms, covered, strict=True):
+            uncovered = ~has
             if _YEAR.fullmatch(name.word):
                 factor[uncovered] *= np.where(self._has_year[facts[uncovered]], OTHER_YEAR_FACTOR, UNCOVERED_NAME_FACTOR)
             else:
@@ -558,13 +562,13 @@ class QuestionIndex:
             penalties.append((f"asks about {', '.join(sorted(missing))}'s; the fact never does", OTHER_OWNER_FACTOR))
         return tuple(penalties)
 
-    def _covered(self, term: int | None, facts: np.ndarray) -> list[bool]:
+    def _covered(self, term: int | None, facts: np.ndarray) -> np.ndarray:
         """Whether each of ``facts`` has ``term`` (never, for a term the index does not know)."""
         if term is None:
-            return [False] * len(facts)
+            return np.zeros(len(facts), dtype=bool)
         postings = self._facts_of(term)
         position = np.minimum(np.searchsorted(postings, facts), len(postings) - 1)
-        return (postings[position] == facts).tolist()
+        return postings[position] == facts
 
     def _covers(self, f_index: int, term: int) -> bool:
         postings = self._facts_of(term)
