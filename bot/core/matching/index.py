@@ -711,7 +711,10 @@ class QuestionIndex:
         shift = np.repeat(np.asarray([start for _, start, _ in spans], dtype=np.int64) - offsets, counts)
         if len(unsure):
             phrasings = unsure + shift[unsure]
-            distance = np.abs(self._phr_hist[phrasings].astype(np.int16) - _histogram(query_words)).sum(axis=1)
+            # summed by a product with ones (exact: whole numbers far below 2**24), much faster than
+            # a sum along rows of 32
+            differences = np.abs(self._phr_hist[phrasings].astype(np.float32) - _histogram(query_words))
+            distance = (differences @ _ONES).astype(np.int64)
             distance += np.abs(spaces_a[unsure] - spaces_b[unsure])
             upper = 100 - 100 * distance / lengths[unsure]
             keep = (upper > ratios[unsure]) & (upper >= best_known[unsure])
@@ -775,6 +778,7 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 #: Characters counted apart for :func:`_histograms`: each letter, the digits in five buckets, the rest.
 HIST_BUCKETS = 32
+_ONES = np.ones(HIST_BUCKETS, dtype=np.float32)
 
 
 #: The bucket of each ASCII character (128: any other), spaces in a bucket of their own (the last).
