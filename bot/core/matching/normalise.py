@@ -348,7 +348,11 @@ def _replace_spans(
             i += 1
             continue
         for variant, target in phrases.get(item.word, ()):
-            span = tagged[i : i + len(variant)]
+            end = i + len(variant)
+            # the last word first: most variants fail there, before their words are gathered
+            if end > len(tagged) or tagged[end - 1].word != variant[-1]:
+                continue
+            span = tagged[i:end]
             if tuple(t.word for t in span) != variant:
                 continue
             replacement = replace(span, variant, target)
