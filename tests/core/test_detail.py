@@ -381,6 +381,20 @@ def test_a_cached_detail_check_holds_nothing_read_per_fact_and_answers_alike() -
     assert _verdicts(restored) == _verdicts(CHECKER)
 
 
+def test_what_is_read_of_a_question_is_kept_for_a_few_texts_never_cached_and_answers_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One question is checked against several facts: its words and premise are read once and
+    # kept for the last few texts, which the index cache never holds.
+    monkeypatch.setattr(detail, "MEMO_QUESTIONS", 2)
+    checker = DetailChecker(STATE.index.facts, STATE.index.normaliser)
+    assert _verdicts(checker) == _verdicts(CHECKER)
+    assert 0 < len(checker._questions) <= 2
+    restored = pickle.loads(pickle.dumps(checker))
+    assert restored._questions == {}
+    assert _verdicts(restored) == _verdicts(CHECKER)
+
+
 def test_a_phrasing_declares_the_view_of_the_knowledge_bases_subject_too() -> None:
     # Questions about China's own view are not checked (nearly every fact gives it), but a
     # phrasing asking for it still declares that its fact gives it: read as it always was, with

@@ -84,7 +84,8 @@ import re
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from bot.core.knowledge.schema import Fact
 from bot.core.matching.normalise import (
@@ -643,6 +644,10 @@ _STOP_SUBJECTS = frozenset("which that who and or but this these those there as 
 SUBJECT_SHARE = 3
 #: What a fact states is kept for this many facts, the most recently asked about.
 MEMO_FACTS = 4096
+#: What the detail check reads of a question (its canonical words, its premise) is kept for this
+#: many texts: one question is checked against several facts.
+MEMO_QUESTIONS = 64
+_MISSING = object()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -857,7 +862,7 @@ def _may_ask(kind: str, question: str, tokens: Sequence[str], folded: str) -> bo
     if kind == CAUSE:
         return _CAUSE_Q.search(folded) is not None
     if kind == OFFICIAL:
-        return any(w in _OFFICE_OF and w not in _OFFICE_VERBS for w in words(question))
+        return any(w in _OFFICE_OF and w not in _OFFICE_VERBS for w in tokens)
     if kind == WHICH:
         return _WHICH_Q.search(folded) is not None
     if kind == STANCE:
@@ -918,18 +923,21 @@ class DetailChecker:
         self._ids = frozenset(fact.id for fact in facts)
         self._memo: dict[str, _Reading] = {}
         self._memo_lock = threading.Lock()
+        self._questions: dict[tuple[str, str], Any] = {}  # see _question_memo
 
     # What a fact states is read on first use and kept for the facts most recently asked about
-    # (:data:`MEMO_FACTS`); the index cache stores none of it.
+    # (:data:`MEMO_FACTS`); the index cache stores none of it, nor any question.
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_memo"] = {}
+        state["_questions"] = {}
         del state["_memo_lock"]
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._memo_lock = threading.Lock()
+        self._questions = {}
 
     def _facts_of(self, fact: Fact) -> _Reading:
         """What ``fact`` states (each part read once, then kept while the fact is among those last
@@ -952,6 +960,23 @@ class DetailChecker:
 
     def _canonical(self, text: str) -> list[str]:
         return self._norm.content_words(text)
+
+    def _question_memo(self, part: str, text: str, read: Callable[[str], Any]) -> Any:
+        """``read(text)``, kept for the last :data:`MEMO_QUESTIONS` texts: the detail check reads
+        one question against each of several facts, and what it reads of the question (``part``)
+        is the same each time. Never mutated by its readers."""
+        memo = self._questions
+        found = memo.get((part, text), _MISSING)
+        if found is _MISSING:
+            found = read(text)
+            if len(memo) >= MEMO_QUESTIONS:
+                memo.clear()
+            memo[(part, text)] = found
+        return found
+
+    def _question_words(self, question: str) -> tuple[str, ...]:
+        """:meth:`_canonical` of a question, kept (see :meth:`_question_memo`)."""
+        return self._question_memo("words", question, lambda text: tuple(self._canonical(text)))
 
     def _scan(
         self, answer: str, *, instances: bool
@@ -1241,13 +1266,13 @@ class DetailChecker:
     def _office_detail(self, kind: str, office: _Office, question: str, folded: str) -> Detail:
         # "What did Geng Shuang, China's ambassador, say?" is about Geng Shuang; in "Who leads the
         # government Geng Shuang addressed?" or "Geng Shuang's boss" the person asked for is another.
-        named = frozenset(
-            holder
-            for holder in self._office_holders
-            if kind == OFFICIAL
-            and holder <= set(self._canonical(question))
-            and not holder & self._norm.possessors(question)
-        )
+        named: frozenset[frozenset[str]] = frozenset()
+        if kind == OFFICIAL and self._office_holders:
+            mentioned = set(self._question_words(question))
+            possessors = self._norm.possessors(question)
+            named = frozenset(
+                holder for holder in self._office_holders if holder <= mentioned and not holder & possessors
+            )
         return Detail(
             kind,
             office.office,
@@ -1338,7 +1363,7 @@ class DetailChecker:
                 return True
         if detail.kind in (PERSON, OFFICIAL) and detail.others:
             # someone besides those the question names: the fact must name another
-            mentioned = set(self._canonical(question))
+            mentioned = set(self._question_words(question))
             if all(person <= mentioned for person in facts.people):
                 return False
         if _declared(facts.declared(detail.kind), detail, question):
@@ -1358,7 +1383,7 @@ class DetailChecker:
                 return True
             return False
         if detail.kind == WHICH:
-            mentioned = set(self._canonical(question))
+            mentioned = set(self._question_words(question))
             return any(
                 name and not name <= mentioned for noun in detail.subject for name in facts.instances.get(noun, ())
             )
@@ -1415,7 +1440,7 @@ class DetailChecker:
             if facts.states_kind(NAME):
                 return True
             mentioned = " ".join(words(question))
-            asked = {stem(w) for w in self._canonical(question)} | self._common | self._publisher
+            asked = {stem(w) for w in self._question_words(question)} | self._common | self._publisher
             return any(
                 name not in mentioned and not {stem(w) for w in self._canonical(name)} <= asked for name in facts.names
             )
@@ -1431,21 +1456,11 @@ class DetailChecker:
         Chinese mission" is not "Kosovo keeps no corresponding mission"."""
         if detail is not None and detail.kind not in (DATE, DAY, PLACE, QUANTITY, WHICH):
             return False
-        if (_NEGATION | _NOT_CONTRACTED | _REFUSAL) & set(words(question)):
-            return False  # the question's own premise is a negation
-        facts = self._facts_of(fact)
-        asked = self._specific(question)
-        if not asked:
+        premise = self._question_memo("premise", question, self._premise)
+        if premise is None:
             return False
-        canonical = self._canonical(question)
-        stems = [stem(w) for w in canonical]
-        subjects = set(stems)
-        # The holder of each asked word: the name just before it ("chinese mission" -> china).
-        owner = {
-            stems[i]: stems[i - 1] for i in range(1, len(stems)) if canonical[i - 1] in self._name_words
-        }
-        owner.update(self._pronoun_owners(question))
-        for sentence in facts.stems:
+        asked, subjects, owner = premise
+        for sentence in self._facts_of(fact).stems:
             for i, token in enumerate(sentence):
                 if token not in _NEGATION:
                     continue
@@ -1461,6 +1476,25 @@ class DetailChecker:
                 ):
                     return True
         return False
+
+    def _premise(self, question: str) -> tuple[set[str], set[str], dict[str, str]] | None:
+        """What :meth:`corrects_premise` reads of ``question``: the stems asked about, all its
+        stems, and the holder of each asked word; ``None`` when its premise cannot be negated (it
+        is a negation itself, or asks about nothing specific)."""
+        if (_NEGATION | _NOT_CONTRACTED | _REFUSAL) & set(words(question)):
+            return None  # the question's own premise is a negation
+        asked = self._specific(question)
+        if not asked:
+            return None
+        canonical = self._question_words(question)
+        stems = [stem(w) for w in canonical]
+        subjects = set(stems)
+        # The holder of each asked word: the name just before it ("chinese mission" -> china).
+        owner = {
+            stems[i]: stems[i - 1] for i in range(1, len(stems)) if canonical[i - 1] in self._name_words
+        }
+        owner.update(self._pronoun_owners(question))
+        return asked, subjects, owner
 
     def _pronoun_owners(self, question: str) -> dict[str, str]:
         """"When did Beijing open its mission?": the stem of each word after a possessive pronoun,
@@ -1479,4 +1513,4 @@ class DetailChecker:
 
     def _specific(self, question: str) -> set[str]:
         """Stems of the question's words that are not the knowledge base's common subject."""
-        return {stem(w) for w in self._canonical(question)} - self._common
+        return {stem(w) for w in self._question_words(question)} - self._common
