@@ -1325,14 +1325,18 @@ class DetailChecker:
         else:
             return None
         # a side the answers name, or one the question writes as a name that no answer names
-        # ("Does Taipei recognise...?": no fact gives Taipei's view)
-        written = {
-            w
-            for word, flag in tagged_words(question)
-            if flag in (WRITTEN_AS_NAME, WRITTEN_IN_CAPITALS) and word.isalpha()
-            for w in self._canonical(word)
-        }
-        holders = frozenset(w for w in found if w in self._name_words or w in written) - subjects
+        # ("Does Taipei recognise...?": no fact gives Taipei's view); how the question writes its
+        # words is read only when some side is not among the answers' names
+        named = {w for w in found if w in self._name_words}
+        if unnamed := found - named - subjects:
+            written = {
+                w
+                for word, flag in tagged_words(question)
+                if flag in (WRITTEN_AS_NAME, WRITTEN_IN_CAPITALS) and word.isalpha()
+                for w in self._canonical(word)
+            }
+            named |= unnamed & written
+        holders = frozenset(named) - subjects
         return Detail(STANCE, holders=holders) if holders else None
 
     def _agent(self, question: str, folded: str) -> Detail | None:
