@@ -26,8 +26,8 @@ _FOLD = str.maketrans(
         "ð": "d", "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
     }
 )
-_POSSESSIVE = re.compile(r"(?<=\w)'s?\b")
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_POSSESSIVE = re.compile(r"'(?<=\w')s?\b")  # the apostrophe first: found quickly
+_APOSTROPHE = re.compile(r"'(?<=\w')(?=\w)")
 _WORD = re.compile(r"[^\W_]+")
 
 #: Question words, function words and chat filler: they say how something is asked, not what.
@@ -111,6 +111,8 @@ def fold(text: str) -> str:
         text = text.replace("`", "'")
     else:
         text = text.translate(_FOLDED)
+        if "'" not in text:  # both patterns below need one
+            return text
     text = _POSSESSIVE.sub("", text)
     return _APOSTROPHE.sub("", text)
 
