@@ -235,6 +235,36 @@ def test_stored_text_with_capitals_reads_as_a_question_does(pieces: list[str]) -
     assert _SHIPPED.content_words(text) == [t.word for t in _SHIPPED.analyse(text)]
 
 
+#: Pieces of stored text that take every path of the batch readers: apostrophes of each kind,
+#: backticks, accents and other scripts, words in capitals, synonyms, digits, newlines.
+_BATCH_PIECES = [
+    *_PIECES, "China’s", "Kosovo`s", "o'neil", "'quote'", "s'", "x'y", "ʼs", "Priština", "Србија", "ÉU",
+    "naïve", "ﬁnance", "\u200bzero", "16+1", "3", "belt and road", "the west", "China government",
+    "\n", "_", "UNESCO's", "US", "Ⅻ", "١٢", "",
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(_BATCH_PIECES), max_size=12).map(" ".join), max_size=12))
+def test_many_words_reads_each_text_as_words_does(texts: list[str]) -> None:
+    assert normalise.many_words(texts) == [words(text) for text in texts]
+
+
+@given(st.lists(st.lists(st.sampled_from(_BATCH_PIECES), max_size=12).map(" ".join), max_size=12))
+def test_many_content_words_reads_each_text_as_content_words_does(texts: list[str]) -> None:
+    for normaliser in (_SHIPPED, SYNONYMS, Normaliser()):
+        folded = normalise.many_words(texts)
+        assert normaliser.many_content_words(texts, folded) == [normaliser.content_words(text) for text in texts]
+
+
+def test_many_words_reads_long_texts_and_the_shipped_knowledge_as_words_does() -> None:
+    kb = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
+    texts = [text for fact in kb.facts for text in (*fact.questions, fact.title, *fact.keywords, fact.answer)]
+    texts += ["Kosovo's " * 200, "a\nb's", "x" * (MAX_INPUT_CHARS + 5), "Vučić’s " * 100]
+    folded = normalise.many_words(texts)
+    assert folded == [words(text) for text in texts]
+    assert _SHIPPED.many_content_words(texts, folded) == [_SHIPPED.content_words(text) for text in texts]
+
+
 #: The apostrophe patterns as first written (a lookbehind first), which fold's now match exactly.
 _POSSESSIVE_AS_WRITTEN = re.compile(r"(?<=\w)'s?\b")
 _APOSTROPHE_AS_WRITTEN = re.compile(r"(?<=\w)'(?=\w)")
