@@ -391,3 +391,29 @@ def test_the_whole_of_a_long_answer_is_read() -> None:
     cut = pieces(long_answer)
     assert len(cut) > 1 and all(len(piece) <= MAX_INPUT_CHARS for piece in cut)
     assert " ".join(cut) == " ".join(long_answer.split())
+
+
+def test_the_index_built_a_few_facts_at_a_time_is_the_index_built_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    facts = [
+        *STATE.kb.visible,
+        _fact("stems", "Recognise, recognised, recognises?", "Who recognised it?", answer="Recognition came in 2008."),
+        _fact("filler", "Filler?", "What is it?", "???", answer="It is the only word here."),
+        _fact("long", "Long?", answer="The Treasury's auditors keep to their work. " * 30),  # read in pieces
+    ]
+    normaliser = STATE.index.normaliser
+    whole = QuestionIndex(facts, normaliser)
+    import bot.core.matching.index as index_module
+
+    monkeypatch.setattr(index_module, "BUILD_TEXTS", 7)  # chunk boundaries fall everywhere
+    chunked = QuestionIndex(facts, normaliser)
+    assert whole.__getstate__().keys() == chunked.__getstate__().keys()
+    for name, value in whole.__getstate__().items():
+        other = getattr(chunked, name)
+        if isinstance(value, np.ndarray):
+            assert value.dtype == other.dtype and np.array_equal(value, other), name
+        elif name != "normaliser":
+            assert value == other, name
+    # Two words of one phrasing with one stem are one term of it; a phrasing of filler has none.
+    pid = int(whole._fact_start[len(facts) - 3])
+    assert whole._phr_len[pid] == 1 and whole._tok_n[pid] == 3
+    assert whole._phr_display[-4:-2] == ["Filler?", "Filler?"]  # a phrasing and the title

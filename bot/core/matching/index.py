@@ -46,6 +46,7 @@ from bot.core.matching.normalise import (
     Tagged,
     answer_kinds,
     expected_answer_kind,
+    many_words,
     pieces,
     stem,
     words,
@@ -96,6 +97,10 @@ W_FACT_COVER = 0.5
 W_PHRASE_COVER = 0.3
 W_FUZZ = 0.2
 _KIND_BIT = {"date": 1, "quantity": 2}
+#: Texts of facts read together when building (about as many: whole facts at a time).
+BUILD_TEXTS = 4096
+# What each text of a fact is, when building: a phrasing, its title, a keyword, its answer.
+_PHRASING, _TITLE, _KEYWORD, _ANSWER = 0, 1, 2, 3
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -152,64 +157,89 @@ class QuestionIndex:
 
         vocab: dict[str, int] = {}  # index term (stem) -> id
         surface: dict[str, int] = {}  # folded word -> term id
-        phr_terms: list[tuple[int, ...]] = []  # phrasing -> its term ids
+        token_ids: dict[str, int] = {}  # the phrasings' distinct words (those of phr_text) -> id
         phr_text: list[str] = []  # phrasing -> normalised text for rapidfuzz
-        # The phrasings' distinct words (those of phr_text), by id, and per phrasing their number and
-        # length (spaces left out). Counted here, a phrasing at a time, so a reload in a worker never
-        # holds the interpreter's lock for long.
-        token_ids: dict[str, int] = {}
-        token_of = token_ids.setdefault
-        phr_tokens, phr_n, phr_chars = array.array("i"), array.array("i"), array.array("i")
         phr_display: list[str] = []  # phrasing -> as written
-        fact_start: list[int] = []
-
-        stems: dict[str, str] = {}  # folded word -> stem, for this build
-
-        def term_ids(content: list[str]) -> tuple[int, ...]:
-            ids: dict[int, None] = {}
-            for word in content:
-                tid = surface.get(word)
-                if tid is None:
-                    root = stems.get(word)
-                    if root is None:
-                        root = stems[word] = stem(word)
-                    tid = surface[word] = vocab.setdefault(root, len(vocab))
-                ids[tid] = None
-            return tuple(ids)
-
         # What a fact answers: the dates and quantities its answer states, and the kinds of
         # question its curators wrote for it ("How much weight does China carry?").
         self._answer_kinds: list[frozenset[str]] = []
-        credit_rows: list[dict[int, float]] = []
-        for fact in self.facts:
-            fact_start.append(len(phr_terms))
-            credit: dict[int, float] = {}
-            kinds = set()
-            for text in (*fact.questions, fact.title):
-                folded = words(text)
-                content = norm.content_words(text, folded)
-                if text is not fact.title and (kind := expected_answer_kind(text, folded)):
-                    kinds.add(kind)
-                ids = term_ids(content)
-                if not ids:
-                    continue
-                credit.update(dict.fromkeys(ids, 1.0))
-                phr_terms.append(ids)
-                phr_text.append(" ".join(content))
-                phr_tokens.extend([token_of(word, len(token_ids)) for word in content])
-                phr_n.append(len(content))
-                phr_chars.append(sum(map(len, content)))
-                phr_display.append(text)
-            for text in fact.keywords:
-                credit.update(dict.fromkeys(term_ids(norm.content_words(text)), 1.0))
-            for piece in pieces(fact.answer):  # words are read up to MAX_INPUT_CHARS at a time
-                folded = words(piece)
-                for tid in term_ids(norm.content_words(piece, folded)):
-                    credit.setdefault(tid, ANSWER_CREDIT)
-                kinds |= answer_kinds(piece, folded)
-            credit_rows.append(credit)
-            self._answer_kinds.append(frozenset(kinds))
-        fact_start.append(len(phr_terms))
+        # Built a chunk of facts at a time (see _chunks), as numpy arrays joined at the end: every
+        # step over Python objects is short, so a reload in a worker never holds the interpreter's
+        # lock for long, and the words of a chunk's texts are read together.
+        posting_facts, posting_terms, posting_credits = [], [], []
+        phr_terms, phr_lengths, phr_counts = [], [], []
+        tok_parts, tok_n_parts, chars_parts = [], [], []
+        for first, last in _chunks(self.facts):
+            # Each fact's phrasings, title, keywords and answer (in pieces a read of words takes, up to
+            # MAX_INPUT_CHARS each), in this order.
+            texts: list[str] = []
+            roles = array.array("b")
+            counts: list[int] = []  # texts per fact
+            for fact in self.facts[first:last]:
+                answer = pieces(fact.answer)
+                texts += fact.questions
+                texts.append(fact.title)
+                texts += fact.keywords
+                texts += answer
+                roles.extend(bytes(len(fact.questions)))
+                roles.append(_TITLE)
+                roles.extend(bytes([_KEYWORD]) * len(fact.keywords))
+                roles.extend(bytes([_ANSWER]) * len(answer))
+                counts.append(len(fact.questions) + 1 + len(fact.keywords) + len(answer))
+            folded = many_words(texts)
+            contents = norm.many_content_words(texts, folded)
+            at = 0
+            for fact, count in zip(self.facts[first:last], counts, strict=True):
+                kinds = set()
+                for text, plain in zip(fact.questions, folded[at : at + len(fact.questions)], strict=True):
+                    if text is not fact.title and (kind := expected_answer_kind(text, plain)):
+                        kinds.add(kind)
+                for i in range(at + len(fact.questions) + 1 + len(fact.keywords), at + count):
+                    kinds |= answer_kinds(texts[i], folded[i])
+                self._answer_kinds.append(frozenset(kinds))
+                at += count
+
+            # Term ids: each new word's stem, in the order the words come.
+            flat = list(chain.from_iterable(contents))
+            for word in dict.fromkeys(flat):
+                if word not in surface:
+                    surface[word] = vocab.setdefault(stem(word), len(vocab))
+            role = np.frombuffer(roles, dtype=np.int8)
+            owner = np.repeat(np.arange(first, last, dtype=np.int64), counts)
+            sizes = np.fromiter(map(len, contents), dtype=np.int64, count=len(contents))
+            text_of = np.repeat(np.arange(len(contents), dtype=np.int64), sizes)
+            tids = np.fromiter(map(surface.__getitem__, flat), dtype=np.int64, count=len(flat))
+            # Each text's distinct terms, in its order (two of its words may share a stem).
+            _, firsts = np.unique(text_of * len(vocab) + tids, return_index=True)
+            keep = np.sort(firsts)
+            tids, text_of = tids[keep], text_of[keep]
+
+            # Postings: a fact credits each term of its phrasings, title and keywords fully, one
+            # found only in its answer in part; (fact, term) pairs sorted, each once, the full first.
+            pairs = np.unique(((owner[text_of] - first) * len(vocab) + tids) * 2 + (role[text_of] == _ANSWER))
+            once = pairs[np.concatenate(([True], (pairs[1:] >> 1) != (pairs[:-1] >> 1)))] if len(pairs) else pairs
+            posting_facts.append((once >> 1) // len(vocab) + first)
+            posting_terms.append((once >> 1) % len(vocab))
+            posting_credits.append(np.where(once & 1, ANSWER_CREDIT, 1.0).astype(np.float32))
+
+            # Phrasings: the phrasings and titles with a term, fact by fact.
+            is_phrasing = (role <= _TITLE) & (sizes > 0)
+            rows = np.flatnonzero(is_phrasing)
+            phr_terms.append(tids[is_phrasing[text_of]])
+            phr_lengths.append(np.bincount(text_of, minlength=len(contents))[rows])
+            phr_counts.append(np.bincount(owner[rows] - first, minlength=last - first))
+            kept = [contents[i] for i in rows.tolist()]
+            phr_text += map(" ".join, kept)
+            phr_display += [texts[i] for i in rows.tolist()]
+            kept_words = list(chain.from_iterable(kept))
+            for word in dict.fromkeys(kept_words):
+                if word not in token_ids:
+                    token_ids[word] = len(token_ids)
+            tok_parts.append(np.fromiter(map(token_ids.__getitem__, kept_words), dtype=np.int32, count=len(kept_words)))
+            tok_n_parts.append(sizes[rows])
+            ends = np.cumsum(np.fromiter(map(len, kept_words), dtype=np.int64, count=len(kept_words)))
+            bounds = np.cumsum(sizes[rows])
+            chars_parts.append(np.diff(np.concatenate(([0], ends[bounds - 1]))) if len(rows) else bounds)
 
         n_facts = len(self.facts)
         self._vocab = vocab
@@ -218,16 +248,12 @@ class QuestionIndex:
 
         # Postings as one sparse matrix (CSR): the facts of term t, ascending, are
         # _post_fact[_post_ptr[t]:_post_ptr[t + 1]], with the credit each gives it in _post_credit.
-        sizes = [len(credit) for credit in credit_rows]
-        tids = np.fromiter(chain.from_iterable(credit_rows), dtype=np.int32, count=sum(sizes))
-        credits = np.fromiter(
-            chain.from_iterable(credit.values() for credit in credit_rows), dtype=np.float32, count=sum(sizes)
-        )
+        tids = _joined(posting_terms, np.int64)
         order = np.argsort(tids, kind="stable")  # facts stay ascending within a term
-        self._post_fact = np.repeat(np.arange(n_facts, dtype=np.int32), sizes)[order]
-        self._post_credit = credits[order]
+        self._post_fact = _joined(posting_facts, np.int64).astype(np.int32)[order]
+        self._post_credit = _joined(posting_credits, np.float32)[order]
         self._post_ptr = np.concatenate(([0], np.cumsum(np.bincount(tids, minlength=len(vocab))))).astype(np.int64)
-        del credit_rows, tids, credits, order
+        del posting_facts, posting_terms, posting_credits, tids, order
 
         # The commonest terms' credits as dense rows: adding a row beats scattering into most facts.
         df = np.diff(self._post_ptr)
@@ -257,22 +283,22 @@ class QuestionIndex:
 
         # Phrasings as one sparse matrix (CSR): the terms of phrasing p are _phr_idx[_phr_ptr[p]:
         # _phr_ptr[p + 1]], in the order the phrasing has them; _phr_own[p] is their total weight.
-        lengths = np.asarray([len(ids) for ids in phr_terms], dtype=np.int64)
+        lengths = _joined(phr_lengths, np.int64)
         self._phr_ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        self._phr_idx = np.fromiter(chain.from_iterable(phr_terms), dtype=np.int32, count=int(lengths.sum()))
+        self._phr_idx = _joined(phr_terms, np.int64).astype(np.int32)
         # Per phrasing: how many terms it has; per fact (_fact_tptr): where its phrasings' terms start.
         self._phr_len = lengths.astype(np.int32)
         self._phr_own = (
             np.add.reduceat(self._weight[self._phr_idx], self._phr_ptr[:-1]) if len(self._phr_idx) else np.zeros(0)
         )
-        self._fact_start = np.asarray(fact_start, dtype=np.int64)
+        self._fact_start = np.concatenate(([0], np.cumsum(_joined(phr_counts, np.int64)))).astype(np.int64)
         self._fact_tptr = self._phr_ptr[self._fact_start]
         # The weight of a fact's average phrasing (for the cheap precision estimate of _candidates).
         per_fact = np.diff(self._fact_start)
         sums = np.add.reduceat(self._phr_own, self._fact_start[:-1][per_fact > 0]) if len(self._phr_own) else []
         self._own_mean = np.full(n_facts, np.inf)
         self._own_mean[per_fact > 0] = np.asarray(sums) / per_fact[per_fact > 0]
-        del phr_terms
+        del phr_terms, phr_lengths, phr_counts
 
         # The phrasings' words (as rapidfuzz splits phr_text) as one sparse matrix (CSR): the
         # distinct words of the phrasings of fact f are _tok_idx[_fact_tok[f]:_fact_tok[f + 1]],
@@ -280,13 +306,13 @@ class QuestionIndex:
         # _phr_chars[p] the length of phrasing p's words (spaces left out), _phr_hist[p] how many of
         # its characters fall in each bucket of _histograms. With them, rapidfuzz's token_set_ratio
         # is bounded for many phrasings at once (see _similarities).
-        self._tok_idx = np.frombuffer(phr_tokens, dtype=np.intc).astype(np.int32)
+        self._tok_idx = _joined(tok_parts, np.int32)
         self._tok_ids = token_ids
         self._tok_len = np.fromiter(map(len, token_ids), dtype=np.int32, count=len(token_ids))
-        self._tok_n = np.frombuffer(phr_n, dtype=np.intc).astype(np.int32)
-        self._phr_chars = np.frombuffer(phr_chars, dtype=np.intc).astype(np.int32)
+        self._tok_n = _joined(tok_n_parts, np.int64).astype(np.int32)
+        self._phr_chars = _joined(chars_parts, np.int64).astype(np.int32)
         self._fact_tok = np.concatenate(([0], np.cumsum(self._tok_n, dtype=np.int64)))[self._fact_start]
-        del phr_tokens, phr_n, phr_chars
+        del tok_parts, tok_n_parts, chars_parts
         self._phr_hist = _histograms(phr_text)
         self._unknown_weight = float(math.log1p((n_facts + 0.5) / 1.5)) + WEIGHT_FLOOR
 
@@ -767,6 +793,23 @@ class QuestionIndex:
             penalties,
             missing_kind=missing_kind,
         )
+
+
+def _chunks(facts: Sequence[Fact]) -> Iterable[tuple[int, int]]:
+    """Ranges of ``facts`` (first, last + 1) of about :data:`BUILD_TEXTS` texts each."""
+    first, count = 0, 0
+    for i, fact in enumerate(facts):
+        count += len(fact.questions) + len(fact.keywords) + 2
+        if count >= BUILD_TEXTS:
+            yield first, i + 1
+            first, count = i + 1, 0
+    if first < len(facts):
+        yield first, len(facts)
+
+
+def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    """The arrays of ``parts`` end to end (an empty array of ``dtype`` when there are none)."""
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
