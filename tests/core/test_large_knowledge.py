@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from bot.core.knowledge import loader
-from bot.core.tasks import drop_off_loop
+from bot.core import tasks
+from bot.core.tasks import drop_off_loop, release
 
 
 async def test_drop_off_loop_frees_the_last_reference_in_a_worker() -> None:
@@ -21,6 +22,31 @@ async def test_drop_off_loop_frees_the_last_reference_in_a_worker() -> None:
     holder = [Knowledge()]
     await drop_off_loop(holder)
     assert holder == [] and len(freed_in) == 1 and freed_in[0] != threading.get_ident()
+
+
+def test_release_frees_what_only_the_holder_kept_and_leaves_what_is_shared_intact() -> None:
+    freed: list[str] = []
+
+    class Part:
+        def __init__(self, name: str) -> None:
+            self.name = name
+            self.children: list[object] = []
+
+        def __del__(self) -> None:
+            freed.append(self.name)
+
+    shared = [Part("shared"), "kept", 3]
+    root = Part("root")
+    cycle = Part("cycle")
+    cycle.children.append(cycle)  # a cycle: walked once, left to the cycle collector
+    wide = [f"word {i}" for i in range(tasks.RELEASE_WIDE * 3)] + [Part("in a wide list")]
+    root.children += [Part("child"), {"key": (Part("in a tuple"),)}, shared, wide, cycle, Part, len]
+    holder = [root]
+    del root, cycle, wide
+    release(holder)
+    assert holder == []
+    assert sorted(freed) == ["child", "in a tuple", "in a wide list", "root"]
+    assert shared[1:] == ["kept", 3] and shared[0].name == "shared" and shared[0].children == []
 
 
 def test_dismantle_empties_yaml_nodes_and_built_values_shared_or_not() -> None:
