@@ -93,26 +93,36 @@ def _english_forms(word: str) -> set[str]:
     return forms
 
 
-Tables = tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]
+Tables = tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], frozenset[str]]
 
 
-def mentioned(tokens: Sequence[str], tables: Tables | None = None) -> list[tuple[str, tuple[str, ...]]]:
+def _with_firsts(exact: dict[tuple[str, ...], str], stems: dict[tuple[str, ...], str]) -> Tables:
+    """The tables, with the first words of the names of more than one word."""
+    return exact, stems, frozenset(span[0] for table in (exact, stems) for span in table if len(span) > 1)
+
+
+def mentioned(
+    tokens: Sequence[str], tables: Tables | None = None, known: frozenset[str] = frozenset()
+) -> list[tuple[str, tuple[str, ...]]]:
     """The countries ``tokens`` (folded words, in order) name: each as its alpha-2 code with the
     words that name it, longest names first. ``tables``: exact names and stems to look in (every
-    country's, by default). A French elision ("l'Espagne", folded "lespagne") names one too."""
-    exact, stems = tables if tables is not None else _tables()[:2]
+    country's, by default). A French elision ("l'Espagne", folded "lespagne") names one too.
+    A word in ``known`` is not read as a name of one word (an index's own words, which name no
+    country it does not know)."""
+    exact, stems, firsts = tables if tables is not None else _all_tables()
     if not exact:
         return []
     found: list[tuple[str, tuple[str, ...]]] = []
     i = 0
     while i < len(tokens):
-        for length in (4, 3, 2, 1):
+        token = tokens[i]
+        for length in (4, 3, 2, 1) if token in firsts else (1,):
             span = tuple(tokens[i : i + length])
-            if len(span) < length:
+            if len(span) < length or (length == 1 and token in known):
                 continue
             code = _lookup(span, exact, stems)
-            if code is None and length == 1 and len(span[0]) > MIN_LETTERS and span[0][0] in "ld":
-                code = _lookup((span[0][1:],), exact, stems)
+            if code is None and length == 1 and len(token) > MIN_LETTERS and token[0] in "ld":
+                code = _lookup((token[1:],), exact, stems)
             if code is not None:
                 found.append((code, span))
                 i += length
@@ -120,6 +130,12 @@ def mentioned(tokens: Sequence[str], tables: Tables | None = None) -> list[tuple
         else:
             i += 1
     return found
+
+
+@functools.cache
+def _all_tables() -> Tables:
+    exact, stems, _english = _tables()
+    return _with_firsts(exact, stems)
 
 
 def _lookup(span: tuple[str, ...], exact: dict[tuple[str, ...], str], stems: dict[tuple[str, ...], str]) -> str | None:
@@ -146,7 +162,7 @@ def unknown_tables(knows: Callable[[str], bool]) -> Tables:
         telling = [w for name in names for w in name if w not in _GENERIC]
         if any(knows(w) for w in telling) or any(name and all(knows(w) for w in name) for name in names):
             known.add(code)
-    return (
+    return _with_firsts(
         {span: code for span, code in exact.items() if code not in known},
         {span: code for span, code in stems.items() if code not in known},
     )

@@ -468,7 +468,7 @@ class QuestionIndex:
         (see :mod:`bot.core.matching.countries`), each with the words naming it."""
         if not self._unknown_countries[0] or all(w in self._known_words for w in tokens):
             return []
-        return countries.mentioned(tokens, self._unknown_countries)
+        return countries.mentioned(tokens, self._unknown_countries, self._known_words)
 
     def penalty(self, f_index: int, result: SearchResult) -> float:
         """The share of confidence the names and the possessor of ``result``'s question leave fact
