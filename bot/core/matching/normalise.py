@@ -253,6 +253,8 @@ _POSSESSOR = re.compile(r"(?<![^\W_])([^\W_]+)['’ʼ]s?\b")  # from a word's st
 
 def possessors(text: str) -> list[str]:
     """Folded words written as possessors ("China's", "the EU's", "Xi's")."""
+    if text.isascii() and "'" not in text:  # most text: no apostrophe, which NFKC cannot make of ASCII
+        return []
     return [word for match in _POSSESSOR.finditer(_clean(text)) for word in words(match.group(1))]
 
 
