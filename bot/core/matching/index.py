@@ -812,13 +812,6 @@ def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The concatenation of ``range(start, start + count)`` for each pair, as one array."""
-    total = int(counts.sum())
-    offsets = np.cumsum(counts) - counts
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, counts)
-
-
 #: Characters counted apart for :func:`_histograms`: each letter, the digits in five buckets, the rest.
 HIST_BUCKETS = 32
 _ONES = np.ones(HIST_BUCKETS, dtype=np.float32)
