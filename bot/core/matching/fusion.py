@@ -289,7 +289,7 @@ class Matcher:
             # a country no fact speaks of, named in the member's language ("Wie steht Deutschland..."),
             # costs what an unknown name costs (once, if the index counted it already)
             unknown_words = {w for name in unknown for w in words(name)}
-            countries = self.index.unknown_countries(words(draft.text))
+            countries = draft.result.countries
             foreign = len(unknown) + sum(1 for _code, span in countries if not unknown_words & set(span))
         for fact_id in hits.keys() | semantic.keys():
             hit = hits.get(fact_id)

@@ -141,6 +141,8 @@ class SearchResult:
     hits: tuple[Hit, ...]
     names: tuple[QueryTerm, ...] = ()  # the question's words written as names ("Japan")
     owners: frozenset[str] = frozenset()  # whose something it asks about ("the EU's position")
+    #: countries no fact speaks of that the question names, each with the words naming it
+    countries: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def best(self) -> Hit | None:
@@ -425,7 +427,7 @@ class QuestionIndex:
         analysed = self.normaliser.analyse(
             query, fix=lambda word, last: self._fix(word, last, prefix), known=lambda word: stem(word) in self._vocab
         )
-        named = self.unknown_countries(words(query) if folded is None else folded)
+        named = tuple(self.unknown_countries(words(query) if folded is None else folded))
         if named:  # "does spain recognise kosovo": a name, whoever typed it in lower case
             names = {w for _code, span in named for w in span}
             analysed = [  # as typed: a country's name is no typo of an index word ("spain" / "span")
@@ -436,12 +438,12 @@ class QuestionIndex:
         terms = tuple(self._dedupe(self.resolve(analysed)))
         known = [t for t in terms if t.term is not None]
         if not known or not self.facts:
-            return SearchResult(query, terms, ())
+            return SearchResult(query, terms, (), countries=named)
 
         scores = self._accumulate(known)
         best = float(scores.max())
         if best <= 0:
-            return SearchResult(query, terms, ())
+            return SearchResult(query, terms, (), countries=named)
         total = sum(t.weight for t in terms)
         expected = expected_answer_kind(query, folded)
         owners = frozenset(w for w in self.normaliser.possessors(query) if not self._common(w))
@@ -461,7 +463,7 @@ class QuestionIndex:
             for slot, (f, p, found) in enumerate(zip(top.tolist(), phrase.tolist(), fuzzy, strict=True))
         ]
         hits.sort(key=lambda h: (-h.confidence, -h.closeness, h.fact.id))
-        return SearchResult(query, terms, tuple(hits[:limit]), tuple(name_terms), owners)
+        return SearchResult(query, terms, tuple(hits[:limit]), tuple(name_terms), owners, named)
 
     def unknown_countries(self, tokens: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
         """The countries no fact speaks of that ``tokens`` (folded words) name, in any language read
