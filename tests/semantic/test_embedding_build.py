@@ -15,6 +15,7 @@ import pytest
 from bot.app import semantic_runtime as runtime_for
 from bot.core.knowledge import load_knowledge
 from bot.core.semantic import runtime as runtime_module
+from bot.core.semantic.encoder import Encoder
 from bot.core.semantic.runtime import BuildStopped, SemanticRuntime, fact_texts, host_cores
 from bot.settings import SettingError, Settings
 from support.encoders import Watching
@@ -26,14 +27,19 @@ def _library_texts() -> list[str]:
     return [t for f in load_knowledge(LIBRARY).visible for t in fact_texts(f)]
 
 
+def _batched(semantic_runtime: SemanticRuntime, monkeypatch: pytest.MonkeyPatch, batch: int) -> tuple[Encoder, list[str]]:
+    """The real encoder and the library base's texts, embedded ``batch`` texts at a time."""
+    real = semantic_runtime.encoder()
+    assert real is not None
+    monkeypatch.setattr(runtime_module, "BATCH", batch)
+    return real, _library_texts()
+
+
 @pytest.mark.timeout(120)
 def test_batches_embedded_by_several_workers_give_the_vectors_of_one(
     semantic_runtime: SemanticRuntime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = semantic_runtime.encoder()
-    assert real is not None
-    monkeypatch.setattr(runtime_module, "BATCH", 4)  # several batches from the small library base
-    texts = _library_texts()
+    real, texts = _batched(semantic_runtime, monkeypatch, 4)  # several batches from the small library base
     assert len(texts) > 3 * 4
     both_started = threading.Barrier(2, timeout=30)
 
@@ -62,10 +68,7 @@ def test_batches_embedded_by_several_workers_give_the_vectors_of_one(
 def test_a_stopped_parallel_build_keeps_what_it_embedded(
     semantic_runtime: SemanticRuntime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = semantic_runtime.encoder()
-    assert real is not None
-    monkeypatch.setattr(runtime_module, "BATCH", 2)
-    texts = _library_texts()
+    real, texts = _batched(semantic_runtime, monkeypatch, 2)
     stop = threading.Event()
 
     class Stopping(Watching):
