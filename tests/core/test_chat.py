@@ -54,9 +54,27 @@ def test_an_ordinary_question_comes_back_unchanged(question: str) -> None:
     assert extract_question(question) == question
 
 
-def test_a_message_of_only_chat_is_returned_as_it_is() -> None:
-    assert extract_question("lol thanks 😂") == "lol thanks 😂"
+def test_a_message_of_only_thanks_or_greeting_holds_no_question() -> None:
+    """"thanks, that helped" once matched a fact through "helped"."""
+    for message in ("lol thanks 😂", "thanks factbot, that helped 🙏", "hi!", "ok cool, makes sense", "got it, thx"):
+        assert extract_question(message) == "", message
     assert extract_question("") == ""
+    assert extract_question("🤔") == "🤔"  # no words at all: left as it is
+
+
+def test_a_question_asking_only_whether_what_came_before_holds_asks_about_it() -> None:
+    message = (
+        "Apologies for the long message. We had a debate about whether Chinese TV is biased. "
+        "Someone said state media call Kosovo a Western puppet. What does the article say?"
+    )
+    assert extract_question(message) == (
+        "We had a debate about whether Chinese TV is biased. Someone said state media call Kosovo a Western puppet."
+    )
+    assert extract_question("My friend says China vetoed it. What does the bot say?") == "My friend says China vetoed it."
+    # a question with words of its own keeps them
+    assert extract_question("I read about the scenarios. What are they?") == (
+        "I read about the scenarios. What are they?"
+    )
 
 
 def test_platform_sized_messages_stay_bounded() -> None:

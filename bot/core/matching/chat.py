@@ -6,7 +6,8 @@ apology dilute the question (an unknown word like "ngl" weighs as much as a name
 finds the question: mentions, emoji, links and chat filler go; chat abbreviations are spelt out
 ("smth", "ppl"); sentences that are only greeting, thanks or apology go; when the message holds
 questions, they are kept, each with the sentence before it when it leans on it ("Is that
-true?", "How do they matter?").
+true?", "How do they matter?"); a question that only asks whether what came before holds ("What
+does the article say?") is replaced by it. A message of only greeting and thanks holds no question.
 
 Work is linear in the message, of which the first :data:`MAX_MESSAGE_CHARS` are read (Slack's
 limit; Discord's is 2,000), and the result is at most :data:`MAX_QUESTION_CHARS` long.
@@ -68,14 +69,19 @@ _OPENING = re.compile(
     re.IGNORECASE,
 )
 #: A sentence made only of these (after the opening is gone) carries no question.
-_ONLY_CHAT = re.compile(
-    r"^(?:(?:i'?m|i am) new here|asking for a (?:friend|school project|project|class|paper)|just curious|"
+_CHAT_ITEMS = (
+    r"(?:(?:i'?m|i am) new here|asking for a (?:friend|school project|project|class|paper)|just curious|"
     r"curious|any(?: thoughts| ideas| help)?|anyone\??|thanks?(?: again| in advance| a lot)?|thank you(?: so much)?|"
     r"cheers|appreciate it|much appreciated|i missed it|i was wondering|just wondering|genuinely curious|"
     r"in short|for real|no offense|sorry|ignore me|never ?mind|nvm|wrong channel|good (?:bot|job)|nice|cool|great|"
     r"hope (?:everyone|everybody|you|all)(?:'s| is| are)? (?:well|good|fine|doing well|ok)|"
     r"(?:i was )?reading about this[^.?!]*|(?:and )?got confused|i'?m confused|sorry for my english|"
-    r"my english is bad)$",
+    r"my english is bad|(?:ok(?:ay)?,? )?(?:that|this|it) (?:helped|helps|worked|works|makes sense|is (?:helpful|useful|great|clear)|"
+    r"was (?:helpful|useful|great|clear))(?: a lot)?|(?:ok(?:ay)?,? )?(?:makes sense|got it|good to know|understood|i see|perfect|"
+    r"awesome|interesting|very helpful|helpful))"
+)
+_ONLY_CHAT = re.compile(
+    rf"^{_CHAT_ITEMS}(?:[\s,;!.]+{_CHAT_ITEMS})*$",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?\n…]+(?:[.!?…]+|\n|$)")
@@ -86,6 +92,14 @@ _QUESTION_WORD = re.compile(
 )
 #: Words that point back at the sentence before ("Is that true?", "How do they matter?").
 _LEANS_ON = re.compile(r"\b(?:it|its|they|them|their|that|this|those|these|he|she|there|so|then)\b", re.IGNORECASE)
+#: Words of a question that asks only whether something said before holds ("What does the article
+#: say?", "Is that true?"): the sentences before it are what it asks about.
+_META = frozenset(
+    """article articles say says said think thinks true right correct accurate bot factbot source sources author
+    writer piece text report know knows tell mean means confirm really actually case anything something about
+    there any info information""".split()
+)
+_META_CORE = frozenset("article source sources author bot factbot say says confirm".split())
 _WORDS = re.compile(r"[^\W_]+")
 _SPACES = re.compile(r"\s+")
 
@@ -128,6 +142,11 @@ def _question_clause(sentence: str) -> str:
     return sentence
 
 
+def _only_meta(sentence: str) -> bool:
+    found = _WORDS.findall(sentence.casefold())
+    return bool(_META_CORE.intersection(found)) and all(w in _META or w in STOPWORDS for w in found)
+
+
 def _content_words(sentence: str) -> int:
     return len([w for w in _WORDS.findall(sentence) if len(w) > 3])
 
@@ -141,13 +160,16 @@ def extract_question(message: str) -> str:
     cleaned = _NOISE_RE.sub(" ", cleaned)
     cleaned = _SPELLED_RE.sub(lambda m: _SPELLED[m.group(1).casefold()], cleaned)
     sentences = []
+    chatted = False
     for match in _SENTENCE.finditer(cleaned):
         raw = match.group()
         sentence = _clean_sentence(_SPACES.sub(" ", raw))
         if not sentence or not _WORDS.search(sentence):
+            chatted = chatted or bool(_WORDS.search(raw))  # "thanks!": words, all greeting or thanks
             continue
         core = sentence.rstrip(" .!?…")
         if _ONLY_CHAT.match(core):
+            chatted = True
             continue
         question = raw.rstrip().endswith("?") or bool(_QUESTION_WORD.match(sentence))
         if question:
@@ -156,11 +178,17 @@ def extract_question(message: str) -> str:
             sentence = sentence.rstrip(" .!…") + "?"
         sentences.append((sentence, question))
     if not sentences:
-        return _SPACES.sub(" ", message[:MAX_QUESTION_CHARS]).strip()
+        # only thanks, greetings and the like ("thanks, that helped 🙏"): there is no question
+        return "" if chatted else _SPACES.sub(" ", message[:MAX_QUESTION_CHARS]).strip()
     if any(question for _, question in sentences):
         kept: list[str] = []
         for i, (sentence, question) in enumerate(sentences):
             if not question:
+                continue
+            if i > 0 and not sentences[i - 1][1] and _only_meta(sentence):
+                # "Someone said X. What does the article say?": the question is whether X holds
+                context = [s for s, q in sentences[max(0, i - 2) : i] if not q]
+                kept.extend(s for s in context if s not in kept)
                 continue
             if i > 0 and not sentences[i - 1][1] and (_content_words(sentence) < 3 or _LEANS_ON.search(sentence)):
                 previous = sentences[i - 1][0]
