@@ -160,6 +160,16 @@ FACTS = STATE.kb.by_id
         # how someone voted: only an answer that speaks of a vote or a veto
         ("How did the Security Council members vote on the 2008 declaration?", ACT, "kosovo-2008-declaration-international-law", False),
         ("Which way would China vote on Kosovo joining the UN?", ACT, "unsc-veto-power", True),
+        # whether it was done is not answered by what could be done; whether it could be, is
+        ("Has China ever actually vetoed a Security Council resolution on Kosovo?", ACT, "unsc-veto-power", False),
+        ("Can China veto a resolution on Kosovo?", ACT, "unsc-veto-power", True),
+        # a fact answers only for its own acts, whatever other facts speak of
+        ("Has Serbia applied to join BRICS?", ACT, "brics-sco-platforms", False),
+        ("Does the Chinese office in Pristina issue visas to Kosovars?", ACT, "chinese-mission-pristina", False),
+        # loans are a related term of investment, but "reliance on Chinese investment" offers none
+        ("Has China offered loans to Serbia?", ACT, "serbia-strategic-partnership", False),
+        # a phrasing that speaks of the act ("could beijing kill a un vote?") is the curators' word
+        ("Could China just kill any Security Council motion that helps Kosovo?", ACT, "unsc-veto-power", True),
         # an official name: only an answer that says it gives one
         ("What is China's forum with Central and Eastern European countries formally named?", NAME, "bri-ceec-kosovo-excluded", False),
         ("What is the official name of China's Balkan cooperation platform?", NAME, "bri-ceec-kosovo-excluded", False),
@@ -172,7 +182,8 @@ FACTS = STATE.kb.by_id
         ("In what way could closer ties with China slow Serbia's path to NATO?", MANNER, "serbia-eu-nato-aspirations", False),
         ("How exactly could China block Kosovo at the UN?", MANNER, "unsc-veto-power", True),
         # in a message of several questions, the first that asks a detail
-        ("Has China ever actually vetoed a Kosovo resolution? When was that?", DATE, "unsc-veto-power", False),
+        # the first question decides: whether it was ever done, which "China can veto" does not say
+        ("Has China ever actually vetoed a Kosovo resolution? When was that?", ACT, "unsc-veto-power", False),
         # a share, or the size of an amount
         ("roughly what percent of kosovo's imports come from china?", QUANTITY, "trade-without-diplomatic-relations", False),
         ("How big is the annual budget of the Chinese mission in Pristina?", QUANTITY, "chinese-mission-pristina", True),
@@ -227,7 +238,6 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "imo xi is way more aggressive than before, does that change anything for kosovo?",  # not the question
         "Is China more assertive under Xi?",  # more, but compared with nothing named
         "Has China blocked Kosovo from joining UNESCO?",  # an act the facts speak of
-        "Has China offered loans to Serbia?",  # a related term of investment, which a fact speaks of
         "How did China build its ties with Serbia?",  # an act the facts speak of
         "What did China say about the 2008 declaration?",  # not an act
         "What would happen if China openly sided with Serbia?",  # an adverb, and what would happen

@@ -188,6 +188,7 @@ class Detail:
     holders: frozenset[str] = frozenset()
     any_rank: bool = False  # "which diplomat": an office class that names no rank
     others: bool = False  # PERSON, OFFICIAL: "which other spokesperson, besides Mao Ning"
+    done: bool = False  # ACT: whether it was done, not whether it could be ("Has China ever vetoed...?")
 
     @property
     def label(self) -> str:
@@ -483,7 +484,7 @@ _ACTS = frozenset(
     invade attack bomb kill deploy train host export import apologise apologize abstain vote sanction impose offer
     grant supply ship deliver award hire employ expel evacuate arm equip install launch sue fine tax extradite
     boycott celebrate invite sponsor subsidise subsidize rebuild repair manufacture produce operate lease loan
-    transfer smuggle spy hack censor ratify veto""".split()
+    transfer smuggle spy hack censor ratify veto apply request""".split()
 )
 #: Verbs too light to name an act ("who ran a campaign" is who led it, in other words).
 _LIGHT_VERBS = frozenset(
@@ -498,6 +499,17 @@ _SAYING = frozenset(
 _SAID = "\x00said"
 #: "Who is ...", "who was ...": a question of identity, not of an act.
 _IDENTITY = frozenset("is are was were s be been".split())
+#: A question whether something was done: "Has China ever vetoed...", "Did Serbia apply...".
+_DONE_Q = re.compile(r"^(?:(?:and|so|but|ok|also) )?(?:did|has|have|had|was|were)\b")
+#: Words before a noun: "the issue" is no act of issuing.
+_DETERMINERS = frozenset("the a an its their his her our your my this that these those any each every some".split())
+#: What no concrete act is done to: "build ties", "offer support".
+_ABSTRACT = frozenset(
+    """ties relations relationship relationships partnership partnerships cooperation trust support influence
+    future friendship bonds links presence role pressure position backing help""".split()
+)
+#: Words after a modal that still stand under it ("can veto", "could also give").
+MODAL_WINDOW = 2
 #: Past forms a stemmer does not bring back to the verb ("led" / "lead").
 _IRREGULAR = {
     "led": "lead", "wrote": "write", "written": "write", "said": "say", "took": "take", "taken": "take",
@@ -675,6 +687,7 @@ class _Reading:
         self._fact = fact
         self._phrased: dict[str, tuple[Detail, str] | None] = {}  # per kind: see _asked_by
         self._declared: dict[str, frozenset[tuple[str, str | None, frozenset[str]]]] = {}
+        self._acts: tuple[frozenset[str], frozenset[str]] | None = None  # see acts_asked
 
     def states_kind(self, kind: str) -> bool:
         """Whether the answer states a detail of ``kind``, or a phrasing asks for one that is a
@@ -827,6 +840,34 @@ class _Reading:
         """Lemmas of the answer's words (for "who <verb>")."""
         canonical = self._checker._canonical
         return frozenset(_lemma(w) for piece in pieces(self._fact.answer) for w in (*words(piece), *canonical(piece)))
+
+    @functools.cached_property
+    def done(self) -> frozenset[str]:
+        """Lemmas of the answer's words that do not stand just after a modal ("can veto" says
+        what China could do, not what it did)."""
+        found = set()
+        for piece in pieces(self._fact.answer):
+            tokens = words(piece)
+            for i, word in enumerate(tokens):
+                if not _MODALS & set(tokens[max(0, i - MODAL_WINDOW) : i]):
+                    found.add(_lemma(word))
+        return frozenset(found)
+
+    def acts_asked(self, done: bool) -> frozenset[str]:
+        """Lemmas of the concrete acts the fact's phrasings speak of ("could beijing kill a UN
+        vote?"); with ``done``, only those of phrasings that ask whether it was done ("Did China
+        block...?")."""
+        if self._acts is None:
+            every: set[str] = set()
+            asked: set[str] = set()
+            for text in self._fact.questions:
+                folded = words(text)
+                acts = {_lemma(w) for w in folded if _lemma(w) in _ACTS}
+                every |= acts
+                if _DONE_Q.match(" ".join(folded)):
+                    asked |= acts
+            self._acts = (frozenset(every), frozenset(asked))
+        return self._acts[1] if done else self._acts[0]
 
     @functools.cached_property
     def numbers(self) -> frozenset[str]:
@@ -1246,21 +1287,28 @@ class DetailChecker:
 
     def _act(self, folded: str) -> Detail | None:
         """"Did China send troops to Kosovo?": a yes/no question whether a concrete act was done,
-        when no fact's answer or phrasing uses the verb in any form."""
+        which only a fact that speaks of the act states (see :meth:`states`)."""
         match = _YES_NO_Q.match(folded) or _WH_ACT_Q.match(folded)
         if match is None:
             return None
         # "What does Kosovo import?" asks what: a fact about trade, of which "import" is a related
         # term, says that there is trade, not what is imported
         what = re.search(r"\bwhat\b", match.group(0)) is not None
-        for word in re.split(r"\b(?:or|and|but)\b", folded[match.end() :])[0].split():
+        tokens = re.split(r"\b(?:or|and|but)\b", folded[match.end() :])[0].split()
+        for i, word in enumerate(tokens):
             lemma = _lemma(word)
             if word in self._norm.variant_words and not what:
                 continue  # a curated related term ("loans" for investment) is something a fact speaks of
-            if word.endswith("ly"):
-                continue  # an adverb ("openly"), whatever its stem
-            if lemma in _ACTS and lemma not in self._vocabulary and stem(word) not in self._vocabulary:
-                return Detail(ACT, subject=frozenset((lemma,)))
+            if word.endswith(("ly", "ness")):
+                continue  # an adverb ("openly") or a noun ("closeness"), whatever its stem
+            if lemma not in _ACTS or _DETERMINERS.intersection(tokens[max(0, i - 2) : i]):
+                continue  # not an act, or a noun ("address the Kosovo issue")
+            following = next((w for w in tokens[i + 1 :] if w not in _DETERMINERS), "")
+            if following in _ABSTRACT:
+                continue  # "build its ties", "offer support"
+            # whether it was done (not whether it could be): "Has China ever vetoed...?" is not
+            # answered by "China can veto"
+            return Detail(ACT, subject=frozenset((lemma,)), done=_DONE_Q.match(folded) is not None)
         return None
 
     def _office_detail(self, kind: str, office: _Office, question: str, folded: str) -> Detail:
@@ -1404,7 +1452,9 @@ class DetailChecker:
         if detail.kind == MANNER:
             return not _NO_DETAIL_A.search(fact.answer)
         if detail.kind == ACT:
-            return bool(detail.subject & facts.verbs)
+            if detail.done:
+                return bool(detail.subject & (facts.done | facts.acts_asked(done=True)))
+            return bool(detail.subject & (facts.verbs | facts.acts_asked(done=False)))
         if detail.kind == COMPARISON:
             return _COMPARISON_A.search(fact.answer) is not None
         if detail.kind == FUTURE:
