@@ -61,6 +61,13 @@ FACTS = STATE.kb.by_id
         # a date dates the words around it, not the whole clause: 2008 is the declaration's year
         ("In which year was Resolution 1244 adopted by the Security Council?", DATE, "kosovo-2008-declaration-international-law", False),
         ("When did Kosovo declare independence?", DATE, "kosovo-2008-declaration-international-law", True),
+        ("By when might China move to direct intervention over Kosovo?", DATE, "scenario-direct-intervention", False),
+        # which of two alternatives is more so: a comparison
+        ("Does China trade more with Serbia or with Kosovo?", COMPARISON, "trade-without-diplomatic-relations", False),
+        ("Would Chinese mediation be more likely to succeed on Cyprus or on Kosovo?", COMPARISON,
+         "mediator-global-security-initiative", False),
+        # an amount a year
+        ("How large is trade between China and Kosovo each year?", QUANTITY, "trade-without-diplomatic-relations", False),
         # "may give China further reason": the verb, not the month
         ("When did Serbia join the Belt and Road Initiative?", DATE, "serbia-strategic-partnership", False),
         ("When did Russia's role start to shrink?", DATE, "russia-decreasing-role", False),
@@ -246,6 +253,7 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         # the alternatives of a question of how only illustrate it; "or not" offers none
         "Roughly how large is Beijing's team in Kosovo, a handful of people or a big office?",
         "Will China ever recognise Kosovo or not?",
+        "Is China more or less hostile to Kosovo than before?",  # compares with nothing named
         "Could China recognise Kosovo in 2008?",  # a year past, not to come
         "is china's role on kosovo mostly diplomatic or more than that?",
     ],

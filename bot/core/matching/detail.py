@@ -230,7 +230,7 @@ _PERSON_Q = re.compile(
 )
 _DATE_Q = re.compile(
     r"^(?:(?:and|so|but|then|ok) )?(?:when|kada|kad|када|кад|kur|wann|quand)\b|"
-    r"\b(?:(?:what|which) year|since when|what date|how long ago|seit wann|in welchem jahr|en quelle annee|"
+    r"\b(?:(?:what|which) year|since when|by when|until when|till when|what date|how long ago|seit wann|in welchem jahr|en quelle annee|"
     r"(?:koje|које) godine|(?:ne )?cilin vit)\b"
 )
 _CAUSE_Q = re.compile(
@@ -266,7 +266,11 @@ _COMPARISON_Q = re.compile(
     r"(?:[^,;:.?!](?!\b(?:rather|other) than\b))*?\b(?:more|less|fewer|better|worse|\w{3,}er)\b[^,;:.?!]*?\bthan\b"
     r"(?! (?:that|this|it|before|usual|ever|expected|now)[\s?!.]*$)|"
     r"\b(?:most|least) (?:likely|probable|plausible|realistic|important|significant|decisive|influential)\b|"
-    r"\blikeliest\b"
+    r"\blikeliest\b|"
+    # "Does China trade more with Serbia or with Kosovo?": which of two alternatives is more so
+    r"^(?:(?:and|so|but|ok),? )?(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|which|who)\b"
+    r"[^,;:.?!]*?\b(?:more|less|better|worse|likelier|bigger|stronger|weaker|closer|greater|higher|lower|larger|"
+    r"smaller)\b(?! or (?:less|fewer)\b)[^,;:.?!]*?\bor\b(?! (?:not|something|anything|so|more|less)\b)"
 )
 #: Words by which an answer compares.
 _COMPARISON_A = re.compile(
@@ -320,6 +324,7 @@ _QUANTITY_Q = re.compile(
     r"total|sum|population|budget|volume|toll|death toll|casualties|turnout|headcount)|"
     r"(?:what|which|whats) (?:\w+ )?(?:percent|per cent|proportion|fraction|ratio)|"
     r"how (?:big|large|high|expensive) (?:is|are|was|were) (?:the|its|their|his|her)|"
+    r"how (?:big|large|high|much) (?:is|are|was|were)\b(?: \w+){1,8}? (?:each|every|per|a) year|"
     r"koliko|колико|sa (?:shume|punonjes|vende|njerez)|^sa\b|wie viele|wie viel|combien)\b"
 )
 
@@ -384,7 +389,7 @@ _NAMED_CLASSES = frozenset(
     weapons missile missiles drone drones product products organisation organisations organization
     organizations project projects sanction sanctions member members highway highways motorway motorways
     plant plants factory factories bridge bridges railway railways mine mines port ports airport airports
-    base bases""".split()
+    base bases good goods export exports import imports commodity commodities""".split()
 )
 #: "What specific technology": any class, asked for by name.
 _SPECIFIC = frozenset("specific particular exact precise".split())
