@@ -211,6 +211,22 @@ FACTS = STATE.kb.by_id
         # the alternatives of a yes/no question: the answer must speak of one of them
         ("Is Serbia an observer or a dialogue partner of the SCO?", CHOICE, "brics-sco-platforms", False),
         ("Does China back Serbia or Kosovo?", CHOICE, "serbia-strategic-partnership", True),
+        ("Is Serbia an observer or a dialogue partner of the Shanghai Cooperation Organization?", CHOICE,
+         "brics-sco-platforms", False),
+        # the choice in the question's last clause
+        ("How does China block Kosovo's Interpol bid - does it lobby other countries or just vote against?", CHOICE,
+         "unesco-interpol-blocking", False),
+        # whether someone the answers do not quote warned or asked
+        ("Has NATO warned Serbia that its closeness to China could hurt its membership hopes?", STANCE,
+         "serbia-eu-nato-aspirations", False),
+        ("Has Serbia or Kosovo formally asked China to act as a mediator?", STANCE,
+         "mediator-global-security-initiative", False),
+        # the members of a class, however the question leads to it
+        ("Which other countries joined China in keeping Kosovo out of UNESCO?", WHICH, "unesco-interpol-blocking", False),
+        ("What are Kosovo's main exports to China?", WHICH, "trade-without-diplomatic-relations", False),
+        ("Quels pays ont retiré leur reconnaissance du Kosovo pendant la campagne russe ?", WHICH,
+         "no-derecognition-campaign", False),
+        ("What is the Belt and Road Initiative's total budget worldwide?", QUANTITY, "bri-ceec-kosovo-excluded", False),
         # a change over time: the answer must speak of one
         ("How has Chinese opinion on Kosovo changed since 2008?", CHANGE, "public-opinion-pro-serbian", False),
         ("Has China's foreign policy shifted over the last decade?", CHANGE, "xi-foreign-policy-doctrine", True),
@@ -254,6 +270,7 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "Roughly how large is Beijing's team in Kosovo, a handful of people or a big office?",
         "Will China ever recognise Kosovo or not?",
         "Is China more or less hostile to Kosovo than before?",  # compares with nothing named
+        "What did China's number two at the UN tell Kosovo's government?",  # the deputy, not a number
         "Could China recognise Kosovo in 2008?",  # a year past, not to come
         "is china's role on kosovo mostly diplomatic or more than that?",
     ],

@@ -320,8 +320,9 @@ _EXACTLY_WHEN = re.compile(r"\b(?:when exactly|exactly when|when precisely|preci
 #: "After X, Y": X came first and may be what set Y off.
 _AFTER_A = re.compile(r"\b[Aa]fter ([^,;.]+)")
 _QUANTITY_Q = re.compile(
-    r"\b(?:(?:what|whats) (?:is |was |are )?(?:the )?(?:\w+ )?(?:value|amount|number|percentage|share|cost|price|size|"
-    r"total|sum|population|budget|volume|toll|death toll|casualties|turnout|headcount)|"
+    r"\b(?:(?:what|whats) (?:(?:is|was|are) (?:the )?(?:\w+ ){0,5}?|(?:the )?(?:\w+ )?)(?:value|amount|number|percentage|"
+    r"share|cost|price|size|total|sum|population|budget|volume|toll|death toll|casualties|turnout|headcount)"
+    r"(?! (?:two|2)\b)|"
     r"(?:what|which|whats) (?:\w+ )?(?:percent|per cent|proportion|fraction|ratio)|"
     r"how (?:big|large|high|expensive) (?:is|are|was|were) (?:the|its|their|his|her)|"
     r"how (?:big|large|high|much) (?:is|are|was|were)\b(?: \w+){1,8}? (?:each|every|per|a) year|"
@@ -391,6 +392,15 @@ _NAMED_CLASSES = frozenset(
     plant plants factory factories bridge bridges railway railways mine mines port ports airport airports
     base bases good goods export exports import imports commodity commodities""".split()
 )
+#: "Which other countries": the words between the question word and the class.
+_OTHER_WORDS = frozenset("other others else further more".split())
+#: "What are Kosovo's main exports?": a class, after whose it is and how it ranks.
+_WHAT_ARE_Q = re.compile(r"\b(?:what|which) (?:are|were)\b")
+#: "Which countries" in the community's other languages (folded: no diacritics).
+_WHICH_COUNTRIES = re.compile(
+    r"\b(?:quels pays|quelles pays|welche (?:lander|staaten)|koje (?:zemlje|drzave)|које (?:земље|државе)|"
+    r"cilat (?:vende|shtete))\b"
+)
 #: "What specific technology": any class, asked for by name.
 _SPECIFIC = frozenset("specific particular exact precise".split())
 #: Words after "which"/"what" that end the search for a class ("what did...", "which is...").
@@ -405,7 +415,8 @@ _STANCE_Q = re.compile(
     r"announce|announced|comment|commented|tell|told|make of)\b|"
     r"^(?:(?:and|so|but|ok) )?(?:does|did|do|has|have|would|will) ((?:\w+ ){1,4}?)"
     r"(?:want|wish|plan|intend|hope|seek|support|oppose|back|favour|favor|agree|accept|reject|recognise|recognize|"
-    r"think|believe|feel)\b|"
+    r"think|believe|feel|warn|warned|ask|asked|request|requested|demand|demanded|urge|urged|criticise|criticised|"
+    r"criticize|criticized|condemn|condemned|complain|complained|protest|protested|object|objected)\b|"
     r"\bwhere (?:does|do|did) ((?:\w+ ){1,5}?)stand\b"
 )
 #: "Washington's position", "the EU's official view": a view, held by the possessor.
@@ -442,7 +453,7 @@ _NEXT_EVENT_Q = re.compile(r"\b(?:after|before|once|when|by|until) the next ((?:
 #: A year in a question ("by 2030").
 _QUESTION_YEAR = re.compile(r"\b20\d\d\b")
 #: "..., X or Y?": alternatives at the end of a question (up to two words before "or", six after).
-_CHOICE_Q = re.compile(r"(?:^|[\s,])((?:[^\W\d_]+ )?[^\W\d_]+),? or ((?:[^\W\d_]+ ?){1,6})\s*\?*\s*$")
+_CHOICE_Q = re.compile(r"(?:^|[\s,])((?:[^\W\d_]+ )?[^\W\d_]+),? or ((?:[^\W\d_]+ ?){1,8})\s*\?*\s*$")
 #: Alternatives that offer nothing ("or not", "or something", "or more").
 _VAGUE_CHOICE = frozenset(
     "not something anything whatever what else more less so other others smth sth nothing otherwise".split()
@@ -1277,15 +1288,20 @@ class DetailChecker:
         """"Is Serbia an observer or a dialogue partner of the SCO?": the alternatives of a yes/no question, each as its
         content words' stems (both must have some: "or not" offers none)."""
         last = " ".join(question.strip().rstrip("?!. ").rsplit("?", 1)[-1].casefold().split())
+        # "How does China block it - does it lobby or just vote against?": the last clause asks
+        last = re.split(r"\s[–—-]\s|:\s", last)[-1]
         # a yes/no question's alternatives are what it asks; "how large is it, a handful of people
         # or a big office?" only illustrates
         match = _CHOICE_Q.search(last) if _YES_NO_Q.match(" ".join(words(last))) else None
         if match is None:
             return None
+        first, second = (words(side) for side in match.groups())
+        if not first or not second or first[-1] in _VAGUE_CHOICE or second[0] in _VAGUE_CHOICE:
+            return None  # "or not", "more or less", "or something else", but not "other countries or..."
         sides = []
         for side in match.groups():
-            content = [w for w in words(side) if w not in STOPWORDS and len(w) > 2]
-            if not content or _VAGUE_CHOICE & set(words(side)):
+            content = [w for w in words(side) if w not in STOPWORDS and len(w) > 2 and w not in _VAGUE_CHOICE]
+            if not content:
                 return None
             sides.append(frozenset(stem(w) for w in self._canonical(" ".join(content))) or frozenset(map(stem, content)))
         return Detail(CHOICE, holders=frozenset(sides[0]), subject=frozenset(sides[1]))
@@ -1348,10 +1364,18 @@ class DetailChecker:
         return None
 
     def _which(self, folded: str) -> Detail | None:
-        """"Which experts", "what companies", "what specific technology": the names of members of
-        a class are asked for."""
+        """"Which experts", "what companies", "what specific technology", "what are Kosovo's main
+        exports", "quels pays": the names of members of a class are asked for."""
+        if _WHICH_COUNTRIES.search(folded):
+            return Detail(WHICH, subject=frozenset((stem("countries"),)))
+        if (listed := _WHAT_ARE_Q.search(folded)) is not None:
+            for word in folded[listed.end() :].split()[:4]:
+                if stem(word) in _NAMED_CLASSES:
+                    return Detail(WHICH, subject=frozenset((stem(word),)))
+                if word in STOPWORDS and word != "the":
+                    break
         for match in re.finditer(r"\b(?:which|what)\b|^(?:name|list)(?: (?:the|some|all|any))?\b", folded):
-            following = folded[match.end() :].split()[:4]
+            following = [w for w in folded[match.end() :].split()[:5] if w not in _OTHER_WORDS][:4]
             if following and following[0] in ("kind", "type", "sort", "sorts", "kinds", "types"):
                 continue
             for i, word in enumerate(following):
