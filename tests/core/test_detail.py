@@ -227,6 +227,15 @@ FACTS = STATE.kb.by_id
         ("Quels pays ont retiré leur reconnaissance du Kosovo pendant la campagne russe ?", WHICH,
          "no-derecognition-campaign", False),
         ("What is the Belt and Road Initiative's total budget worldwide?", QUANTITY, "bri-ceec-kosovo-excluded", False),
+        ("Which languages are official in Kosovo?", WHICH, "trade-without-diplomatic-relations", False),
+        # an office named with two words before it, and a person asked for by what they did
+        ("which kosovo prime minister was geng shuang urging to create a conducive environment", PERSON,
+         "geng-shuang-tolerance-reconciliation", False),
+        ("which chinese official visited kosovo most recently", AGENT, "state-media-kosovo", False),
+        # the view of a side no answer quotes, asked with "which"
+        ("ngl which scenario would the EU prefer?", STANCE, "serbia-eu-nato-aspirations", False),
+        # what follows an event's end
+        ("Will Russia's role in the Balkans recover after the Ukraine war ends?", CONDITION, "russia-decreasing-role", False),
         # a change over time: the answer must speak of one
         ("How has Chinese opinion on Kosovo changed since 2008?", CHANGE, "public-opinion-pro-serbian", False),
         ("Has China's foreign policy shifted over the last decade?", CHANGE, "xi-foreign-policy-doctrine", True),

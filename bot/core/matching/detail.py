@@ -225,7 +225,8 @@ _NAME_Q = re.compile(
 )
 _PERSON_Q = re.compile(
     r"^(?:(?:and|so|but|then|ok) )?(?:who|whom|whos|ko|ко|kush|wer|qui)\b|"
-    r"\b(?:which|what) (?:\w+ )?(?:minister|ambassador|envoy|official|diplomat|spokesperson|spokesman|spokeswoman|"
+    r"\b(?:which|what) (?:(?!(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|the)\b)\w+ ){0,2}"
+    r"(?:minister|ambassador|envoy|official|diplomat|spokesperson|spokesman|spokeswoman|"
     r"president|leader|head|chief|representative)\b"
 )
 _DATE_Q = re.compile(
@@ -390,7 +391,8 @@ _NAMED_CLASSES = frozenset(
     weapons missile missiles drone drones product products organisation organisations organization
     organizations project projects sanction sanctions member members highway highways motorway motorways
     plant plants factory factories bridge bridges railway railways mine mines port ports airport airports
-    base bases good goods export exports import imports commodity commodities""".split()
+    base bases good goods export exports import imports commodity commodities language languages currency
+    currencies""".split()
 )
 #: "Which other countries": the words between the question word and the class.
 _OTHER_WORDS = frozenset("other others else further more".split())
@@ -409,10 +411,10 @@ _AUXILIARIES = frozenset(
 )
 #: Verbs of saying, thinking and wanting: "What did X say", "How does X see", "Does X want".
 _STANCE_Q = re.compile(
-    r"\b(?:what|how) (?:did|does|do|has|have|had|is|was|were|are|would|will|might|could) ((?:\w+ ){1,5}?)"
+    r"\b(?:what|how|which \w+) (?:did|does|do|has|have|had|is|was|were|are|would|will|might|could) ((?:\w+ ){1,5}?)"
     r"(?:say|said|think|thought|feel|felt|write|wrote|written|claim|claimed|argue|argued|want|wanted|believe|"
     r"believed|react|reacted|respond|responded|reply|replied|see|view|viewed|regard|regarded|perceive|perceived|"
-    r"announce|announced|comment|commented|tell|told|make of)\b|"
+    r"announce|announced|comment|commented|tell|told|make of|prefer|preferred)\b|"
     r"^(?:(?:and|so|but|ok) )?(?:does|did|do|has|have|would|will) ((?:\w+ ){1,4}?)"
     r"(?:want|wish|plan|intend|hope|seek|support|oppose|back|favour|favor|agree|accept|reject|recognise|recognize|"
     r"think|believe|feel|warn|warned|ask|asked|request|requested|demand|demanded|urge|urged|criticise|criticised|"
@@ -425,8 +427,8 @@ _STANCE_NOUN_Q = re.compile(
 )
 #: "Who <verb>": the question asks who did what the verb says.
 _AGENT_Q = re.compile(
-    r"^(?:(?:and|so|but|then|ok) )?(?:who|whom) (?:(?:did|has|had|have|would|will|could|might|can|first|actually"
-    r"|really) )*(\w+)\b"
+    r"^(?:(?:and|so|but|then|ok) )?(?:who|whom|(?:which|what) (?:\w+ )?(?:official|officials|person|people|politician|"
+    r"politicians|leader|leaders)) (?:(?:did|has|had|have|would|will|could|might|can|first|actually|really) )*(\w+)\b"
 )
 #: "Who is the author of...", "who was the mediator behind...": a person in a role, which an answer
 #: states only where it names someone beside the role's word.
@@ -449,7 +451,10 @@ _CHANGE_A = re.compile(
     re.IGNORECASE,
 )
 #: "after the next election", "once the next government...": an event to come.
-_NEXT_EVENT_Q = re.compile(r"\b(?:after|before|once|when|by|until) the next ((?:[^\W\d_]+ ){0,3}[^\W\d_]+)")
+_NEXT_EVENT_Q = re.compile(
+    r"\b(?:after|before|once|when|by|until) the next ((?:[^\W\d_]+ ){0,3}[^\W\d_]+)|"
+    r"\b(?:after|once|when|until) (?:the )?((?:[^\W\d_]+ ){0,3}[^\W\d_]+ (?:ends|is over|finishes|stops))\b"
+)
 #: A year in a question ("by 2030").
 _QUESTION_YEAR = re.compile(r"\b20\d\d\b")
 #: "..., X or Y?": alternatives at the end of a question (up to two words before "or", six after).
@@ -1266,7 +1271,7 @@ class DetailChecker:
             return Detail(CHANGE)
         match = _NEXT_EVENT_Q.search(folded)
         if match is not None:
-            event = frozenset(stem(w) for w in match.group(1).split() if w not in STOPWORDS)
+            event = frozenset(stem(w) for w in (match.group(1) or match.group(2)).split() if w not in STOPWORDS)
             if event:
                 return Detail(CONDITION, subject=event)
         return None
