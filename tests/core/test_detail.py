@@ -301,6 +301,11 @@ def test_questions_that_ask_no_detail(question: str) -> None:
         # "its" stands for the name before it: China's mission, not Kosovo's missing one
         ("When did China set up its mission in Pristina?", "chinese-mission-pristina", False),
         ("When did Kosovo set up its mission in Beijing?", "chinese-mission-pristina", True),
+        # the possessor owns it, the name after it only places it
+        ("How many of the staff at China's Pristina mission are locals?", "chinese-mission-pristina", False),
+        ("How many diplomats work at Kosovo's Beijing mission?", "chinese-mission-pristina", True),
+        # "no formal diplomatic relations" says nothing of how many diplomats there are
+        ("Of the five people at the Chinese mission, how many are diplomats?", "chinese-mission-pristina", False),
         # which members of a class did what the fact says was never done
         ("Which countries did China pressure in its derecognition campaign?", "no-derecognition-campaign", True),
         ("Which experts suggested the Global Security Initiative?", "mediator-global-security-initiative", False),

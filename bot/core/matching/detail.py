@@ -522,6 +522,8 @@ _SAID = "\x00said"
 _IDENTITY = frozenset("is are was were s be been".split())
 #: A question whether something was done: "Has China ever vetoed...", "Did Serbia apply...".
 _DONE_Q = re.compile(r"^(?:(?:and|so|but|ok|also) )?(?:did|has|have|had|was|were)\b")
+#: Endings of adjectives that share a stem with a noun ("diplomatic", "diplomats").
+_ADJECTIVE_ENDINGS = ("ic", "ical", "al")
 #: Words before a noun: "the issue" is no act of issuing.
 _DETERMINERS = frozenset("the a an its their his her our your my this that these those any each every some".split())
 #: What no concrete act is done to: "build ties", "offer support".
@@ -811,7 +813,12 @@ class _Reading:
     @functools.cached_property
     def stems(self) -> tuple[tuple[str, ...], ...]:
         """Stems of each answer sentence, in order, for negation."""
-        return tuple(tuple(stem(w) for w in words(sentence)) for sentence in _SENTENCES.findall(self._fact.answer))
+        return tuple(tuple(stem(w) for w in sentence) for sentence in self.sentence_words)
+
+    @functools.cached_property
+    def sentence_words(self) -> tuple[tuple[str, ...], ...]:
+        """The words of each answer sentence, in order (see :attr:`stems`)."""
+        return tuple(tuple(words(sentence)) for sentence in _SENTENCES.findall(self._fact.answer))
 
     @functools.cached_property
     def names(self) -> frozenset[str]:
@@ -1548,13 +1555,24 @@ class DetailChecker:
         if premise is None:
             return False
         asked, subjects, owner = premise
-        for sentence in self._facts_of(fact).stems:
+        reading = self._facts_of(fact)
+        written = None
+        for sentence, plain in zip(reading.stems, reading.sentence_words, strict=True):
             for i, token in enumerate(sentence):
                 if token not in _NEGATION:
                     continue
                 window = sentence[i + 1 : i + 2 + NEGATION_WINDOW]
                 before = set(sentence[max(0, i - NEGATION_WINDOW) : i])
                 negated = [j for j, w in enumerate(window) if w in asked]
+                if negated:
+                    # "no diplomatic relations" negates no diplomats: an adjective the question
+                    # does not use is another word of the same stem
+                    if written is None:
+                        written = set(words(question))
+                    negated = [
+                        j for j, w in enumerate(window) if w in asked
+                        and (not plain[i + 1 + j].endswith(_ADJECTIVE_ENDINGS) or plain[i + 1 + j] in written)
+                    ]
                 if not negated or not subjects & before:
                     continue
                 # each negated word's holder is the negation's subject, or stands just before it
@@ -1578,8 +1596,12 @@ class DetailChecker:
         stems = [stem(w) for w in canonical]
         subjects = set(stems)
         # The holder of each asked word: the name just before it ("chinese mission" -> china).
+        # "China's Pristina mission": the possessor owns it, the name after it only places it
+        possessors = self._norm.possessors(question)
         owner = {
-            stems[i]: stems[i - 1] for i in range(1, len(stems)) if canonical[i - 1] in self._name_words
+            stems[i]: stems[i - 2] if i > 1 and canonical[i - 2] in possessors else stems[i - 1]
+            for i in range(1, len(stems))
+            if canonical[i - 1] in self._name_words
         }
         owner.update(self._pronoun_owners(question))
         return asked, subjects, owner
