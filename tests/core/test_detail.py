@@ -234,6 +234,9 @@ FACTS = STATE.kb.by_id
         ("which chinese official visited kosovo most recently", AGENT, "state-media-kosovo", False),
         # the view of a side no answer quotes, asked with "which"
         ("ngl which scenario would the EU prefer?", STANCE, "serbia-eu-nato-aspirations", False),
+        # the view of someone answering an official, not the official's
+        ("How did the government in Pristina respond to the Chinese Foreign Ministry spokesperson's remarks?", STANCE,
+         "mao-ning-may-2023-clashes", False),
         # what follows an event's end
         ("Will Russia's role in the Balkans recover after the Ukraine war ends?", CONDITION, "russia-decreasing-role", False),
         # a change over time: the answer must speak of one

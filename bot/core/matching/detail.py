@@ -1367,7 +1367,13 @@ class DetailChecker:
     def _official(self, question: str, folded: str, tokens: Sequence[str]) -> Detail | None:
         """A question that names an official of a rank ("What did China's foreign minister say?")
         asks about that official, whatever it asks; officials in the plural ("the two never
-        exchanged ambassadors") are a class, not an official."""
+        exchanged ambassadors") are a class, not an official. Where the question asks the view of
+        someone else ("How did Pristina respond to the spokesperson's remarks?"), it asks that view."""
+        stance = _STANCE_Q.search(folded)
+        if stance is not None:
+            asker = next(group for group in stance.groups() if group)
+            if not set(asker.split()) & _OFFICE_OF.keys():
+                return None
         for office in self._offices(question, tokens=tokens):
             if office.word in _PLURAL_OFFICES:
                 continue
