@@ -330,6 +330,12 @@ _QUANTITY_Q = re.compile(
     r"koliko|колико|sa (?:shume|punonjes|vende|njerez)|^sa\b|wie viele|wie viel|combien)\b"
 )
 
+#: A measure a question asks the amount of: only a fact that speaks of it states that amount.
+_MEASURE_Q = re.compile(
+    r"\b(population|budget|budgets|cost|costs|price|prices|value|volume|toll|casualties|turnout|percentage|"
+    r"headcount|salary|salaries|revenue|revenues|gdp|income|debt|deficit|surplus|area|length|distance|height)\b"
+)
+
 #: Offices a question can ask about, by class; the words of other languages map to the same class.
 _OFFICES = {
     "diplomat": "ambassador ambassadors envoy envoys representative representatives emissary diplomat ambasador "
@@ -1256,6 +1262,9 @@ class DetailChecker:
                 return self._agent(question, folded) or self._role(folded)
         if kind == NAME and _OFFICIAL_NAME_Q.search(folded):
             return Detail(NAME, subject=frozenset((_OFFICIAL,)))
+        if kind == QUANTITY and (measure := _MEASURE_Q.search(folded)) is not None:
+            # "What's the population of Pristina?": a number of that measure, not any number
+            return Detail(QUANTITY, subject=frozenset((stem(measure.group(1)),)))
         if kind is not None:
             return Detail(kind)
         if _VOTE_Q.search(folded):
@@ -1512,6 +1521,8 @@ class DetailChecker:
             return detail.subject <= facts.spoken
         if detail.kind == CHOICE:
             return detail.holders <= facts.spoken or detail.subject <= facts.spoken
+        if detail.kind == QUANTITY and detail.subject and not detail.subject <= facts.spoken:
+            return False  # the answer's number is not of the measure asked ("five employees", "population")
         if detail.kind == QUANTITY and QUANTITY in facts.answer_kinds and facts.numbers:
             # the answer's number must be news: "Of the five people there, how many are diplomats?"
             # is not answered by the five
