@@ -197,6 +197,14 @@ FACTS = STATE.kb.by_id
         ("How big is the annual budget of the Chinese mission in Pristina?", QUANTITY, "chinese-mission-pristina", False),
         ("What's the population of Pristina?", QUANTITY, "chinese-mission-pristina", False),
         ("How many staff does the Chinese mission in Pristina have?", QUANTITY, "chinese-mission-pristina", True),
+        ("What are the names of the five people working at China's mission in Pristina?", NAME,
+         "chinese-mission-pristina", False),
+        ("Which street in Pristina is the Chinese office on?", PLACE, "chinese-mission-pristina", False),
+        ("Under what conditions would China establish diplomatic relations with Kosovo?", CONDITION,
+         "trade-without-diplomatic-relations", False),
+        # whether someone is a member: an answer that speaks of membership states it
+        ("Is Serbia a member of the Shanghai Cooperation Organization?", ACT, "brics-sco-platforms", False),
+        ("Is China a permanent member of the Security Council?", ACT, "unsc-veto-power", True),
         # the answer's number must be one the question does not give already
         ("How many people work at China's office in Pristina?", QUANTITY, "chinese-mission-pristina", True),
         ("Of the five people at China's Pristina office, how many are diplomats?", QUANTITY, "chinese-mission-pristina", False),
@@ -286,6 +294,8 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "Will China ever recognise Kosovo or not?",
         "Is China more or less hostile to Kosovo than before?",  # compares with nothing named
         "What did China's number two at the UN tell Kosovo's government?",  # the deputy, not a number
+        "Does Beijing want the two sides to talk it out, and on what terms?",  # terms, not conditions
+        "Is Kosovo part of the New Silk Road deals China is doing around the region?",  # no membership
         "Could China recognise Kosovo in 2008?",  # a year past, not to come
         "is china's role on kosovo mostly diplomatic or more than that?",
     ],

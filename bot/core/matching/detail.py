@@ -207,7 +207,8 @@ _DAY_Q = re.compile(
     r"quel jour|quelle date|date exacte)\b"
 )
 _PLACE_Q = re.compile(
-    r"\b(?:(?:which|what)(?: \w+)? (?:city|town|village|place|capital|venue|location|building|municipality|region)|"
+    r"\b(?:(?:which|what)(?: \w+)? (?:city|town|village|place|capital|venue|location|building|municipality|region|street|"
+    r"district|neighbourhood|neighborhood|square|avenue)|"
     r"the capital|where exactly|^(?:(?:and|so|but|then|ok) )?where (?:is|are|was|were|did|does|do|has|have|had)\b"
     r"(?!.*\b(?:head|heads|heading|headed|go|goes|going|went|lead|leads|leading|fit|fits|end|ends|come|comes|came)\b)|"
     r"where (?:is|are|was|were|did|does|do)\b.*\b(?:take place|took place|happen|happened|"
@@ -218,7 +219,7 @@ _PLACE_Q = re.compile(
     r"dans quelle ville|quelle ville|a quel endroit)\b"
 )
 _NAME_Q = re.compile(
-    r"\b(?:what(?: is| was|s)? (?:the )?(?:official |full |exact )?name|(?:officially |actually |also )?called|"
+    r"\b(?:what(?: is| was|s)? (?:the )?(?:official |full |exact )?name|what (?:are|were) the names of|(?:officially |actually |also )?called|"
     r"what do (?:they|you|we|people) call|name of|"
     r"kako se zove|kako se naziva|како се зове|ime|si quhet|emri|wie heisst|wie nennt man|"
     r"comment s ?appelle|quel est le nom|nom de)\b"
@@ -444,6 +445,15 @@ _ROLE_Q = re.compile(
     r"mediators|organiser|organisers|organizer|organizers|sponsor|sponsors|architect|architects|negotiator|"
     r"negotiators) (?:of|behind|for|at|in)\b"
 )
+#: "Under what conditions...", "on which terms": the conditions of something.
+_CONDITIONS_Q = re.compile(r"\b(?:under|on) (?:what|which) (?:conditions?|circumstances)\b|\bwhat conditions\b")
+#: "Is Serbia a member of the SCO?": whether someone is a member.
+_MEMBER_Q = re.compile(
+    r"^(?:(?:and|so|but|ok|also) )?(?:is|are|was|were|has|have) (?:\w+ ){1,3}?(?:(?:a|an|already|ever|now|been|become|"
+    r"actually|officially|full|permanent) ){0,3}(?:member|members|participant) of\b"
+)
+#: What an answer that speaks of membership says (the canonical term of "join", "member"...).
+_MEMBERSHIP = "\x00membership"
 #: "How has X changed since...", "has China's stance shifted": a change over time.
 _CHANGE_Q = re.compile(
     r"\b(?:how|has|have|did|does|is|in what way|to what extent) (?:\w+ ){0,6}?(?:changed|evolved|shifted|developed|"
@@ -1273,11 +1283,22 @@ class DetailChecker:
             self._official(question, folded, tokens)
             or self._which(folded)
             or self._stance(question, folded, subjects)
+            or self._terms(folded)
             or self._act(folded)
             or self._future(folded)
             or self._change(folded)
             or self._choice(question)
         )
+
+    def _terms(self, folded: str) -> Detail | None:
+        """"Under what conditions would China...?": conditions, which only a fact that speaks of
+        conditions states; "Is Serbia a member of the SCO?": a membership, which only an answer
+        that speaks of one states."""
+        if _CONDITIONS_Q.search(folded):
+            return Detail(CONDITION, subject=frozenset((stem("condition"),)))
+        if _MEMBER_Q.match(folded):
+            return Detail(ACT, subject=frozenset((_MEMBERSHIP,)))
+        return None
 
     @staticmethod
     def _change(folded: str) -> Detail | None:
@@ -1507,6 +1528,8 @@ class DetailChecker:
             return bool(name) and re.search(rf"\b{pattern}\b{_DEFINES}", fact.answer, re.IGNORECASE) is not None
         if detail.kind == MANNER:
             return not _NO_DETAIL_A.search(fact.answer)
+        if detail.kind == ACT and _MEMBERSHIP in detail.subject:
+            return bool(facts.vocabulary & {"membership", "member", "members", "joined", "join"})
         if detail.kind == ACT:
             if detail.done:
                 return bool(detail.subject & (facts.done | facts.acts_asked(done=True)))
