@@ -205,6 +205,13 @@ FACTS = STATE.kb.by_id
         # whether someone is a member: an answer that speaks of membership states it
         ("Is Serbia a member of the Shanghai Cooperation Organization?", ACT, "brics-sco-platforms", False),
         ("Is China a permanent member of the Security Council?", ACT, "unsc-veto-power", True),
+        # the members of a class asked for in another language
+        ("Quels experts ont proposé d'appliquer l'Initiative pour la sécurité mondiale au Kosovo ?", WHICH,
+         "mediator-global-security-initiative", False),
+        ("Welche Experten schlagen vor, China als Vermittler einzusetzen?", WHICH, "mediator-global-security-initiative", False),
+        ("Koji stručnjaci predlažu da Kina posreduje?", WHICH, "mediator-global-security-initiative", False),
+        # what someone else is doing: that side's view
+        ("What is Washington doing to counter China's position on Kosovo?", STANCE, "rivalry-with-west", False),
         # the answer's number must be one the question does not give already
         ("How many people work at China's office in Pristina?", QUANTITY, "chinese-mission-pristina", True),
         ("Of the five people at China's Pristina office, how many are diplomats?", QUANTITY, "chinese-mission-pristina", False),

@@ -405,11 +405,22 @@ _NAMED_CLASSES = frozenset(
 _OTHER_WORDS = frozenset("other others else further more".split())
 #: "What are Kosovo's main exports?": a class, after whose it is and how it ranks.
 _WHAT_ARE_Q = re.compile(r"\b(?:what|which) (?:are|were)\b")
-#: "Which countries" in the community's other languages (folded: no diacritics).
-_WHICH_COUNTRIES = re.compile(
-    r"\b(?:quels pays|quelles pays|welche (?:lander|staaten)|koje (?:zemlje|drzave)|које (?:земље|државе)|"
-    r"cilat (?:vende|shtete))\b"
-)
+#: "Which countries", "which experts"... in the community's other languages (folded: no
+#: diacritics), each with the English class it asks the members of.
+_WHICH_ABROAD = {
+    "countries": r"(?:quels|quelles) pays|welche (?:lander|staaten)|(?:koje|koji) (?:zemlje|drzave)|"
+    r"(?:које|који) (?:земље|државе)|cilat (?:vende|shtete)",
+    "experts": r"(?:quels|quelles) (?:experts|specialistes|analystes)|welche (?:experten|fachleute|analysten)|"
+    r"(?:koji|koje) (?:strucnjaci|analiticari|eksperti)|(?:који|које) (?:стручњаци|аналитичари|експерти)|"
+    r"(?:cilet|cilat) (?:eksperte|ekspertet|analiste)",
+    "companies": r"(?:quelles|quels) (?:entreprises|societes)|welche (?:firmen|unternehmen)|"
+    r"(?:koje|koji) (?:kompanije|firme)|(?:које|који) (?:компаније|фирме)|cilat (?:kompani|kompanite|firma)",
+    "projects": r"(?:quels|quelles) projets|welche projekte|(?:koji|koje) projekti|(?:који|које) пројекти|"
+    r"cilat projekte",
+    "sanctions": r"(?:quelles|quels) sanctions|welche sanktionen|(?:koje|koji) sankcije|(?:које|који) санкције|"
+    r"cilat sanksione",
+}
+_WHICH_ABROAD_Q = [(stem(noun), re.compile(rf"\b(?:{pattern})\b")) for noun, pattern in _WHICH_ABROAD.items()]
 #: "What specific technology": any class, asked for by name.
 _SPECIFIC = frozenset("specific particular exact precise".split())
 #: Words after "which"/"what" that end the search for a class ("what did...", "which is...").
@@ -421,7 +432,7 @@ _STANCE_Q = re.compile(
     r"\b(?:what|how|which \w+) (?:did|does|do|has|have|had|is|was|were|are|would|will|might|could) ((?:\w+ ){1,5}?)"
     r"(?:say|said|think|thought|feel|felt|write|wrote|written|claim|claimed|argue|argued|want|wanted|believe|"
     r"believed|react|reacted|respond|responded|reply|replied|see|view|viewed|regard|regarded|perceive|perceived|"
-    r"announce|announced|comment|commented|tell|told|make of|prefer|preferred)\b|"
+    r"announce|announced|comment|commented|tell|told|make of|prefer|preferred|doing)\b|"
     r"^(?:(?:and|so|but|ok) )?(?:does|did|do|has|have|would|will) ((?:\w+ ){1,4}?)"
     r"(?:want|wish|plan|intend|hope|seek|support|oppose|back|favour|favor|agree|accept|reject|recognise|recognize|"
     r"think|believe|feel|warn|warned|ask|asked|request|requested|demand|demanded|urge|urged|criticise|criticised|"
@@ -1414,8 +1425,9 @@ class DetailChecker:
     def _which(self, folded: str) -> Detail | None:
         """"Which experts", "what companies", "what specific technology", "what are Kosovo's main
         exports", "quels pays": the names of members of a class are asked for."""
-        if _WHICH_COUNTRIES.search(folded):
-            return Detail(WHICH, subject=frozenset((stem("countries"),)))
+        for noun, pattern in _WHICH_ABROAD_Q:
+            if pattern.search(folded):
+                return Detail(WHICH, subject=frozenset((noun,)))
         if (listed := _WHAT_ARE_Q.search(folded)) is not None:
             for word in folded[listed.end() :].split()[:4]:
                 if stem(word) in _NAMED_CLASSES:
