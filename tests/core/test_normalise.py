@@ -265,6 +265,39 @@ def test_many_words_reads_long_texts_and_the_shipped_knowledge_as_words_does() -
     assert _SHIPPED.many_content_words(texts, folded) == [_SHIPPED.content_words(text) for text in texts]
 
 
+def _read_each(reader: normalise.ContentReader, texts: list[str]) -> list[tuple[list[str], list[str]]]:
+    """What ``reader`` read of each of ``texts``: its words and its content words, as words."""
+    read = reader.read(texts)
+    result = []
+    token_at = content_at = 0
+    for token_size, content_size in zip(read.token_sizes.tolist(), read.content_sizes.tolist(), strict=True):
+        tokens = [reader.words[w] for w in read.tokens[token_at : token_at + token_size].tolist()]
+        content = [reader.words[w] for w in read.content[content_at : content_at + content_size].tolist()]
+        result.append((tokens, content))
+        token_at += token_size
+        content_at += content_size
+    return result
+
+
+@given(st.lists(st.lists(st.sampled_from(_BATCH_PIECES), max_size=12).map(" ".join), max_size=12))
+def test_the_content_reader_reads_each_text_as_words_and_content_words_do(texts: list[str]) -> None:
+    for normaliser in (_SHIPPED, SYNONYMS, Normaliser()):
+        reader = normalise.ContentReader(normaliser)
+        expected = [(words(text), normaliser.content_words(text)) for text in texts]
+        assert _read_each(reader, texts) == expected
+        assert _read_each(reader, texts[::-1]) == expected[::-1]  # words it has seen already, in another order
+
+
+def test_the_content_reader_reads_long_texts_and_the_shipped_knowledge_as_content_words_does() -> None:
+    kb = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
+    texts = [text for fact in kb.facts for text in (*fact.questions, fact.title, *fact.keywords, fact.answer)]
+    texts += [" ".join((*fact.questions, fact.answer)) for fact in kb.facts]
+    texts += ["Kosovo's " * 200, "a\nb's", "x" * (MAX_INPUT_CHARS + 5), "Vučić’s " * 100, "US " * 300 + "WHO"]
+    texts += ["Xi Jinping and the West", "the Belt and Road", "President Xi Jinping of the PRC", "the the west"]
+    reader = normalise.ContentReader(_SHIPPED)
+    assert _read_each(reader, texts) == [(words(text), _SHIPPED.content_words(text)) for text in texts]
+
+
 #: The apostrophe patterns as first written (a lookbehind first), which fold's now match exactly.
 _POSSESSIVE_AS_WRITTEN = re.compile(r"(?<=\w)'s?\b")
 _APOSTROPHE_AS_WRITTEN = re.compile(r"(?<=\w)'(?=\w)")

@@ -42,11 +42,11 @@ from bot.core.knowledge.schema import Fact
 from bot.core.matching.normalise import (
     CURATED,
     NAME,
+    ContentReader,
     Normaliser,
     Tagged,
     answer_kinds,
     expected_answer_kind,
-    many_words,
     pieces,
     stem,
     words,
@@ -158,7 +158,13 @@ class QuestionIndex:
         norm = self.normaliser
 
         vocab: dict[str, int] = {}  # index term (stem) -> id
-        surface: dict[str, int] = {}  # folded word -> term id
+        # The texts' words are read as ids of the reader's vocabulary (see ContentReader): word id ->
+        # term id (-1: not a content word of any text yet), and the content words, as ids, in order.
+        reader = ContentReader(norm)
+        stated: dict[str, frozenset[str]] = {}  # answer_kinds of each piece of answer
+        term_of = np.zeros(0, dtype=np.int64)
+        surface: list[int] = []
+        token_of = np.zeros(0, dtype=np.int64)  # word id -> its id in token_ids, -1 none
         token_ids: dict[str, int] = {}  # the phrasings' distinct words (those of phr_text) -> id
         phr_text: list[str] = []  # phrasing -> normalised text for rapidfuzz
         phr_display: list[str] = []  # phrasing -> as written
@@ -177,8 +183,15 @@ class QuestionIndex:
             texts: list[str] = []
             roles = array.array("b")
             counts: list[int] = []  # texts per fact
+            titles: list[str | None] = []  # each phrasing's fact's title
+            n_phrasings: list[int] = []
+            n_keys: list[int] = []
             for fact in self.facts[first:last]:
                 answer = pieces(fact.answer)
+                titles += [fact.title] * len(fact.questions)
+                titles += [None] * (1 + len(fact.keywords) + len(answer))
+                n_phrasings.append(len(fact.questions))
+                n_keys.append(len(fact.keywords))
                 texts += fact.questions
                 texts.append(fact.title)
                 texts += fact.keywords
@@ -188,29 +201,37 @@ class QuestionIndex:
                 roles.extend(bytes([_KEYWORD]) * len(fact.keywords))
                 roles.extend(bytes([_ANSWER]) * len(answer))
                 counts.append(len(fact.questions) + 1 + len(fact.keywords) + len(answer))
-            folded = many_words(texts)
-            contents = norm.many_content_words(texts, folded)
+            read = reader.read(texts)
+            sizes = read.content_sizes
+            # What the phrasings ask (a title written as a phrasing too is no question) and the
+            # answers state (most pieces of an answer are those of other facts' answers too).
+            asked = np.frombuffer(roles, dtype=np.int8) == _PHRASING
+            asked[[i for i, (text, title) in enumerate(zip(texts, titles, strict=True)) if text is title]] = False
+            kinds_asked = reader.expected_answer_kinds(texts, read, asked)
             at = 0
-            for fact, count in zip(self.facts[first:last], counts, strict=True):
-                kinds = set()
-                for text, plain in zip(fact.questions, folded[at : at + len(fact.questions)], strict=True):
-                    if text is not fact.title and (kind := expected_answer_kind(text, plain)):
-                        kinds.add(kind)
-                for i in range(at + len(fact.questions) + 1 + len(fact.keywords), at + count):
-                    kinds |= answer_kinds(texts[i], folded[i])
+            for count, n_questions, n_keywords in zip(counts, n_phrasings, n_keys, strict=True):
+                kinds = {kind for kind in kinds_asked[at : at + n_questions] if kind}
+                for text in texts[at + n_questions + 1 + n_keywords : at + count]:
+                    found = stated.get(text)
+                    if found is None:
+                        found = stated[text] = answer_kinds(text)
+                    kinds |= found
                 self._answer_kinds.append(frozenset(kinds))
                 at += count
 
             # Term ids: each new word's stem, in the order the words come.
-            flat = list(chain.from_iterable(contents))
-            for word in dict.fromkeys(flat):
-                if word not in surface:
-                    surface[word] = vocab.setdefault(stem(word), len(vocab))
+            content = read.content
+            if len(term_of) < len(reader.words):
+                term_of = np.concatenate((term_of, np.full(len(reader.words) - len(term_of), -1, dtype=np.int64)))
+            distinct, firsts = np.unique(content, return_index=True)
+            new = term_of[distinct] < 0
+            for word in distinct[new][np.argsort(firsts[new])].tolist():
+                term_of[word] = vocab.setdefault(stem(reader.words[word]), len(vocab))
+                surface.append(word)
             role = np.frombuffer(roles, dtype=np.int8)
             owner = np.repeat(np.arange(first, last, dtype=np.int64), counts)
-            sizes = np.fromiter(map(len, contents), dtype=np.int64, count=len(contents))
-            text_of = np.repeat(np.arange(len(contents), dtype=np.int64), sizes)
-            tids = np.fromiter(map(surface.__getitem__, flat), dtype=np.int64, count=len(flat))
+            text_of = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+            tids = term_of[content]
             # Each text's distinct terms, in its order (two of its words may share a stem).
             _, firsts = np.unique(text_of * len(vocab) + tids, return_index=True)
             keep = np.sort(firsts)
@@ -228,19 +249,30 @@ class QuestionIndex:
             is_phrasing = (role <= _TITLE) & (sizes > 0)
             rows = np.flatnonzero(is_phrasing)
             phr_terms.append(tids[is_phrasing[text_of]])
-            phr_lengths.append(np.bincount(text_of, minlength=len(contents))[rows])
+            phr_lengths.append(np.bincount(text_of, minlength=len(texts))[rows])
             phr_counts.append(np.bincount(owner[rows] - first, minlength=last - first))
-            kept = [contents[i] for i in rows.tolist()]
-            phr_text += map(" ".join, kept)
             phr_display += [texts[i] for i in rows.tolist()]
-            kept_words = list(chain.from_iterable(kept))
-            for word in dict.fromkeys(kept_words):
-                if word not in token_ids:
-                    token_ids[word] = len(token_ids)
-            tok_parts.append(np.fromiter(map(token_ids.__getitem__, kept_words), dtype=np.int32, count=len(kept_words)))
-            tok_n_parts.append(sizes[rows])
-            ends = np.cumsum(np.fromiter(map(len, kept_words), dtype=np.int64, count=len(kept_words)))
-            bounds = np.cumsum(sizes[rows])
+            # Their words (the content words, ids of the reader's) end to end, and as text.
+            in_phrasing = np.repeat(is_phrasing, sizes)
+            kept_words = content[in_phrasing]
+            n_kept = sizes[rows]
+            if len(rows):
+                spaced = np.repeat(np.int64(-1), len(kept_words) + len(rows))
+                spaced[np.arange(len(kept_words)) + np.repeat(np.arange(len(rows)), n_kept)] = kept_words
+                vocabulary = reader.words
+                phr_text += " ".join([vocabulary[w] if w >= 0 else "\n" for w in spaced[:-1].tolist()]).split(" \n ")
+            if len(token_of) < len(reader.words):
+                token_of = np.concatenate((token_of, np.full(len(reader.words) - len(token_of), -1, dtype=np.int64)))
+            distinct, firsts = np.unique(kept_words, return_index=True)
+            new = token_of[distinct] < 0
+            for word in distinct[new][np.argsort(firsts[new])].tolist():
+                token_of[word] = len(token_ids)
+                token_ids[reader.words[word]] = len(token_ids)
+            tok_parts.append(token_of[kept_words].astype(np.int32))
+            tok_n_parts.append(n_kept)
+            lengths = np.fromiter(map(len, reader.words), dtype=np.int64, count=len(reader.words))
+            ends = np.cumsum(lengths[kept_words])
+            bounds = np.cumsum(n_kept)
             chars_parts.append(np.diff(np.concatenate(([0], ends[bounds - 1]))) if len(rows) else bounds)
 
         n_facts = len(self.facts)
@@ -319,7 +351,7 @@ class QuestionIndex:
         self._unknown_weight = float(math.log1p((n_facts + 0.5) / 1.5)) + WEIGHT_FLOOR
 
         # Words a typo can be corrected to: the index's and the synonyms' own.
-        known = set(surface) | norm.variant_words
+        known = {reader.words[w] for w in surface} | norm.variant_words
         self._known_words = frozenset(known)
         self._typos = DeletionTable(known)
         self._sorted_known = sorted(known)

@@ -15,7 +15,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 
+import numpy as np
 import snowballstemmer
 
 #: Longer input is cut before normalising: no real question is longer, and work stays bounded.
@@ -671,3 +673,350 @@ class Normaliser:
 
 #: Filler words people write in capitals without meaning a name ("I", "OK").
 _COMMON_CAPS = frozenset({"i", "ok", "im", "id", "a"})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reading:
+    """Many texts read by a :class:`ContentReader`, as ids of its :attr:`ContentReader.words`: the
+    texts' words end to end (``tokens``, ``token_sizes[i]`` of them for text ``i``, what
+    :func:`words` gives) and their content words (``content``, ``content_sizes[i]`` of them, what
+    :meth:`Normaliser.content_words` gives)."""
+
+    tokens: np.ndarray  # int64
+    token_sizes: np.ndarray  # int64, one per text
+    content: np.ndarray  # int64
+    content_sizes: np.ndarray  # int64, one per text
+
+
+class ContentReader:
+    """Reads the words and content words of many stored texts at once (a knowledge base's), as ids
+    of a vocabulary it grows (:attr:`words`): each distinct word is looked at once, and the texts'
+    words are mapped through the vocabulary with numpy, where reading text by text would look at
+    every word of every text. A knowledge base has far fewer distinct words than words.
+
+    The result is, text by text, what :func:`words` and :meth:`Normaliser.content_words` give:
+    synonyms are replaced as :meth:`Normaliser._canonical_words` replaces them (the longest variant
+    at the first place one starts), and the only texts read one by one are those with a word in
+    capitals that reads otherwise than in lower case ("US", "WHO": see
+    :meth:`Normaliser._capitals_content`).
+    """
+
+    def __init__(self, normaliser: Normaliser) -> None:
+        self._norm = normaliser
+        #: The vocabulary: word id -> folded word.
+        self.words: list[str] = []
+        # The separators of texts read together ("|" after ASCII texts are split, "\n" otherwise)
+        # are -1, no word.
+        self._ids = _Vocabulary(self._add)
+        self._ids.update({"|": -1, "\n": -1})
+        self._kept: list[int] = []  # word id -> the id of what stored text keeps of it, -1 nothing
+        self._single: list[int] = []  # word id -> its synonym's canonical words (see _canonical), or -1
+        # Canonical words of synonyms: canonical id -> their word ids.
+        self._canonical_ids: dict[tuple[str, ...], int] = {}
+        self._canonical_words: list[list[int]] = []
+        # Two words a synonym variant of several words starts with, as one number of their ids.
+        pairs = normaliser._by_pair
+        self._pairs = np.asarray(sorted((self.id(a) << 32) + self.id(b) for a, b in pairs), dtype=np.int64)
+        self._longest = max((len(v) for options in pairs.values() for v, _ in options), default=2)
+        # Words as stored text with capitals reads them (see _capitals): raw word -> id, and per id
+        # its folded words' ids and whether, in capitals, it reads otherwise than in lower case.
+        self._raw_ids = _Vocabulary(self._raw_id)
+        self._raw_ids["|"] = -1
+        self._raw_words: list[list[int]] = []
+        self._raw_apart: list[bool] = []
+
+    def id(self, word: str) -> int:
+        """The id of ``word`` (folded), added to the vocabulary when new."""
+        return self._ids[word]
+
+    def _add(self, word: str) -> int:
+        found = self._ids[word] = len(self.words)
+        self.words.append(word)
+        self._kept.append(-1)
+        self._single.append(-1)
+        kept = self._norm._stored.get(word, word)
+        if kept is not None:
+            self._kept[found] = found if kept == word else self.id(kept)
+        canonical = self._norm._single.get(word)
+        if canonical is not None:
+            self._single[found] = self._canonical(canonical)
+        return found
+
+    def _canonical(self, canonical: Sequence[str]) -> int:
+        """The id of a synonym's canonical words."""
+        key = tuple(canonical)
+        found = self._canonical_ids.get(key)
+        if found is None:
+            found = self._canonical_ids[key] = len(self._canonical_words)
+            self._canonical_words.append([])
+            self._canonical_words[found] = [self.id(w) for w in key]
+        return found
+
+    def ids(self, words: Sequence[str]) -> np.ndarray:
+        """The ids of ``words`` (the separators of texts read together: -1)."""
+        return np.fromiter(map(self._ids.__getitem__, words), dtype=np.int64, count=len(words))
+
+    def read(self, texts: Sequence[str]) -> Reading:
+        """The words and the content words of each of ``texts``."""
+        tokens, token_sizes = self._tokens(texts)
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), token_sizes)
+        # Texts with a word in capitals read as a question would (see content_words): most of them
+        # as their lower-case words do, the rest (their content final) one by one.
+        capitals = _capital_texts(texts)
+        final_owner: list[int] = []
+        final: list[int] = []
+        if capitals:
+            seq, seq_owner, apart = self._capitals(texts, capitals)
+            for i in apart:
+                content = self._norm._capitals_content(texts[i])
+                final += map(self.id, content)
+                final_owner += [i] * len(content)
+            keep = ~np.isin(owner, np.asarray(capitals, dtype=np.int64))
+            seq, owner = _in_order(np.concatenate((tokens[keep], seq)), np.concatenate((owner[keep], seq_owner)))
+        else:
+            seq = tokens
+        seq, owner = self._synonyms(seq, owner)
+        # What stored text keeps of each word (filler dropped, small numbers spelt), each once.
+        kept = np.asarray(self._kept, dtype=np.int64)[seq]
+        mask = kept >= 0
+        kept, owner = kept[mask], owner[mask]
+        _, firsts = np.unique(owner * len(self.words) + kept, return_index=True)
+        firsts.sort()
+        content, owner = kept[firsts], owner[firsts]
+        if final:
+            content, owner = _in_order(
+                np.concatenate((content, np.asarray(final, dtype=np.int64))),
+                np.concatenate((owner, np.asarray(final_owner, dtype=np.int64))),
+            )
+        return Reading(tokens, token_sizes, content, np.bincount(owner, minlength=len(texts)).astype(np.int64))
+
+    def _synonyms(self, seq: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The words ``seq`` (of the texts ``owner``, in order) with synonyms replaced as
+        :meth:`Normaliser._canonical_words` replaces them: at each place a variant starts that no
+        replaced variant covers, the longest one."""
+        n = len(seq)
+        canonical = np.asarray(self._single, dtype=np.int64)[seq]  # a variant of one word
+        length = (canonical >= 0).astype(np.int64)
+        if n > 1 and len(self._pairs):  # where a longer variant may start, it is looked for
+            pairs = (seq[:-1] << 32) + seq[1:]
+            at = np.minimum(np.searchsorted(self._pairs, pairs), len(self._pairs) - 1)
+            longer = np.flatnonzero((self._pairs[at] == pairs) & (owner[:-1] == owner[1:]))
+            if len(longer):
+                ends = np.searchsorted(owner, owner[longer], side="right")
+                stops = np.minimum(longer + self._longest, ends).tolist()
+                words = self.words
+                found = self._norm._variant_at
+                for i, stop in zip(longer.tolist(), stops, strict=True):
+                    variant = found([words[w] for w in seq[i:stop].tolist()], 0)
+                    if variant is not None:
+                        length[i] = variant[0]
+                        canonical[i] = self._canonical(variant[1])
+        starts = np.flatnonzero(length)
+        if not len(starts):
+            return seq, owner
+        # A variant inside a longer one replaced before it is not one (left to right).
+        emit = np.ones(n, dtype=np.int64)
+        long_starts = starts[length[starts] > 1].tolist()
+        done = 0
+        for i in long_starts:
+            if i < done:
+                length[i] = 0
+                continue
+            done = i + int(length[i])
+            emit[i + 1 : done] = 0
+            length[i + 1 : done] = 0
+        starts = np.flatnonzero(length)
+        # Each word emits itself, nothing (inside a replaced variant) or its variant's canonical words.
+        table = self._canonical_words
+        sizes = np.fromiter(map(len, table), dtype=np.int64, count=len(table))
+        pool = np.concatenate((seq, np.fromiter(chain.from_iterable(table), dtype=np.int64, count=int(sizes.sum()))))
+        source = np.arange(n, dtype=np.int64)
+        source[starts] = n + (np.cumsum(sizes) - sizes)[canonical[starts]]
+        emit[starts] = sizes[canonical[starts]]
+        total = int(emit.sum())
+        offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(emit) - emit, emit)
+        return pool[np.repeat(source, emit) + offsets], np.repeat(owner, emit)
+
+    def expected_answer_kinds(self, texts: Sequence[str], read: Reading, asked: np.ndarray) -> list[str | None]:
+        """:func:`expected_answer_kind` of each of ``texts`` where ``asked`` (a mask) is true (None
+        elsewhere), read from ``read`` (their :meth:`read`): the texts with none of the words a
+        question of a kind has are of none; the others are searched together, as one text of one
+        line each, and those that may ask a quantity are read one by one."""
+        result: list[str | None] = [None] * len(texts)
+        kind_words = np.asarray([self.id(w) for w in sorted(_KIND_WORDS)], dtype=np.int64)
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), read.token_sizes)
+        candidate = np.zeros(len(texts), dtype=bool)
+        candidate[owner[np.isin(read.tokens, kind_words)]] = True
+        candidates = np.flatnonzero(candidate & asked)
+        if not len(candidates):
+            return result
+        tokens = read.tokens[candidate[owner] & asked[owner]]
+        sizes = read.token_sizes[candidates]
+        # Their words joined by spaces, text by text, with " \n " between texts: no pattern crosses it.
+        spaced = np.full(len(tokens) + len(candidates), -1, dtype=np.int64)
+        spaced[np.arange(len(tokens)) + np.repeat(np.arange(len(candidates)), sizes)] = tokens
+        vocabulary = self.words
+        joined = " ".join([vocabulary[w] if w >= 0 else "\n" for w in spaced[:-1].tolist()])
+        lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))[tokens]
+        chars = np.add.reduceat(lengths, np.cumsum(sizes) - sizes) + sizes - 1  # every text has a word
+        starts = np.cumsum(chars + 3) - (chars + 3)
+
+        def found(pattern: re.Pattern[str]) -> set[int]:
+            at = [match.start() for match in pattern.finditer(joined)]
+            return set(np.searchsorted(starts, at, side="right").tolist()) if at else set()
+
+        dates = found(_DATE_QUESTION)
+        quantities = found(_QUANTITY_QUESTION)
+        for k, i in enumerate(candidates.tolist()):
+            if k + 1 in quantities:  # "how much" may ask a degree: read as expected_answer_kind reads it
+                start = int(starts[k])
+                result[i] = expected_answer_kind(texts[i], joined[start : start + int(chars[k])].split(" "))
+            elif k + 1 in dates:
+                result[i] = "date"
+        return result
+
+    def _tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`many_words` of ``texts``, as word ids end to end, and how many each text has."""
+        plain: list[int] = []
+        other: list[int] = []
+        alone: list[int] = []
+        for i, text in enumerate(texts):
+            if len(text) > MAX_INPUT_CHARS or "\n" in text:
+                alone.append(i)
+            else:
+                (plain if text.isascii() else other).append(i)
+        parts: list[tuple[list[int], list[str]]] = []  # texts, and their words with a separator after each
+        if plain:
+            joined = "\n".join([texts[i] for i in plain]).lower().replace("`", "'")
+            if "'" in joined:
+                joined = _APOSTROPHE.sub("", _POSSESSIVE.sub("", joined))
+            spaced = joined.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii")
+            parts.append((plain, spaced.replace("\n", " | ").split() + ["|"]))
+        if other:
+            joined = "\n".join([texts[i] for i in other]).translate(_FOLDED)
+            if "'" in joined:
+                joined = _APOSTROPHE.sub("", _POSSESSIVE.sub("", joined))
+            parts.append((other, _WORD_OR_LINE.findall(joined + "\n")))
+        if alone:
+            found: list[str] = []
+            for i in alone:
+                found += words(texts[i])
+                found.append("\n")
+            parts.append((alone, found))
+        sizes = np.zeros(len(texts), dtype=np.int64)
+        ids, owners = [], []
+        for group, found in parts:
+            part = self.ids(found)
+            ends = np.flatnonzero(part < 0)
+            sizes[group] = np.diff(ends, prepend=-1) - 1
+            ids.append(part[part >= 0])
+            owners.append(np.asarray(group, dtype=np.int64))
+        if not ids:
+            return np.zeros(0, dtype=np.int64), sizes
+        if len(ids) == 1:
+            return ids[0], sizes
+        owner = np.concatenate([np.repeat(o, sizes[o]) for o in owners])
+        return _in_order(np.concatenate(ids), owner)[0], sizes
+
+    def _capitals(self, texts: Sequence[str], capitals: list[int]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """For the ``capitals`` of ``texts`` (each with a word in capitals), the words that
+        :meth:`Normaliser._capitals_content` reads them as, end to end, with the text of each, when
+        each of its words reads as in lower case; the others (their indices) apart."""
+        # ASCII without an apostrophe (most): its words are its runs of letters and digits.
+        plain = [k for k, i in enumerate(capitals) if texts[i].isascii() and "'" not in texts[i] and "\n" not in texts[i]]
+        cleaned = [texts[i][:MAX_INPUT_CHARS] for i in capitals]
+        raw: list[str] = []
+        if plain:
+            joined = "\n".join([cleaned[k] for k in plain]).encode("ascii").translate(_ASCII_WORD_BYTES)
+            raw = joined.decode("ascii").replace("\n", " | ").split()
+            raw.append("|")
+        counts = np.zeros(len(capitals), dtype=np.int64)
+        shouting = np.fromiter(map(str.isupper, cleaned), dtype=bool, count=len(capitals))
+        rest = sorted(set(range(len(capitals))) - set(plain))
+        for k in rest:
+            text = cleaned[k] = _clean(texts[capitals[k]])
+            shouting[k] = text.isupper()
+            raw += _RAW_WORD.findall(text)
+            raw.append("|")
+        rids = np.fromiter(map(self._raw_ids.__getitem__, raw), dtype=np.int64, count=len(raw))
+        ends = np.flatnonzero(rids < 0)
+        counts[plain + rest] = np.diff(ends, prepend=-1) - 1
+        which = np.repeat(np.asarray(plain + rest, dtype=np.int64), counts[plain + rest])
+        rids = rids[rids >= 0]
+        order = np.argsort(which, kind="stable")
+        rids, which = rids[order], which[order]
+        apart_words = np.asarray(self._raw_apart, dtype=bool)[rids]
+        apart = (np.bincount(which[apart_words], minlength=len(capitals)) > 0) & ~np.asarray(shouting, dtype=bool)
+        # Each raw word's folded words (most have one), end to end.
+        n_words = np.asarray([len(w) for w in self._raw_words], dtype=np.int64)
+        flat = np.fromiter(chain.from_iterable(self._raw_words), dtype=np.int64, count=int(n_words.sum()))
+        starts = np.cumsum(n_words) - n_words
+        keep = ~apart[which]
+        rids, which = rids[keep], which[keep]
+        per = n_words[rids]
+        total = int(per.sum())
+        offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(per) - per, per)
+        seq = flat[np.repeat(starts[rids], per) + offsets]
+        owner = np.asarray(capitals, dtype=np.int64)[np.repeat(which, per)]
+        return seq, owner, [capitals[k] for k in np.flatnonzero(apart).tolist()]
+
+    def _raw_id(self, raw: str) -> int:
+        """The id of a word as :meth:`Normaliser._capitals_content` finds it, added when new."""
+        norm = self._norm
+        if raw.isascii() and "'" not in raw:
+            folded = [raw.lower()]
+            capitals = len(raw) >= 2 and raw.isupper()
+        else:
+            core = _APOSTROPHES.split(raw, maxsplit=1)[0]
+            capitals = len(core) >= 2 and core.isupper()
+            folded = _WORD.findall(fold(raw))
+        # In capitals a filler word is kept ("WHO"), and an initialism read as its words ("US").
+        apart = capitals and any(
+            (w in STOPWORDS and w not in _COMMON_CAPS) or (w in norm._initialisms and w not in norm._phrases)
+            for w in folded
+        )
+        found = self._raw_ids[raw] = len(self._raw_words)
+        self._raw_words.append([self._ids[w] for w in folded])
+        self._raw_apart.append(apart)
+        return found
+
+
+class _Vocabulary(dict[str, int]):
+    """Word -> id, the id of a new word made by ``add(word)`` on looking it up."""
+
+    def __init__(self, add: Callable[[str], int]) -> None:
+        super().__init__()
+        self._new = add
+
+    def __missing__(self, word: str) -> int:
+        return self._new(word)
+
+
+def _capital_texts(texts: Sequence[str]) -> list[int]:
+    """Which of ``texts`` have a word in capitals (:data:`_CAPITALS`): those with two capitals in a
+    row, found with numpy over their characters, are searched."""
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    codes = (
+        np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        if joined.isascii()
+        else np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    )
+    upper = (codes >= 65) & (codes <= 90)
+    pairs = np.flatnonzero(upper[:-1] & upper[1:])
+    if not len(pairs):
+        return []
+    starts = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1) - 1
+    candidates = np.unique(np.searchsorted(starts, pairs, side="left")).tolist()
+    return [i for i in candidates if _CAPITALS.search(texts[i])]
+
+
+#: A word, or the newline between texts read together.
+_WORD_OR_LINE = re.compile(r"[^\W_]+|\n")
+
+
+def _in_order(values: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` and ``owner`` sorted by owner, each owner's values in the order they come."""
+    order = np.argsort(owner, kind="stable")
+    return values[order], owner[order]
