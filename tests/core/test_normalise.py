@@ -298,6 +298,16 @@ def test_the_content_reader_reads_long_texts_and_the_shipped_knowledge_as_conten
     assert _read_each(reader, texts) == [(words(text), _SHIPPED.content_words(text)) for text in texts]
 
 
+#: Pieces with every character that is or holds an apostrophe after NFKC.
+_APOSTROPHE_PIECES = [*_BATCH_PIECES, "Kosovo＇s", "ŉ", "EU’s", "Xiʼs", "x\u200b's"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_APOSTROPHE_PIECES), max_size=12).map(" ".join), max_size=8))
+def test_the_possessors_of_many_texts_are_those_of_each(texts: list[str]) -> None:
+    for normaliser in (_SHIPPED, SYNONYMS, Normaliser()):
+        assert normaliser.many_possessors(texts) == frozenset().union(*map(normaliser.possessors, texts))
+
+
 #: The apostrophe patterns as first written (a lookbehind first), which fold's now match exactly.
 _POSSESSIVE_AS_WRITTEN = re.compile(r"(?<=\w)'s?\b")
 _APOSTROPHE_AS_WRITTEN = re.compile(r"(?<=\w)'(?=\w)")

@@ -171,6 +171,7 @@ class QuestionIndex:
         # What a fact answers: the dates and quantities its answer states, and the kinds of
         # question its curators wrote for it ("How much weight does China carry?").
         self._answer_kinds: list[frozenset[str]] = []
+        self._possessors: list[frozenset[str]] = []
         # Built a chunk of facts at a time (see _chunks), as numpy arrays joined at the end: every
         # step over Python objects is short, so a reload in a worker never holds the interpreter's
         # lock for long, and the words of a chunk's texts are read together.
@@ -210,13 +211,16 @@ class QuestionIndex:
             kinds_asked = reader.expected_answer_kinds(texts, read, asked)
             at = 0
             for count, n_questions, n_keywords in zip(counts, n_phrasings, n_keys, strict=True):
+                answer = texts[at + n_questions + 1 + n_keywords : at + count]
                 kinds = {kind for kind in kinds_asked[at : at + n_questions] if kind}
-                for text in texts[at + n_questions + 1 + n_keywords : at + count]:
+                for text in answer:
                     found = stated.get(text)
                     if found is None:
                         found = stated[text] = answer_kinds(text)
                     kinds |= found
                 self._answer_kinds.append(frozenset(kinds))
+                # Whose something its phrasings, title and answer speak of ("China's position").
+                self._possessors.append(norm.many_possessors(chain(texts[at : at + n_questions + 1], answer)))
                 at += count
 
             # Term ids: each new word's stem, in the order the words come.
@@ -307,10 +311,6 @@ class QuestionIndex:
             dtype=np.uint8,
         )
         self._has_year = np.asarray([bool(_YEAR.search(f.answer)) for f in self.facts], dtype=bool)
-        self._possessors = [
-            frozenset().union(*(norm.possessors(text) for text in (*f.questions, f.title, *pieces(f.answer))))
-            for f in self.facts
-        ]
 
         df = df.astype(np.float64)
         self._weight = np.log1p((n_facts - df + 0.5) / (df + 0.5)) + WEIGHT_FLOOR
