@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import pickle
 import weakref
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ from bot.core.matching.detail import (
     DetailChecker,
 )
 from bot.core.matching.language import looks_english
-from bot.core.matching.normalise import expected_answer_kind, words
+from bot.core.matching.normalise import expected_answer_kind, stem, words
 from bot.core.service import KnowledgeState, load_state
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
@@ -510,3 +511,32 @@ def test_a_detail_check_that_has_read_facts_is_freed_by_reference_counting_alone
     finally:
         if enabled:
             gc.enable()
+
+
+def test_the_stems_of_many_texts_are_counted_as_those_of_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    normaliser = STATE.index.normaliser
+    texts = [" ".join((*fact.questions, fact.answer)) for fact in STATE.kb.visible]
+    texts += ["", "the of and", "WHO and the US", "Xi Jinping's view", "Vučić’s " * 80]
+    expected: Counter[str] = Counter()
+    for text in texts:
+        expected.update({stem(w) for w in normaliser.content_words(text)})
+    monkeypatch.setattr(detail, "DF_TEXTS", 7)  # read some texts at a time, with words seen before
+    assert detail._stem_frequency(normaliser, texts) == expected
+
+
+def test_an_answer_is_read_for_office_holders_and_views_sentence_by_sentence() -> None:
+    # Sentences repeated across answers are read once for each first name they may follow ("he").
+    facts = list(STATE.kb.visible)
+    facts += [
+        fact.model_copy(update={"id": f"{fact.id}-{n}", "answer": f"{opening} {fact.answer} ({n})", "related": []})
+        for n, opening in enumerate(("Mao Ning stressed it.", "It is so.", "Xi Jinping said so, he stressed."))
+        for fact in STATE.kb.visible
+    ]
+    checker = DetailChecker(facts, STATE.index.normaliser)
+    people, holders = set(), Counter()
+    for fact in facts:
+        _, found, named = checker._scan(fact.answer, instances=False)
+        people |= named
+        holders.update(found)
+    assert checker._office_holders == frozenset(people)
+    assert checker._subjects == frozenset(w for w, n in holders.items() if detail.SUBJECT_SHARE * n > len(facts))

@@ -87,6 +87,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from bot.core.knowledge.schema import Fact
 from bot.core.matching.normalise import (
     CAPITALS as WRITTEN_IN_CAPITALS,
@@ -96,6 +98,7 @@ from bot.core.matching.normalise import (
 )
 from bot.core.matching.normalise import (
     STOPWORDS,
+    ContentReader,
     Normaliser,
     answer_kinds,
     expected_answer_kind,
@@ -968,6 +971,30 @@ def _may_ask(kind: str, question: str, tokens: Sequence[str], folded: str) -> bo
     return True
 
 
+def _stem_frequency(normaliser: Normaliser, texts: Sequence[str]) -> Counter[str]:
+    """In how many of ``texts`` each stem of their content words is, read by a
+    :class:`ContentReader` some texts at a time."""
+    reader = ContentReader(normaliser)
+    stem_ids: dict[str, int] = {}
+    stem_of = np.zeros(0, dtype=np.int64)  # word id -> stem id
+    counts = np.zeros(0, dtype=np.int64)
+    for start in range(0, len(texts), DF_TEXTS):
+        read = reader.read(texts[start : start + DF_TEXTS])
+        known = len(stem_of)
+        stem_of = np.concatenate(
+            (stem_of, np.fromiter((stem_ids.setdefault(stem(w), len(stem_ids)) for w in reader.words[known:]), dtype=np.int64))
+        )
+        owner = np.repeat(np.arange(len(read.content_sizes), dtype=np.int64), read.content_sizes)
+        pairs = np.unique(owner * max(len(stem_ids), 1) + stem_of[read.content])
+        counts = np.concatenate((counts, np.zeros(len(stem_ids) - len(counts), dtype=np.int64)))
+        counts += np.bincount(pairs % max(len(stem_ids), 1), minlength=len(stem_ids))
+    return Counter({word: n for word, n in zip(stem_ids, counts.tolist(), strict=True) if n})
+
+
+#: Texts read together for :func:`_stem_frequency` (each a fact's phrasings and answer).
+DF_TEXTS = 256
+
+
 class DetailChecker:
     """What questions ask and what the facts of one knowledge state state (built once per state;
     what each fact states is read when a question first needs it)."""
@@ -976,9 +1003,7 @@ class DetailChecker:
         self._norm = normaliser
         self._office_holders: frozenset[frozenset[str]] = frozenset()  # set once the facts are read
         self._subjects: frozenset[str] = frozenset()  # set once the facts are read
-        document_frequency: Counter[str] = Counter()
-        for fact in facts:
-            document_frequency.update({stem(w) for w in normaliser.content_words(" ".join((*fact.questions, fact.answer)))})
+        document_frequency = _stem_frequency(normaliser, [" ".join((*fact.questions, fact.answer)) for fact in facts])
         # Words most facts share (the knowledge base's subject) say nothing about a detail.
         self._common = frozenset(s for s, n in document_frequency.items() if 2 * n > len(facts))
         self._vocabulary = frozenset(document_frequency)
@@ -1010,9 +1035,22 @@ class DetailChecker:
         # when a question first asks it of that fact (see :meth:`_facts_of`).
         people: set[frozenset[str]] = set()
         holder_frequency: Counter[str] = Counter()
+        # Answers share sentences (near-duplicate facts): each is read once for each name it may
+        # stand for.
+        read: dict[tuple[str, tuple[str, ...]], tuple[frozenset[str], frozenset[frozenset[str]], tuple[str, ...]]] = {}
         for fact in facts:
-            _, holders, named = self._scan(fact.answer, instances=False)
-            people |= named
+            first_name: tuple[str, ...] = ()
+            holders: set[str] = set()
+            for sentence in _SENTENCES.findall(fact.answer):
+                found = read.get((sentence, first_name))
+                if found is None:
+                    in_holders: set[str] = set()
+                    in_people: set[frozenset[str]] = set()
+                    after = self._scan_sentence(sentence, list(first_name), {}, in_holders, in_people)
+                    found = read[sentence, first_name] = (frozenset(in_holders), frozenset(in_people), tuple(after))
+                holders |= found[0]
+                people |= found[1]
+                first_name = found[2]
             holder_frequency.update(holders)
         self._office_holders = frozenset(people)
         self._subjects = frozenset(w for w, n in holder_frequency.items() if SUBJECT_SHARE * n > len(facts))
@@ -1080,28 +1118,42 @@ class DetailChecker:
         """One pass over the words of ``answer``: the names standing beside its nouns (only with
         ``instances``), whose views it gives, and the office holders it names (see
         :class:`_Reading`)."""
-        found: dict[str, list[frozenset[str]]] = {}
+        found: dict[str, list[frozenset[str]]] | None = {} if instances else None
         holders: set[str] = set()
         people: set[frozenset[str]] = set()
         first_name: list[str] = []  # the answer's first name: what "he" or "it" stands for
         for sentence in _SENTENCES.findall(answer):
-            tokens = _TOKEN.findall(sentence)
-            for i, token in enumerate(tokens):
-                word = _plain(token)
-                if not first_name and _is_name(tokens, i) and not self._is_publisher(word):
-                    first_name = self._name_before(tokens, i + 1)
-                if instances and word and word not in STOPWORDS:
-                    for name in _names_beside(tokens, i):
-                        found.setdefault(stem(word), []).append(frozenset(self._canonical(name)))
-                if token[:1].islower() and stem(word) in _STANCE_VERBS:
-                    holders.update(self._subject_of(tokens, i, first_name))
-                elif token[:1].islower() and stem(word) in _STANCE_NOUNS:
-                    holders.update(self._possessor_of(tokens, i))
-                if word in _OFFICE_OF and word not in _OFFICE_VERBS:
-                    holder = self._holder_of(tokens, i)
-                    if holder:
-                        people.add(holder)
-        return {noun: tuple(names) for noun, names in found.items()}, frozenset(holders), frozenset(people)
+            first_name = self._scan_sentence(sentence, first_name, found, holders, people)
+        return {noun: tuple(names) for noun, names in (found or {}).items()}, frozenset(holders), frozenset(people)
+
+    def _scan_sentence(
+        self,
+        sentence: str,
+        first_name: list[str],
+        found: dict[str, list[frozenset[str]]] | None,
+        holders: set[str],
+        people: set[frozenset[str]],
+    ) -> list[str]:
+        """:meth:`_scan` of one sentence of an answer whose first name so far is ``first_name``: adds
+        to ``found`` (``None``: the names beside nouns are not wanted), ``holders`` and ``people``,
+        and returns the answer's first name after it."""
+        tokens = _TOKEN.findall(sentence)
+        for i, token in enumerate(tokens):
+            word = _plain(token)
+            if not first_name and _is_name(tokens, i) and not self._is_publisher(word):
+                first_name = self._name_before(tokens, i + 1)
+            if found is not None and word and word not in STOPWORDS:
+                for name in _names_beside(tokens, i):
+                    found.setdefault(stem(word), []).append(frozenset(self._canonical(name)))
+            if token[:1].islower() and stem(word) in _STANCE_VERBS:
+                holders.update(self._subject_of(tokens, i, first_name))
+            elif token[:1].islower() and stem(word) in _STANCE_NOUNS:
+                holders.update(self._possessor_of(tokens, i))
+            if word in _OFFICE_OF and word not in _OFFICE_VERBS:
+                holder = self._holder_of(tokens, i)
+                if holder:
+                    people.add(holder)
+        return first_name
 
     def _is_publisher(self, word: str) -> bool:
         """Whether ``word`` (folded) names the source itself."""
