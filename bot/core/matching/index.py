@@ -263,8 +263,7 @@ class QuestionIndex:
             if len(rows):
                 spaced = np.repeat(np.int64(-1), len(kept_words) + len(rows))
                 spaced[np.arange(len(kept_words)) + np.repeat(np.arange(len(rows)), n_kept)] = kept_words
-                vocabulary = reader.words
-                phr_text += " ".join([vocabulary[w] if w >= 0 else "\n" for w in spaced[:-1].tolist()]).split(" \n ")
+                phr_text += " ".join(reader.spelt(spaced[:-1])).split(" \n ")
             if len(token_of) < len(reader.words):
                 token_of = np.concatenate((token_of, np.full(len(reader.words) - len(token_of), -1, dtype=np.int64)))
             distinct, firsts = np.unique(kept_words, return_index=True)
@@ -274,8 +273,7 @@ class QuestionIndex:
                 token_ids[reader.words[word]] = len(token_ids)
             tok_parts.append(token_of[kept_words].astype(np.int32))
             tok_n_parts.append(n_kept)
-            lengths = np.fromiter(map(len, reader.words), dtype=np.int64, count=len(reader.words))
-            ends = np.cumsum(lengths[kept_words])
+            ends = np.cumsum(reader.lengths()[kept_words])
             bounds = np.cumsum(n_kept)
             chars_parts.append(np.diff(np.concatenate(([0], ends[bounds - 1]))) if len(rows) else bounds)
 

@@ -260,24 +260,23 @@ def possessors(text: str) -> list[str]:
     return [word for match in _POSSESSOR.finditer(_clean(text)) for word in words(match.group(1))]
 
 
-#: The characters known to be, or to hold after NFKC, an apostrophe (True), or not (False).
-_APOSTROPHE_LIKE: dict[str, bool] = {}
+#: The characters known to be, or to hold after NFKC, an apostrophe, and those known not to.
+_APOSTROPHE_LIKE: set[str] = set()
+_NO_APOSTROPHE: set[str] = set()
 
 
 def _may_have_apostrophe(text: str) -> bool:
     """Whether ``text``, after :func:`_clean`, may hold an apostrophe :data:`_POSSESSOR` reads."""
     if text.isascii():
         return "'" in text
-    known = _APOSTROPHE_LIKE
-    for ch in set(text[:MAX_INPUT_CHARS]):
-        found = known.get(ch)
-        if found is None:
-            found = any(a in unicodedata.normalize("NFKC", ch) for a in "'’ʼ")
-            if len(known) < FOLDED_CHARS:
-                known[ch] = found
-        if found:
+    chars = set(text[:MAX_INPUT_CHARS])
+    for ch in chars - _NO_APOSTROPHE - _APOSTROPHE_LIKE:  # seen for the first time
+        known = _APOSTROPHE_LIKE if any(a in unicodedata.normalize("NFKC", ch) for a in "'’ʼ") else _NO_APOSTROPHE
+        if len(known) < FOLDED_CHARS:
+            known.add(ch)
+        elif known is _APOSTROPHE_LIKE:
             return True
-    return False
+    return not chars.isdisjoint(_APOSTROPHE_LIKE)
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+")
@@ -612,7 +611,7 @@ class Normaliser:
             return frozenset()
         found: set[str] = set()
         cache = self._possessor_words
-        for name in {match.group(1) for match in _POSSESSOR.finditer("\n".join(cleaned))}:
+        for name in set(_POSSESSOR.findall("\n".join(cleaned))):
             for word in words(name):
                 canonical = cache.get(word)
                 if canonical is None:
@@ -758,6 +757,8 @@ class ContentReader:
         self._longest = max((len(v) for options in pairs.values() for v, _ in options), default=2)
         # Words as stored text with capitals reads them (see _capitals): raw word -> id, and per id
         # its folded words' ids and whether, in capitals, it reads otherwise than in lower case.
+        self._spelt = np.zeros(0, dtype=object)  # the words, and a newline last (see spelt)
+        self._lengths = np.zeros(0, dtype=np.int64)
         self._raw_ids = _Vocabulary(self._raw_id)
         self._raw_ids["|"] = -1
         self._raw_words: list[list[int]] = []
@@ -789,6 +790,20 @@ class ContentReader:
             self._canonical_words.append([])
             self._canonical_words[found] = [self.id(w) for w in key]
         return found
+
+    def spelt(self, ids: np.ndarray) -> list[str]:
+        """The words of ``ids`` (-1: a newline)."""
+        if len(self._spelt) < len(self.words) + 1:
+            self._spelt = np.asarray([*self.words, "\n"], dtype=object)
+        return self._spelt[ids].tolist()
+
+    def lengths(self) -> np.ndarray:
+        """The length of each word (int64, by id)."""
+        known = len(self._lengths)
+        if known < len(self.words):
+            more = np.fromiter(map(len, self.words[known:]), dtype=np.int64, count=len(self.words) - known)
+            self._lengths = np.concatenate((self._lengths, more))
+        return self._lengths
 
     def ids(self, words: Sequence[str]) -> np.ndarray:
         """The ids of ``words`` (the separators of texts read together: -1)."""
@@ -893,9 +908,8 @@ class ContentReader:
         # Their words joined by spaces, text by text, with " \n " between texts: no pattern crosses it.
         spaced = np.full(len(tokens) + len(candidates), -1, dtype=np.int64)
         spaced[np.arange(len(tokens)) + np.repeat(np.arange(len(candidates)), sizes)] = tokens
-        vocabulary = self.words
-        joined = " ".join([vocabulary[w] if w >= 0 else "\n" for w in spaced[:-1].tolist()])
-        lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))[tokens]
+        joined = " ".join(self.spelt(spaced[:-1]))
+        lengths = self.lengths()[tokens]
         chars = np.add.reduceat(lengths, np.cumsum(sizes) - sizes) + sizes - 1  # every text has a word
         starts = np.cumsum(chars + 3) - (chars + 3)
 
