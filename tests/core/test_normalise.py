@@ -308,6 +308,11 @@ def test_the_possessors_of_many_texts_are_those_of_each(texts: list[str]) -> Non
         assert normaliser.many_possessors(texts) == frozenset().union(*map(normaliser.possessors, texts))
 
 
+@given(st.lists(st.text(alphabet="ABZab1_ ÉĞéж\u0301\n.'’-", max_size=20), max_size=8))
+def test_texts_with_words_in_capitals_are_those_the_pattern_finds(texts: list[str]) -> None:
+    assert normalise._capital_texts(texts) == [i for i, text in enumerate(texts) if normalise._CAPITALS.search(text)]
+
+
 #: The apostrophe patterns as first written (a lookbehind first), which fold's now match exactly.
 _POSSESSIVE_AS_WRITTEN = re.compile(r"(?<=\w)'s?\b")
 _APOSTROPHE_AS_WRITTEN = re.compile(r"(?<=\w)'(?=\w)")

@@ -1045,23 +1045,41 @@ class _Vocabulary(dict[str, int]):
 
 
 def _capital_texts(texts: Sequence[str]) -> list[int]:
-    """Which of ``texts`` have a word in capitals (:data:`_CAPITALS`): those with two capitals in a
-    row, found with numpy over their characters, are searched."""
+    """Which of ``texts`` have a word in capitals (what :data:`_CAPITALS` finds: a run of two or
+    more capitals with no word character on either side), found with numpy over their characters."""
     if not texts:
         return []
     joined = "\n".join(texts)
-    codes = (
-        np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-        if joined.isascii()
-        else np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    )
+    if joined.isascii():
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        word = _ASCII_WORD_CHARS[codes]
+    else:
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        word = _ASCII_WORD_CHARS[np.minimum(codes, 128)]
+        other = codes > 127
+        if other.any():
+            distinct = np.unique(codes[other]).tolist()
+            for code in distinct:
+                if code not in _WORD_CHARS:
+                    _WORD_CHARS[code] = _WORD_CHAR.match(chr(code)) is not None
+            word[other] = np.isin(codes[other], [code for code in distinct if _WORD_CHARS[code]])
     upper = (codes >= 65) & (codes <= 90)
-    pairs = np.flatnonzero(upper[:-1] & upper[1:])
-    if not len(pairs):
+    if not upper.any():
         return []
-    starts = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1) - 1
-    candidates = np.unique(np.searchsorted(starts, pairs, side="left")).tolist()
-    return [i for i in candidates if _CAPITALS.search(texts[i])]
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], upper, [False])).astype(np.int8)))
+    first, after = edges[0::2], edges[1::2]  # each run of capitals: [first, after)
+    bounded = (after - first >= 2) & ((first == 0) | ~word[np.maximum(first - 1, 0)])
+    bounded &= (after == len(codes)) | ~word[np.minimum(after, len(codes) - 1)]
+    if not bounded.any():
+        return []
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1) - 1
+    return np.unique(np.searchsorted(ends, first[bounded])).tolist()
+
+
+#: Whether each ASCII character (and, last, any other) is a word character (\w).
+_ASCII_WORD_CHARS = np.asarray([chr(c).isalnum() or c == 95 for c in range(128)] + [False], dtype=bool)
+_WORD_CHAR = re.compile(r"\w")
+_WORD_CHARS: dict[int, bool] = {}  # other characters, once seen
 
 
 #: A word, or the newline between texts read together.
