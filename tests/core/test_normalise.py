@@ -6,6 +6,7 @@ import re
 import sys
 import unicodedata
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -311,6 +312,26 @@ def test_the_possessors_of_many_texts_are_those_of_each(texts: list[str]) -> Non
 @given(st.lists(st.text(alphabet="ABZab1_ ÉĞéж\u0301\n.'’-", max_size=20), max_size=8))
 def test_texts_with_words_in_capitals_are_those_the_pattern_finds(texts: list[str]) -> None:
     assert normalise._capital_texts(texts) == [i for i, text in enumerate(texts) if normalise._CAPITALS.search(text)]
+
+
+#: Pieces of questions and answers of every kind: dates, quantities, degrees, "may", numbers that name.
+_KIND_PIECES = [
+    *_BATCH_PIECES, "when", "what year", "since when", "how many", "how much", "how much did", "does",
+    "invest", "how long ago", "may", "May", "in may 2023", "29", "12345", "percent", "%", "2019", "1999",
+    "three", "Resolution 1244", "article\n5", "No. 7", "|", "thousand", "How", "WHEN", "5percent", "2019percent",
+    "١٩٩٩", "١٢", "12abc", "abc5", "3.5", "handful", "Mayor", "dismayed",
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(_KIND_PIECES), max_size=10).map(" ".join), max_size=10))
+def test_the_content_reader_reads_what_texts_ask_and_state_as_each_is_read(texts: list[str]) -> None:
+    reader = normalise.ContentReader(_SHIPPED)
+    read = reader.read(texts)
+    every = np.ones(len(texts), dtype=bool)
+    assert reader.expected_answer_kinds(texts, read, every) == [expected_answer_kind(text) for text in texts]
+    assert reader.answer_kinds(texts, read, every) == [answer_kinds(text) for text in texts]
+    some = np.arange(len(texts)) % 2 == 0
+    assert reader.answer_kinds(texts, read, some) == [answer_kinds(t) if s else frozenset() for t, s in zip(texts, some)]
 
 
 #: The apostrophe patterns as first written (a lookbehind first), which fold's now match exactly.

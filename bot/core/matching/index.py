@@ -45,7 +45,6 @@ from bot.core.matching.normalise import (
     ContentReader,
     Normaliser,
     Tagged,
-    answer_kinds,
     expected_answer_kind,
     pieces,
     stem,
@@ -161,7 +160,6 @@ class QuestionIndex:
         # The texts' words are read as ids of the reader's vocabulary (see ContentReader): word id ->
         # term id (-1: not a content word of any text yet), and the content words, as ids, in order.
         reader = ContentReader(norm)
-        stated: dict[str, frozenset[str]] = {}  # answer_kinds of each piece of answer
         term_of = np.zeros(0, dtype=np.int64)
         surface: list[int] = []
         token_of = np.zeros(0, dtype=np.int64)  # word id -> its id in token_ids, -1 none
@@ -205,22 +203,21 @@ class QuestionIndex:
             read = reader.read(texts)
             sizes = read.content_sizes
             # What the phrasings ask (a title written as a phrasing too is no question) and the
-            # answers state (most pieces of an answer are those of other facts' answers too).
+            # answers state.
             asked = np.frombuffer(roles, dtype=np.int8) == _PHRASING
             asked[[i for i, (text, title) in enumerate(zip(texts, titles, strict=True)) if text is title]] = False
             kinds_asked = reader.expected_answer_kinds(texts, read, asked)
+            kinds_stated = reader.answer_kinds(texts, read, np.frombuffer(roles, dtype=np.int8) == _ANSWER)
             at = 0
             for count, n_questions, n_keywords in zip(counts, n_phrasings, n_keys, strict=True):
-                answer = texts[at + n_questions + 1 + n_keywords : at + count]
+                answer_at = at + n_questions + 1 + n_keywords
                 kinds = {kind for kind in kinds_asked[at : at + n_questions] if kind}
-                for text in answer:
-                    found = stated.get(text)
-                    if found is None:
-                        found = stated[text] = answer_kinds(text)
-                    kinds |= found
+                kinds.update(*kinds_stated[answer_at : at + count])
                 self._answer_kinds.append(frozenset(kinds))
                 # Whose something its phrasings, title and answer speak of ("China's position").
-                self._possessors.append(norm.many_possessors(chain(texts[at : at + n_questions + 1], answer)))
+                self._possessors.append(
+                    norm.many_possessors(chain(texts[at : at + n_questions + 1], texts[answer_at : at + count]))
+                )
                 at += count
 
             # Term ids: each new word's stem, in the order the words come.

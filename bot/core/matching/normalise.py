@@ -759,6 +759,7 @@ class ContentReader:
         # its folded words' ids and whether, in capitals, it reads otherwise than in lower case.
         self._spelt = np.zeros(0, dtype=object)  # the words, and a newline last (see spelt)
         self._lengths = np.zeros(0, dtype=np.int64)
+        self._states: list[int] = []  # word id -> whether it states a date (1) and a quantity (2)
         self._raw_ids = _Vocabulary(self._raw_id)
         self._raw_ids["|"] = -1
         self._raw_words: list[list[int]] = []
@@ -900,32 +901,64 @@ class ContentReader:
         owner = np.repeat(np.arange(len(texts), dtype=np.int64), read.token_sizes)
         candidate = np.zeros(len(texts), dtype=bool)
         candidate[owner[np.isin(read.tokens, kind_words)]] = True
-        candidates = np.flatnonzero(candidate & asked)
-        if not len(candidates):
+        candidates = np.flatnonzero(candidate & asked).tolist()
+        if not candidates:
             return result
-        tokens = read.tokens[candidate[owner] & asked[owner]]
-        sizes = read.token_sizes[candidates]
-        # Their words joined by spaces, text by text, with " \n " between texts: no pattern crosses it.
-        spaced = np.full(len(tokens) + len(candidates), -1, dtype=np.int64)
-        spaced[np.arange(len(tokens)) + np.repeat(np.arange(len(candidates)), sizes)] = tokens
-        joined = " ".join(self.spelt(spaced[:-1]))
-        lengths = self.lengths()[tokens]
-        chars = np.add.reduceat(lengths, np.cumsum(sizes) - sizes) + sizes - 1  # every text has a word
-        starts = np.cumsum(chars + 3) - (chars + 3)
-
-        def found(pattern: re.Pattern[str]) -> set[int]:
-            at = [match.start() for match in pattern.finditer(joined)]
-            return set(np.searchsorted(starts, at, side="right").tolist()) if at else set()
-
-        dates = found(_DATE_QUESTION)
-        quantities = found(_QUANTITY_QUESTION)
-        for k, i in enumerate(candidates.tolist()):
-            if k + 1 in quantities:  # "how much" may ask a degree: read as expected_answer_kind reads it
-                start = int(starts[k])
-                result[i] = expected_answer_kind(texts[i], joined[start : start + int(chars[k])].split(" "))
-            elif k + 1 in dates:
+        joined, chars = self._joined(read, candidates, " \n ")  # no pattern crosses a newline
+        dates = _found(_DATE_QUESTION, joined, chars + 3)
+        quantities = _found(_QUANTITY_QUESTION, joined, chars + 3)
+        starts = (np.cumsum(chars + 3) - (chars + 3)).tolist()
+        for k, i in enumerate(candidates):
+            if k in quantities:  # "how much" may ask a degree: read as expected_answer_kind reads it
+                result[i] = expected_answer_kind(texts[i], joined[starts[k] : starts[k] + int(chars[k])].split(" "))
+            elif k in dates:
                 result[i] = "date"
         return result
+
+    def answer_kinds(self, texts: Sequence[str], read: Reading, stated: np.ndarray) -> list[frozenset[str]]:
+        """:func:`answer_kinds` of each of ``texts`` where ``stated`` (a mask) is true (nothing
+        elsewhere), read from ``read`` (their :meth:`read`). Its patterns find a date or a quantity
+        within one word (a year, a month, a number, a number word; "5 percent" has the number), so
+        what a text states is what its words do, each word looked at once; a text with the modal verb
+        "may" or a number that names ("Resolution 1244") is read one by one."""
+        result = [frozenset[str]()] * len(texts)
+        which = np.flatnonzero(stated).tolist()
+        alone = [
+            i
+            for i in which
+            if "may" in texts[i] or (_SPACED_DIGIT.search(texts[i]) and _IDENTIFIER.search(texts[i]))
+        ]
+        for i in alone:
+            result[i] = answer_kinds(texts[i])
+        states = self._states
+        for word in self.words[len(states) :]:
+            states.append(bool(_DATE.search(word)) + 2 * bool(_QUANTITY.search(_YEAR.sub(" ", word))))
+        mask = np.zeros(len(texts), dtype=bool)
+        mask[which] = True
+        mask[alone] = False
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), read.token_sizes)
+        bits = np.asarray(states, dtype=np.int64)[read.tokens]
+        dates = np.bincount(owner, weights=bits & 1, minlength=len(texts)) > 0
+        counted = np.bincount(owner, weights=bits & 2, minlength=len(texts)) > 0
+        for i in np.flatnonzero(mask).tolist():
+            result[i] = _KINDS[bool(dates[i]), bool(counted[i])]
+        return result
+
+    def _joined(self, read: Reading, which: Sequence[int], between: str) -> tuple[str, np.ndarray]:
+        """The words of texts ``which`` of ``read`` (each with at least one), each text's joined by
+        spaces, the texts joined by ``between`` (a space, a separator, a space); and each text's
+        length."""
+        starts = np.cumsum(read.token_sizes) - read.token_sizes
+        sizes = read.token_sizes[which]
+        at = np.repeat(starts[which] - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
+        tokens = read.tokens[at]
+        spaced = np.full(len(tokens) + len(sizes), -1, dtype=np.int64)
+        spaced[np.arange(len(tokens)) + np.repeat(np.arange(len(sizes)), sizes)] = tokens
+        joined = " ".join(self.spelt(spaced[:-1]))
+        if between != " \n ":
+            joined = joined.replace(" \n ", between)
+        chars = np.add.reduceat(self.lengths()[tokens], np.cumsum(sizes) - sizes) + sizes - 1
+        return joined, chars
 
     def _tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """:func:`many_words` of ``texts``, as word ids end to end, and how many each text has."""
@@ -1052,28 +1085,36 @@ def _capital_texts(texts: Sequence[str]) -> list[int]:
     joined = "\n".join(texts)
     if joined.isascii():
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-        word = _ASCII_WORD_CHARS[codes]
     else:
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        word = _ASCII_WORD_CHARS[np.minimum(codes, 128)]
-        other = codes > 127
-        if other.any():
-            distinct = np.unique(codes[other]).tolist()
-            for code in distinct:
-                if code not in _WORD_CHARS:
-                    _WORD_CHARS[code] = _WORD_CHAR.match(chr(code)) is not None
-            word[other] = np.isin(codes[other], [code for code in distinct if _WORD_CHARS[code]])
     upper = (codes >= 65) & (codes <= 90)
     if not upper.any():
         return []
     edges = np.flatnonzero(np.diff(np.concatenate(([False], upper, [False])).astype(np.int8)))
     first, after = edges[0::2], edges[1::2]  # each run of capitals: [first, after)
-    bounded = (after - first >= 2) & ((first == 0) | ~word[np.maximum(first - 1, 0)])
-    bounded &= (after == len(codes)) | ~word[np.minimum(after, len(codes) - 1)]
+    runs = after - first >= 2
+    first, after = first[runs], after[runs]
+    bounded = ((first == 0) | ~_word_chars(codes[np.maximum(first - 1, 0)])) & (
+        (after == len(codes)) | ~_word_chars(codes[np.minimum(after, len(codes) - 1)])
+    )
     if not bounded.any():
         return []
     ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1) - 1
     return np.unique(np.searchsorted(ends, first[bounded])).tolist()
+
+
+def _word_chars(codes: np.ndarray) -> np.ndarray:
+    """Whether each of ``codes`` (code points) is a word character (``\\w``)."""
+    word = _ASCII_WORD_CHARS[np.minimum(codes, 128)]
+    for at in np.flatnonzero(codes > 127).tolist():  # few: the characters beside capitals
+        code = int(codes[at])
+        found = _WORD_CHARS.get(code)
+        if found is None:
+            found = _WORD_CHAR.match(chr(code)) is not None
+            if len(_WORD_CHARS) < FOLDED_CHARS:
+                _WORD_CHARS[code] = found
+        word[at] = found
+    return word
 
 
 #: Whether each ASCII character (and, last, any other) is a word character (\w).
@@ -1081,6 +1122,24 @@ _ASCII_WORD_CHARS = np.asarray([chr(c).isalnum() or c == 95 for c in range(128)]
 _WORD_CHAR = re.compile(r"\w")
 _WORD_CHARS: dict[int, bool] = {}  # other characters, once seen
 
+
+def _found(pattern: re.Pattern[str], joined: str, lengths: Sequence[int] | np.ndarray) -> set[int]:
+    """Which of the texts joined in ``joined`` (each of ``lengths`` with what follows it) have a match
+    of ``pattern``."""
+    at = [match.start() for match in pattern.finditer(joined)]
+    if not at:
+        return set()
+    ends = np.cumsum(np.asarray(lengths, dtype=np.int64))
+    return set(np.searchsorted(ends, at, side="right").tolist())
+
+
+#: answer_kinds by whether a date and a quantity are stated.
+_KINDS = {
+    (False, False): frozenset[str](),
+    (True, False): frozenset({"date"}),
+    (False, True): frozenset({"quantity"}),
+    (True, True): frozenset({"date", "quantity"}),
+}
 
 #: A word, or the newline between texts read together.
 _WORD_OR_LINE = re.compile(r"[^\W_]+|\n")
