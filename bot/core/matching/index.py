@@ -33,7 +33,6 @@ import dataclasses
 import math
 import re
 from collections.abc import Iterable, Sequence
-from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -206,6 +205,10 @@ class QuestionIndex:
             # answers state.
             asked = np.frombuffer(roles, dtype=np.int8) == _PHRASING
             asked[[i for i, (text, title) in enumerate(zip(texts, titles, strict=True)) if text is title]] = False
+            # Whose something the phrasings, titles and answers speak of ("China's position").
+            spoken = np.flatnonzero(np.frombuffer(roles, dtype=np.int8) != _KEYWORD).tolist()
+            owners = np.repeat(np.arange(last - first), counts)[spoken].tolist()
+            self._possessors += norm.many_possessors([texts[i] for i in spoken], owners, last - first)
             kinds_asked = reader.expected_answer_kinds(texts, read, asked)
             kinds_stated = reader.answer_kinds(texts, read, np.frombuffer(roles, dtype=np.int8) == _ANSWER)
             at = 0
@@ -214,10 +217,6 @@ class QuestionIndex:
                 kinds = {kind for kind in kinds_asked[at : at + n_questions] if kind}
                 kinds.update(*kinds_stated[answer_at : at + count])
                 self._answer_kinds.append(frozenset(kinds))
-                # Whose something its phrasings, title and answer speak of ("China's position").
-                self._possessors.append(
-                    norm.many_possessors(chain(texts[at : at + n_questions + 1], texts[answer_at : at + count]))
-                )
                 at += count
 
             # Term ids: each new word's stem, in the order the words come.

@@ -603,23 +603,38 @@ class Normaliser:
             found.update(canonical)
         return frozenset(found)
 
-    def many_possessors(self, texts: Iterable[str]) -> frozenset[str]:
-        """The :meth:`possessors` of all of ``texts`` (a fact's), found with less work: only texts
-        that may hold an apostrophe are normalised, and they are searched together."""
-        cleaned = [_clean(text) for text in texts if _may_have_apostrophe(text)]
-        if not cleaned:
-            return frozenset()
-        found: set[str] = set()
+    def many_possessors(self, texts: Sequence[str], owners: Sequence[int], count: int) -> list[frozenset[str]]:
+        """For each of ``count`` owners (facts), the :meth:`possessors` of its ``texts`` (``owners[i]``
+        owns ``texts[i]``), found with less work: only texts that may hold an apostrophe are
+        normalised, and they are searched together, as one text of one line each."""
+        result = [frozenset[str]()] * count
+        keep = [i for i, text in enumerate(texts) if _may_have_apostrophe(text)]
+        if not keep:
+            return result
+        # NFKC leaves ASCII as it is
+        cleaned = [texts[i][:MAX_INPUT_CHARS] if texts[i].isascii() else _clean(texts[i]) for i in keep]
+        joined = "\n".join(cleaned)
+        ends = np.cumsum(np.fromiter(map(len, cleaned), dtype=np.int64, count=len(cleaned)) + 1)
+        found = [(match.start(), match.group(1)) for match in _POSSESSOR.finditer(joined)]
+        if not found:
+            return result
+        which = np.searchsorted(ends, [at for at, _ in found], side="right")
+        names: dict[int, set[str]] = {}
+        for k, (_, name) in zip(which.tolist(), found, strict=True):
+            names.setdefault(owners[keep[k]], set()).add(name)
         cache = self._possessor_words
-        for name in set(_POSSESSOR.findall("\n".join(cleaned))):
-            for word in words(name):
-                canonical = cache.get(word)
-                if canonical is None:
-                    canonical = tuple(t.word for t in self.canonical([Tagged(word)]) if t.word not in STOPWORDS)
-                    if len(cache) < 4096:
-                        cache[word] = canonical
-                found.update(canonical)
-        return frozenset(found)
+        for owner, named in names.items():
+            words_of: set[str] = set()
+            for name in named:
+                for word in words(name):
+                    canonical = cache.get(word)
+                    if canonical is None:
+                        canonical = tuple(t.word for t in self.canonical([Tagged(word)]) if t.word not in STOPWORDS)
+                        if len(cache) < 4096:
+                            cache[word] = canonical
+                    words_of.update(canonical)
+            result[owner] = frozenset(words_of)
+        return result
 
     @property
     def variant_words(self) -> frozenset[str]:
@@ -753,12 +768,25 @@ class ContentReader:
         self._canonical_words: list[list[int]] = []
         # Two words a synonym variant of several words starts with, as one number of their ids.
         pairs = normaliser._by_pair
-        self._pairs = np.asarray(sorted((self.id(a) << 32) + self.id(b) for a, b in pairs), dtype=np.int64)
+        coded = sorted(((self.id(a) << 32) + self.id(b), (a, b)) for a, b in pairs)
+        self._pairs = np.asarray([code for code, _ in coded], dtype=np.int64)
+        # Where every variant starting with the pair is of two words, the pair is the variant: its
+        # canonical words' id (else -1: the longer ones are looked for).
+        self._pair_canonical = np.asarray(
+            [
+                self._canonical(pairs[pair][0][1]) if all(len(v) == 2 for v, _ in pairs[pair]) else -1
+                for _, pair in coded
+            ],
+            dtype=np.int64,
+        )
         self._longest = max((len(v) for options in pairs.values() for v, _ in options), default=2)
         # Words as stored text with capitals reads them (see _capitals): raw word -> id, and per id
         # its folded words' ids and whether, in capitals, it reads otherwise than in lower case.
         self._spelt = np.zeros(0, dtype=object)  # the words, and a newline last (see spelt)
         self._lengths = np.zeros(0, dtype=np.int64)
+        self._kinds = np.zeros(0, dtype=np.uint8)  # see _char_kinds
+        self._folded_ids = _Vocabulary(self._folded_id)  # a word as written (see _tokens) -> id
+        self._folded_ids["|"] = -1
         self._states: list[int] = []  # word id -> whether it states a date (1) and a quantity (2)
         self._raw_ids = _Vocabulary(self._raw_id)
         self._raw_ids["|"] = -1
@@ -797,6 +825,30 @@ class ContentReader:
         if len(self._spelt) < len(self.words) + 1:
             self._spelt = np.asarray([*self.words, "\n"], dtype=object)
         return self._spelt[ids].tolist()
+
+    def _char_kinds(self, codes: np.ndarray) -> np.ndarray:
+        """By code point, what folding makes of each character so far seen (those of ``codes`` now
+        too): :data:`_WORD_KIND`, a word character (``[^\\W_]``) folded into word characters only;
+        :data:`_OTHER_KIND`, another character folded into other characters only (none an
+        apostrophe); else :data:`_UNSAFE`. Text of the first two kinds splits into words as its
+        folding does."""
+        kinds = self._kinds
+        if not len(kinds):
+            kinds = self._kinds = np.zeros(0x110000, dtype=np.uint8)
+        for code in np.unique(codes[kinds[codes] == 0]).tolist():
+            ch = chr(code)
+            folded = ch.translate(_FOLDED)
+            if _WORD.fullmatch(ch):
+                kinds[code] = _WORD_KIND if folded and _WORD.fullmatch(folded) else _UNSAFE
+            else:
+                plain = folded and _WORD.search(folded) is None and "'" not in folded
+                kinds[code] = _OTHER_KIND if plain else _UNSAFE
+        return kinds
+
+    def _folded_id(self, raw: str) -> int:
+        """The id of a word of :data:`_WORD_KIND` characters once folded."""
+        found = self._folded_ids[raw] = self._ids[raw.translate(_FOLDED)]
+        return found
 
     def lengths(self) -> np.ndarray:
         """The length of each word (int64, by id)."""
@@ -854,7 +906,11 @@ class ContentReader:
         if n > 1 and len(self._pairs):  # where a longer variant may start, it is looked for
             pairs = (seq[:-1] << 32) + seq[1:]
             at = np.minimum(np.searchsorted(self._pairs, pairs), len(self._pairs) - 1)
-            longer = np.flatnonzero((self._pairs[at] == pairs) & (owner[:-1] == owner[1:]))
+            found = np.flatnonzero((self._pairs[at] == pairs) & (owner[:-1] == owner[1:]))
+            two = self._pair_canonical[at[found]]
+            length[found[two >= 0]] = 2
+            canonical[found[two >= 0]] = two[two >= 0]
+            longer = found[two < 0]
             if len(longer):
                 ends = np.searchsorted(owner, owner[longer], side="right")
                 stops = np.minimum(longer + self._longest, ends).tolist()
@@ -970,7 +1026,8 @@ class ContentReader:
                 alone.append(i)
             else:
                 (plain if text.isascii() else other).append(i)
-        parts: list[tuple[list[int], list[str]]] = []  # texts, and their words with a separator after each
+        # texts, and their words (or their ids) with a separator after each
+        parts: list[tuple[list[int], list[str] | np.ndarray]] = []
         if plain:
             joined = "\n".join([texts[i] for i in plain]).lower().replace("`", "'")
             if "'" in joined:
@@ -978,10 +1035,32 @@ class ContentReader:
             spaced = joined.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii")
             parts.append((plain, spaced.replace("\n", " | ").split() + ["|"]))
         if other:
-            joined = "\n".join([texts[i] for i in other]).translate(_FOLDED)
-            if "'" in joined:
-                joined = _APOSTROPHE.sub("", _POSSESSIVE.sub("", joined))
-            parts.append((other, _WORD_OR_LINE.findall(joined + "\n")))
+            # Most text in other scripts is folded character by character into as many words:
+            # split it first, and fold each distinct word once.
+            joined = "\n".join([texts[i] for i in other])
+            codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+            kinds = self._char_kinds(codes)[codes]
+            unsafe = set()
+            if (kinds == _UNSAFE).any():
+                ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64)[other] + 1)
+                unsafe = set(np.searchsorted(ends, np.flatnonzero(kinds == _UNSAFE), side="right").tolist())
+            if len(unsafe) < len(other):
+                split = [i for k, i in enumerate(other) if k not in unsafe]
+                if unsafe:
+                    joined = "\n".join([texts[i] for i in split])
+                    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+                    kinds = self._char_kinds(codes)[codes]
+                spaced = np.where(kinds == _WORD_KIND, codes, np.uint32(32))
+                spaced[codes == 10] = 124  # "|" between texts
+                raw = spaced.tobytes().decode("utf-32-le").replace("|", " | ").split()
+                raw.append("|")
+                parts.append((split, np.fromiter(map(self._folded_ids.__getitem__, raw), dtype=np.int64, count=len(raw))))
+            if unsafe:
+                folded = [k for k in range(len(other)) if k in unsafe]
+                joined = "\n".join([texts[other[k]] for k in folded]).translate(_FOLDED)
+                if "'" in joined:
+                    joined = _APOSTROPHE.sub("", _POSSESSIVE.sub("", joined))
+                parts.append(([other[k] for k in folded], _WORD_OR_LINE.findall(joined + "\n")))
         if alone:
             found: list[str] = []
             for i in alone:
@@ -991,7 +1070,7 @@ class ContentReader:
         sizes = np.zeros(len(texts), dtype=np.int64)
         ids, owners = [], []
         for group, found in parts:
-            part = self.ids(found)
+            part = found if isinstance(found, np.ndarray) else self.ids(found)
             ends = np.flatnonzero(part < 0)
             sizes[group] = np.diff(ends, prepend=-1) - 1
             ids.append(part[part >= 0])
@@ -1082,6 +1161,8 @@ def _capital_texts(texts: Sequence[str]) -> list[int]:
     more capitals with no word character on either side), found with numpy over their characters."""
     if not texts:
         return []
+    if sum(map(len, texts)) > MAX_INPUT_CHARS * len(texts):  # long texts: searched, most found early
+        return [i for i, text in enumerate(texts) if _CAPITALS.search(text)]
     joined = "\n".join(texts)
     if joined.isascii():
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
@@ -1140,6 +1221,9 @@ _KINDS = {
     (False, True): frozenset({"quantity"}),
     (True, True): frozenset({"date", "quantity"}),
 }
+
+#: What :meth:`ContentReader._char_kinds` makes of a character.
+_WORD_KIND, _OTHER_KIND, _UNSAFE = 1, 2, 3
 
 #: A word, or the newline between texts read together.
 _WORD_OR_LINE = re.compile(r"[^\W_]+|\n")
