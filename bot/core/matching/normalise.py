@@ -791,6 +791,7 @@ class ContentReader:
         self._raw_ids = _Vocabulary(self._raw_id)
         self._raw_ids["|"] = -1
         self._raw_words: list[list[int]] = []
+        self._raw_runs = _Runs()  # an ASCII run of letters, digits and apostrophes -> its raw words
         self._raw_apart: list[bool] = []
 
     def id(self, word: str) -> int:
@@ -1086,13 +1087,17 @@ class ContentReader:
         """For the ``capitals`` of ``texts`` (each with a word in capitals), the words that
         :meth:`Normaliser._capitals_content` reads them as, end to end, with the text of each, when
         each of its words reads as in lower case; the others (their indices) apart."""
-        # ASCII without an apostrophe (most): its words are its runs of letters and digits.
-        plain = [k for k, i in enumerate(capitals) if texts[i].isascii() and "'" not in texts[i] and "\n" not in texts[i]]
+        # ASCII (most, which NFKC leaves as it is): its words are its runs of letters, digits and
+        # apostrophes, those with an apostrophe split as _RAW_WORD splits them.
+        plain = [k for k, i in enumerate(capitals) if texts[i].isascii() and "\n" not in texts[i]]
         cleaned = [texts[i][:MAX_INPUT_CHARS] for i in capitals]
         raw: list[str] = []
         if plain:
-            joined = "\n".join([cleaned[k] for k in plain]).encode("ascii").translate(_ASCII_WORD_BYTES)
-            raw = joined.decode("ascii").replace("\n", " | ").split()
+            joined = "\n".join([cleaned[k] for k in plain]).encode("ascii")
+            joined = joined.translate(_ASCII_RAW_BYTES).decode("ascii")
+            if "'" in joined:
+                joined = _APOSTROPHE_RUN.sub(lambda run: self._raw_runs[run.group()], joined)
+            raw = joined.replace("\n", " | ").split()
             raw.append("|")
         counts = np.zeros(len(capitals), dtype=np.int64)
         shouting = np.fromiter(map(str.isupper, cleaned), dtype=bool, count=len(capitals))
@@ -1154,6 +1159,23 @@ class _Vocabulary(dict[str, int]):
 
     def __missing__(self, word: str) -> int:
         return self._new(word)
+
+
+class _Runs(dict[str, str]):
+    """A run of letters, digits and apostrophes -> the words :data:`_RAW_WORD` finds in it, spaced."""
+
+    def __missing__(self, run: str) -> str:
+        found = self[run] = " ".join(_RAW_WORD.findall(run))
+        return found
+
+
+#: A run of letters, digits and apostrophes with an apostrophe (in text of _ASCII_RAW_BYTES).
+_APOSTROPHE_RUN = re.compile(r"[^ \n]*'[^ \n]*")
+
+
+#: For ASCII text, what :data:`_RAW_WORD` reads: letters, digits and apostrophes stay, a newline
+#: stays (between texts read together), anything else becomes a space.
+_ASCII_RAW_BYTES = bytes(b if chr(b).isalnum() or b in (10, 39) else 32 for b in range(128)) + b" " * 128
 
 
 def _capital_texts(texts: Sequence[str]) -> list[int]:
