@@ -1253,5 +1253,7 @@ _WORD_OR_LINE = re.compile(r"[^\W_]+|\n")
 
 def _in_order(values: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``values`` and ``owner`` sorted by owner, each owner's values in the order they come."""
-    order = np.argsort(owner, kind="stable")
+    # a stable sort of 16-bit keys is a radix sort
+    keys = owner.astype(np.uint16) if len(owner) and int(owner.max()) < 1 << 16 else owner
+    order = np.argsort(keys, kind="stable")
     return values[order], owner[order]
