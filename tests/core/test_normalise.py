@@ -245,27 +245,6 @@ _BATCH_PIECES = [
 ]
 
 
-@given(st.lists(st.lists(st.sampled_from(_BATCH_PIECES), max_size=12).map(" ".join), max_size=12))
-def test_many_words_reads_each_text_as_words_does(texts: list[str]) -> None:
-    assert normalise.many_words(texts) == [words(text) for text in texts]
-
-
-@given(st.lists(st.lists(st.sampled_from(_BATCH_PIECES), max_size=12).map(" ".join), max_size=12))
-def test_many_content_words_reads_each_text_as_content_words_does(texts: list[str]) -> None:
-    for normaliser in (_SHIPPED, SYNONYMS, Normaliser()):
-        folded = normalise.many_words(texts)
-        assert normaliser.many_content_words(texts, folded) == [normaliser.content_words(text) for text in texts]
-
-
-def test_many_words_reads_long_texts_and_the_shipped_knowledge_as_words_does() -> None:
-    kb = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
-    texts = [text for fact in kb.facts for text in (*fact.questions, fact.title, *fact.keywords, fact.answer)]
-    texts += ["Kosovo's " * 200, "a\nb's", "x" * (MAX_INPUT_CHARS + 5), "Vučić’s " * 100]
-    folded = normalise.many_words(texts)
-    assert folded == [words(text) for text in texts]
-    assert _SHIPPED.many_content_words(texts, folded) == [_SHIPPED.content_words(text) for text in texts]
-
-
 def _read_each(reader: normalise.ContentReader, texts: list[str]) -> list[tuple[list[str], list[str]]]:
     """What ``reader`` read of each of ``texts``: its words and its content words, as words."""
     read = reader.read(texts)

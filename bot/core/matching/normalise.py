@@ -8,9 +8,7 @@ Input is cut to :data:`MAX_INPUT_CHARS` before any work, so time is bounded what
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
-import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -319,42 +317,8 @@ def words(text: str) -> list[str]:
 
 
 #: For ASCII text, what :data:`_WORD` keeps: letters and digits stay, a newline stays (it
-#: separates the texts of :func:`many_words`), anything else becomes a space.
+#: separates texts read together), anything else becomes a space.
 _ASCII_WORD_BYTES = bytes(b if chr(b).isalnum() or b == 10 else 32 for b in range(128)) + b" " * 128
-
-
-def many_words(texts: Sequence[str]) -> list[list[str]]:
-    """``[words(text) for text in texts]``, with less work for many texts (a knowledge base's).
-
-    The texts no longer than :data:`MAX_INPUT_CHARS` without a newline (phrasings, titles, most
-    answers) are folded together, the ASCII ones apart, as one text of one line each: the
-    patterns of :func:`fold` see a newline as they see a text's start or end, and folding works
-    character by character (see :class:`_FoldedChars`). An ASCII line is then split on what is
-    not a letter or a digit, which for ASCII is what :data:`_WORD` finds. The rest are read one
-    by one."""
-    result: list[list[str] | None] = [None] * len(texts)
-    plain: list[int] = []
-    other: list[int] = []
-    for i, text in enumerate(texts):
-        if len(text) > MAX_INPUT_CHARS or "\n" in text:
-            result[i] = words(text)
-        else:
-            (plain if text.isascii() else other).append(i)
-    for group, is_ascii in ((plain, True), (other, False)):
-        if not group:
-            continue
-        joined = "\n".join([texts[i] for i in group])
-        joined = joined.lower().replace("`", "'") if is_ascii else joined.translate(_FOLDED)
-        if "'" in joined:
-            joined = _APOSTROPHE.sub("", _POSSESSIVE.sub("", joined))
-        if is_ascii:
-            lines = joined.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split("\n")
-            for i, line in zip(group, lines, strict=True):
-                result[i] = line.split()
-        else:
-            for i, line in zip(group, joined.split("\n"), strict=True):
-                result[i] = _WORD.findall(line)
-    return result  # type: ignore[return-value]  # every slot is filled
 
 
 #: Words the Snowball stemmer brings to another word's stem ("important" -> "import", as in trade;
@@ -650,24 +614,6 @@ class Normaliser:
         canonical = self._canonical_words(words(text) if folded is None else folded)
         spelt = self._spelt_digits.get
         return list(dict.fromkeys([spelt(w, w) for w in canonical if w not in STOPWORDS]))
-
-    def many_content_words(self, texts: Sequence[str], folded: Sequence[Sequence[str]]) -> list[list[str]]:
-        """``[content_words(text, words) for text, words in zip(texts, folded)]`` for many texts
-        (a knowledge base's), with less work per text."""
-        single, by_pair = self._single.keys(), self._by_pair.keys()
-        kept = self._stored.get
-        joined = "\n".join(texts)  # the capitals pattern sees a newline as a text's end or start
-        starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
-        capitals = {bisect.bisect_right(starts, m.start()) - 1 for m in _CAPITALS.finditer(joined)}
-        result: list[list[str]] = []
-        for i, plain in enumerate(folded):
-            if i in capitals:
-                result.append(self._capitals_content(texts[i]))
-                continue
-            if not (single.isdisjoint(plain) and by_pair.isdisjoint(zip(plain, plain[1:]))):
-                plain = self._canonical_words(plain)  # a synonym starts somewhere
-            result.append(list(dict.fromkeys(filter(None, map(kept, plain, plain)))))
-        return result
 
     def _capitals_content(self, text: str) -> list[str]:
         """The words of :meth:`analyse` for stored text with words in capitals ("US", "WHO"), with
@@ -1018,7 +964,14 @@ class ContentReader:
         return joined, chars
 
     def _tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """:func:`many_words` of ``texts``, as word ids end to end, and how many each text has."""
+        """:func:`words` of each of ``texts``, as word ids end to end, and how many each text has.
+
+        The texts no longer than :data:`MAX_INPUT_CHARS` without a newline (phrasings, titles, most
+        answers) are folded together, the ASCII ones apart, as one text of one line each: the
+        patterns of :func:`fold` see a newline as they see a text's start or end, and folding works
+        character by character (see :class:`_FoldedChars`). An ASCII line is then split on what is
+        not a letter or a digit, which for ASCII is what :data:`_WORD` finds. The rest are read one
+        by one."""
         plain: list[int] = []
         other: list[int] = []
         alone: list[int] = []
