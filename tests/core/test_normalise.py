@@ -318,6 +318,12 @@ def test_the_content_reader_reads_what_texts_ask_and_state_as_each_is_read(texts
     assert reader.answer_kinds(texts, read, some) == [answer_kinds(t) if s else frozenset() for t, s in zip(texts, some)]
 
 
+@given(st.text(alphabet="as'’ʼ_1éж\u0301\n .S", max_size=30))
+def test_possessors_are_found_from_the_apostrophes_as_the_pattern_finds_them(text: str) -> None:
+    expected = [(match.start(), match.group(1)) for match in normalise._POSSESSOR.finditer(text)]
+    assert normalise._possessor_matches(text) == expected
+
+
 #: The apostrophe patterns as first written (a lookbehind first), which fold's now match exactly.
 _POSSESSIVE_AS_WRITTEN = re.compile(r"(?<=\w)'s?\b")
 _APOSTROPHE_AS_WRITTEN = re.compile(r"(?<=\w)'(?=\w)")

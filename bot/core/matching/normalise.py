@@ -277,6 +277,56 @@ def _may_have_apostrophe(text: str) -> bool:
     return not chars.isdisjoint(_APOSTROPHE_LIKE)
 
 
+def _possessor_matches(text: str) -> list[tuple[int, str]]:
+    """Where :data:`_POSSESSOR` matches in ``text`` and its possessor, as ``finditer`` finds them,
+    found from the apostrophes (a long text has few). A match starts where a run of letters and
+    digits does, not inside the previous match; its possessor ends at the run's last apostrophe
+    (one may be a letter: "ʼ") that has a word boundary after it, or after an "s" that follows."""
+    found: list[tuple[int, str]] = []
+    runs: dict[int, list[int]] = {}  # where a run starts -> its apostrophes (within it, or after it)
+    letter, word = _letter_or_digit, _word_character
+    for p in sorted(i for mark in "'’ʼ" for i in _occurrences(text, mark)):
+        start = p
+        while start > 0 and letter(text[start - 1]):
+            start -= 1
+        if start < p:
+            runs.setdefault(start, []).append(p)
+    done = 0  # where the previous match ends
+    size = len(text)
+    for start, marks in runs.items():
+        if start < done:
+            continue
+        for p in reversed(marks):
+            if p + 1 < size and text[p + 1] == "s" and (p + 2 == size or not word(text[p + 2])):
+                done = p + 2
+            elif word(text[p]) != (p + 1 < size and word(text[p + 1])):
+                done = p + 1
+            else:
+                continue
+            found.append((start, text[start:p]))
+            break
+    return found
+
+
+def _occurrences(text: str, mark: str) -> Iterable[int]:
+    at = text.find(mark)
+    while at >= 0:
+        yield at
+        at = text.find(mark, at + 1)
+
+
+@lru_cache(maxsize=4096)
+def _letter_or_digit(ch: str) -> bool:
+    """Whether ``ch`` is of ``[^\\W_]``."""
+    return _WORD.match(ch) is not None
+
+
+@lru_cache(maxsize=4096)
+def _word_character(ch: str) -> bool:
+    """Whether ``ch`` is of ``\\w``."""
+    return _WORD_CHAR.match(ch) is not None
+
+
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+")
 
 
@@ -579,7 +629,7 @@ class Normaliser:
         cleaned = [texts[i][:MAX_INPUT_CHARS] if texts[i].isascii() else _clean(texts[i]) for i in keep]
         joined = "\n".join(cleaned)
         ends = np.cumsum(np.fromiter(map(len, cleaned), dtype=np.int64, count=len(cleaned)) + 1)
-        found = [(match.start(), match.group(1)) for match in _POSSESSOR.finditer(joined)]
+        found = _possessor_matches(joined)
         if not found:
             return result
         which = np.searchsorted(ends, [at for at, _ in found], side="right")
