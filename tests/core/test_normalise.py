@@ -315,7 +315,8 @@ def test_the_content_reader_reads_what_texts_ask_and_state_as_each_is_read(texts
     assert reader.expected_answer_kinds(texts, read, every) == [expected_answer_kind(text) for text in texts]
     assert reader.answer_kinds(texts, read, every) == [answer_kinds(text) for text in texts]
     some = np.arange(len(texts)) % 2 == 0
-    assert reader.answer_kinds(texts, read, some) == [answer_kinds(t) if s else frozenset() for t, s in zip(texts, some)]
+    expected = [answer_kinds(text) if stated else frozenset() for text, stated in zip(texts, some, strict=True)]
+    assert reader.answer_kinds(texts, read, some) == expected
 
 
 @given(st.text(alphabet="as'’ʼ_1éж\u0301\n .S", max_size=30))

@@ -1058,7 +1058,8 @@ class ContentReader:
                 spaced[codes == 10] = 124  # "|" between texts
                 raw = spaced.tobytes().decode("utf-32-le").replace("|", " | ").split()
                 raw.append("|")
-                parts.append((split, np.fromiter(map(self._folded_ids.__getitem__, raw), dtype=np.int64, count=len(raw))))
+                folded_ids = np.fromiter(map(self._folded_ids.__getitem__, raw), dtype=np.int64, count=len(raw))
+                parts.append((split, folded_ids))
             if unsafe:
                 folded = [k for k in range(len(other)) if k in unsafe]
                 joined = "\n".join([texts[other[k]] for k in folded]).translate(_FOLDED)
