@@ -277,6 +277,28 @@ def _may_have_apostrophe(text: str) -> bool:
     return not chars.isdisjoint(_APOSTROPHE_LIKE)
 
 
+def _apostrophe_texts(texts: Sequence[str]) -> list[int]:
+    """Which of ``texts`` hold a character that is, or holds after NFKC, an apostrophe (found with
+    numpy over their characters; :func:`_may_have_apostrophe` of each at most)."""
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    if joined.isascii():
+        at = np.flatnonzero(np.frombuffer(joined.encode("ascii"), dtype=np.uint8) == 39)
+    else:
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        other = np.unique(codes[codes > 127]).tolist()
+        for code in other:
+            if chr(code) not in _APOSTROPHE_LIKE and chr(code) not in _NO_APOSTROPHE:
+                _may_have_apostrophe(chr(code))  # remembers it
+        marks = [39, *(code for code in other if chr(code) in _APOSTROPHE_LIKE or chr(code) not in _NO_APOSTROPHE)]
+        at = np.flatnonzero(np.isin(codes, marks))
+    if not len(at):
+        return []
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    return np.unique(np.searchsorted(ends, at, side="right")).tolist()
+
+
 def _possessor_matches(text: str) -> list[tuple[int, str]]:
     """Where :data:`_POSSESSOR` matches in ``text`` and its possessor, as ``finditer`` finds them,
     found from the apostrophes (a long text has few). A match starts where a run of letters and
@@ -622,7 +644,7 @@ class Normaliser:
         owns ``texts[i]``), found with less work: only texts that may hold an apostrophe are
         normalised, and they are searched together, as one text of one line each."""
         result = [frozenset[str]()] * count
-        keep = [i for i, text in enumerate(texts) if _may_have_apostrophe(text)]
+        keep = _apostrophe_texts(texts)
         if not keep:
             return result
         # NFKC leaves ASCII as it is
@@ -874,7 +896,9 @@ class ContentReader:
                 content = self._norm._capitals_content(texts[i])
                 final += map(self.id, content)
                 final_owner += [i] * len(content)
-            keep = ~np.isin(owner, np.asarray(capitals, dtype=np.int64))
+            apart_texts = np.zeros(len(texts), dtype=bool)
+            apart_texts[capitals] = True
+            keep = ~apart_texts[owner]
             seq, owner = _in_order(np.concatenate((tokens[keep], seq)), np.concatenate((owner[keep], seq_owner)))
         else:
             seq = tokens
@@ -953,7 +977,9 @@ class ContentReader:
         kind_words = np.asarray([self.id(w) for w in sorted(_KIND_WORDS)], dtype=np.int64)
         owner = np.repeat(np.arange(len(texts), dtype=np.int64), read.token_sizes)
         candidate = np.zeros(len(texts), dtype=bool)
-        candidate[owner[np.isin(read.tokens, kind_words)]] = True
+        is_kind_word = np.zeros(len(self.words), dtype=bool)
+        is_kind_word[kind_words] = True
+        candidate[owner[is_kind_word[read.tokens]]] = True
         candidates = np.flatnonzero(candidate & asked).tolist()
         if not candidates:
             return result
@@ -1037,7 +1063,9 @@ class ContentReader:
             if "'" in joined:
                 joined = _APOSTROPHE.sub("", _POSSESSIVE.sub("", joined))
             spaced = joined.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii")
-            parts.append((plain, spaced.replace("\n", " | ").split() + ["|"]))
+            plain_words = spaced.replace("\n", " | ").split()
+            plain_words.append("|")
+            parts.append((plain, plain_words))
         if other:
             # Most text in other scripts is folded character by character into as many words:
             # split it first, and fold each distinct word once.
