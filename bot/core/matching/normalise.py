@@ -629,15 +629,19 @@ class Normaliser:
     def possessors(self, text: str) -> frozenset[str]:
         """Canonical content words of the possessors in ``text`` ("Beijing's" -> china)."""
         found: set[str] = set()
-        cache = self._possessor_words
         for word in possessors(text):
-            canonical = cache.get(word)
-            if canonical is None:
-                canonical = tuple(t.word for t in self.canonical([Tagged(word)]) if t.word not in STOPWORDS)
-                if len(cache) < 4096:
-                    cache[word] = canonical
-            found.update(canonical)
+            found.update(self._possessor_canonical(word))
         return frozenset(found)
+
+    def _possessor_canonical(self, word: str) -> tuple[str, ...]:
+        """The canonical content words of a possessor's word (kept for 4,096 words)."""
+        cache = self._possessor_words
+        canonical = cache.get(word)
+        if canonical is None:
+            canonical = tuple(t.word for t in self.canonical([Tagged(word)]) if t.word not in STOPWORDS)
+            if len(cache) < 4096:
+                cache[word] = canonical
+        return canonical
 
     def many_possessors(self, texts: Sequence[str], owners: Sequence[int], count: int) -> list[frozenset[str]]:
         """For each of ``count`` owners (facts), the :meth:`possessors` of its ``texts`` (``owners[i]``
@@ -658,17 +662,11 @@ class Normaliser:
         names: dict[int, set[str]] = {}
         for k, (_, name) in zip(which.tolist(), found, strict=True):
             names.setdefault(owners[keep[k]], set()).add(name)
-        cache = self._possessor_words
         for owner, named in names.items():
             words_of: set[str] = set()
             for name in named:
                 for word in words(name):
-                    canonical = cache.get(word)
-                    if canonical is None:
-                        canonical = tuple(t.word for t in self.canonical([Tagged(word)]) if t.word not in STOPWORDS)
-                        if len(cache) < 4096:
-                            cache[word] = canonical
-                    words_of.update(canonical)
+                    words_of.update(self._possessor_canonical(word))
             result[owner] = frozenset(words_of)
         return result
 
