@@ -259,6 +259,7 @@ def _read_each(reader: normalise.ContentReader, texts: list[str]) -> list[tuple[
     return result
 
 
+@settings(deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_BATCH_PIECES), max_size=12).map(" ".join), max_size=12))
 def test_the_content_reader_reads_each_text_as_words_and_content_words_do(texts: list[str]) -> None:
     for normaliser in (_SHIPPED, SYNONYMS, Normaliser()):
@@ -282,6 +283,7 @@ def test_the_content_reader_reads_long_texts_and_the_shipped_knowledge_as_conten
 _APOSTROPHE_PIECES = [*_BATCH_PIECES, "Kosovo＇s", "ŉ", "EU’s", "Xiʼs", "x\u200b's"]
 
 
+@settings(deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_APOSTROPHE_PIECES), max_size=12).map(" ".join), max_size=8))
 def test_the_possessors_of_many_texts_are_those_of_each(texts: list[str]) -> None:
     owners = [len(text) % 3 for text in texts]  # three owners, each of some of the texts
@@ -307,6 +309,7 @@ _KIND_PIECES = [
 ]
 
 
+@settings(deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_KIND_PIECES), max_size=10).map(" ".join), max_size=10))
 def test_the_content_reader_reads_what_texts_ask_and_state_as_each_is_read(texts: list[str]) -> None:
     reader = normalise.ContentReader(_SHIPPED)
