@@ -258,28 +258,15 @@ def possessors(text: str) -> list[str]:
     return [word for match in _POSSESSOR.finditer(_clean(text)) for word in words(match.group(1))]
 
 
-#: The characters known to be, or to hold after NFKC, an apostrophe, and those known not to.
-_APOSTROPHE_LIKE: set[str] = set()
-_NO_APOSTROPHE: set[str] = set()
-
-
-def _may_have_apostrophe(text: str) -> bool:
-    """Whether ``text``, after :func:`_clean`, may hold an apostrophe :data:`_POSSESSOR` reads."""
-    if text.isascii():
-        return "'" in text
-    chars = set(text[:MAX_INPUT_CHARS])
-    for ch in chars - _NO_APOSTROPHE - _APOSTROPHE_LIKE:  # seen for the first time
-        known = _APOSTROPHE_LIKE if any(a in unicodedata.normalize("NFKC", ch) for a in "'’ʼ") else _NO_APOSTROPHE
-        if len(known) < FOLDED_CHARS:
-            known.add(ch)
-        elif known is _APOSTROPHE_LIKE:
-            return True
-    return not chars.isdisjoint(_APOSTROPHE_LIKE)
+@lru_cache(maxsize=FOLDED_CHARS)
+def _makes_apostrophe(code: int) -> bool:
+    """Whether the character of ``code`` is, or holds after NFKC, an apostrophe :data:`_POSSESSOR` reads."""
+    return any(a in unicodedata.normalize("NFKC", chr(code)) for a in "'’ʼ")
 
 
 def _apostrophe_texts(texts: Sequence[str]) -> list[int]:
     """Which of ``texts`` hold a character that is, or holds after NFKC, an apostrophe (found with
-    numpy over their characters; :func:`_may_have_apostrophe` of each at most)."""
+    numpy over their characters): the others have no possessor."""
     if not texts:
         return []
     joined = "\n".join(texts)
@@ -287,11 +274,7 @@ def _apostrophe_texts(texts: Sequence[str]) -> list[int]:
         at = np.flatnonzero(np.frombuffer(joined.encode("ascii"), dtype=np.uint8) == 39)
     else:
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        other = np.unique(codes[codes > 127]).tolist()
-        for code in other:
-            if chr(code) not in _APOSTROPHE_LIKE and chr(code) not in _NO_APOSTROPHE:
-                _may_have_apostrophe(chr(code))  # remembers it
-        marks = [39, *(code for code in other if chr(code) in _APOSTROPHE_LIKE or chr(code) not in _NO_APOSTROPHE)]
+        marks = [code for code in np.unique(codes[codes > 38]).tolist() if _makes_apostrophe(code)]
         at = np.flatnonzero(np.isin(codes, marks))
     if not len(at):
         return []
