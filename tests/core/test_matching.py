@@ -417,3 +417,22 @@ def test_the_index_built_a_few_facts_at_a_time_is_the_index_built_at_once(monkey
     pid = int(whole._fact_start[len(facts) - 3])
     assert whole._phr_len[pid] == 1 and whole._tok_n[pid] == 3
     assert whole._phr_display[-4:-2] == ["Filler?", "Filler?"]  # a phrasing and the title
+
+
+@pytest.mark.parametrize("words", [["china", "kosovo"], ["entity00042", "2008", "ünesco", "ŠPANIJA"], []])
+def test_a_questions_character_counts_are_those_of_its_text_counted_as_the_phrasings_are(words: list[str]) -> None:
+    # The rescoring's bound compares a question's counts with each phrasing's: both must count alike.
+    from bot.core.matching.index import _histogram, _histograms
+
+    got = _histogram(words)
+    assert got.dtype == np.float32
+    assert got.tolist() == _histograms(["".join(words)])[0].astype(np.float32).tolist()
+
+
+def test_spans_of_ranges_are_their_items_end_to_end() -> None:
+    from bot.core.matching.index import _spans
+
+    offsets, items = _spans(np.asarray([3, 10, 7], dtype=np.int64), np.asarray([2, 0, 3], dtype=np.int64))
+    assert offsets.tolist() == [0, 2, 2] and items.tolist() == [3, 4, 7, 8, 9]
+    offsets, items = _spans(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    assert offsets.tolist() == [] and items.tolist() == []

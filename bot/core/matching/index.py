@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import array
 import bisect
-import collections
 import dataclasses
 import math
 import re
@@ -543,7 +542,7 @@ class QuestionIndex:
         :data:`PRESELECT` facts, the ones ranked exactly are those with the most weight, ties going
         to the facts whose average phrasing carries the least weight of its own.
         A fact that cannot reach the ``limit``-th best confidence is not rescored."""
-        top = np.flatnonzero(scores >= best * CANDIDATE_RATIO)
+        top = (scores >= best * CANDIDATE_RATIO).nonzero()[0]
         depth = max(limit, RESCORE_DEPTH)
         if len(top) <= min(depth, limit):
             covered = [self._covered(name.term, top) for name in name_terms]
@@ -560,7 +559,7 @@ class QuestionIndex:
         upper = lower + W_FUZZ * factor
         chosen = np.arange(len(top))
         if len(top) > depth:
-            chosen = np.argpartition(upper, -depth)[-depth:]
+            chosen = upper.argpartition(-depth)[-depth:]
         if len(chosen) > limit:
             chosen = chosen[upper[chosen] >= float(np.partition(lower[chosen], -limit)[-limit]) - PRUNE_MARGIN]
         return top[chosen], phrase[chosen], [names[chosen] for names in covered]
@@ -621,8 +620,9 @@ class QuestionIndex:
         if term is None:
             return np.zeros(len(facts), dtype=bool)
         postings = self._facts_of(term)
-        position = np.minimum(np.searchsorted(postings, facts), len(postings) - 1)
-        return postings[position] == facts
+        position = postings.searchsorted(facts)
+        position[position == len(postings)] = len(postings) - 1
+        return postings.take(position) == facts
 
     def _covers(self, f_index: int, term: int) -> bool:
         postings = self._facts_of(term)
@@ -674,25 +674,34 @@ class QuestionIndex:
         by what share of that phrasing's own words the question leaves out ("…recognise Kosovo"
         against "…recognise Kosovo, why do they still trade?"). One numpy pass over every phrasing
         of every fact: a fact's phrasings, and their terms, are contiguous in the CSR matrix."""
-        starts, ends = self._fact_start[facts].tolist(), self._fact_start[facts + 1].tolist()
         result = np.zeros(len(facts), dtype=np.float64)
-        spans = [(slot, start, end) for slot, (start, end) in enumerate(zip(starts, ends, strict=True)) if end > start]
-        if not spans:
+        starts = self._fact_start.take(facts)
+        counts = self._fact_start.take(facts + 1) - starts
+        _, phrasings = _spans(starts, counts)
+        if not len(phrasings):
             return result
-        t_starts, t_ends = self._fact_tptr[facts].tolist(), self._fact_tptr[facts + 1].tolist()
-        terms = np.concatenate([self._phr_idx[first:last] for first, last in zip(t_starts, t_ends, strict=True)])
-        lengths = np.concatenate([self._phr_len[start:end] for _, start, end in spans])
-        own = np.concatenate([self._phr_own[start:end] for _, start, end in spans])
+        first = self._fact_tptr.take(facts)
+        _, terms = _spans(first, self._fact_tptr.take(facts + 1) - first)
+        terms = self._phr_idx.take(terms)
+        lengths = self._phr_len.take(phrasings)
+        own = self._phr_own.take(phrasings)
         # Per term, as one complex number: the weight the question brings with it (a term asked by
         # two words that stem alike brings both), and, as the imaginary part, the term's own
         # weight when asked (for the phrasing's precision). One gather and one sum serve both.
-        lookup = np.zeros(len(self._vocab), dtype=np.complex128)
+        brought: dict[int, float] = {}
         for t in known:
-            lookup[t.term] = complex(lookup[t.term].real + t.weight * t.similarity, self._weight[t.term])
-        sums = np.add.reduceat(lookup[terms], np.cumsum(lengths) - lengths)
+            brought[t.term] = brought.get(t.term, 0.0) + t.weight * t.similarity  # type: ignore[index]
+        lookup = np.zeros(len(self._vocab), dtype=np.complex128)
+        asked = list(brought)
+        lookup[asked] = np.asarray(list(brought.values())) + 1j * self._weight.take(asked)
+        sums = _ADD_AT(lookup.take(terms), _ACCUMULATE(lengths, dtype=np.int64) - lengths)
         value = sums.real * (1.0 - PRECISION_SHARE + PRECISION_SHARE * (sums.imag / own))
-        counts = np.asarray([end - start for _, start, end in spans], dtype=np.int64)
-        result[[slot for slot, _, _ in spans]] = np.maximum.reduceat(value, np.cumsum(counts) - counts)
+        if counts.all():
+            result[:] = _MAX_AT(value, _ACCUMULATE(counts) - counts)
+        else:
+            slots = counts.nonzero()[0]
+            counts = counts.take(slots)
+            result[slots] = _MAX_AT(value, _ACCUMULATE(counts) - counts)
         return result
 
     def _similarities(self, query_text: str, facts: np.ndarray) -> list[tuple[float, float, int] | None]:
@@ -709,38 +718,37 @@ class QuestionIndex:
         their character counts (the shared words cancel out: the question's counts against the
         phrasing's). A phrasing whose ratio could not reach the best its fact already has is not
         scored."""
-        spans = [
-            (slot, start, end)
-            for slot, (start, end) in enumerate(
-                zip(self._fact_start[facts].tolist(), self._fact_start[facts + 1].tolist(), strict=True)
-            )
-            if end > start
-        ]
+        starts = self._fact_start.take(facts)
+        counts = self._fact_start.take(facts + 1) - starts
         found: list[tuple[float, float, int] | None] = [None] * len(facts)
-        if not spans:
-            return found
+        slots: Sequence[int] = range(len(facts))
+        if not counts.all():  # (a fact without phrasings has no closest one)
+            kept = counts.nonzero()[0]
+            if not len(kept):
+                return found
+            slots = kept.tolist()
+            facts, starts, counts = facts.take(kept), starts.take(kept), counts.take(kept)
         query_words = set(query_text.split())
         texts = self._phr_text
         if not query_words:  # rapidfuzz's ratio without words is 0: the first phrasing is the closest
-            for slot, start, _ in spans:
+            for slot, start in zip(slots, starts.tolist(), strict=True):
                 found[slot] = (0.0, fuzz.token_sort_ratio(query_text, texts[start], processor=None), start)
             return found
         n_query = len(query_words)
         query_chars = sum(map(len, query_words))
-        counts = np.asarray([end - start for _, start, end in spans], dtype=np.int64)
-        offsets = np.cumsum(counts) - counts
-        n_words = np.concatenate([self._tok_n[start:end] for _, start, end in spans])
-        chars = np.concatenate([self._phr_chars[start:end] for _, start, end in spans])
+        # The facts' phrasings (each fact's are contiguous), and where each fact's start among them.
+        offsets, phrasings_of = _spans(starts, counts)
+        n_words = self._tok_n.take(phrasings_of)
+        chars = self._phr_chars.take(phrasings_of)
         ids = self._tok_ids
         known = [(ids[word], len(word)) for word in query_words if word in ids]
         if known:
-            tok_idx = self._tok_idx
-            bounds = self._fact_tok[facts].tolist(), self._fact_tok[facts + 1].tolist()
-            tokens = np.concatenate([tok_idx[first:last] for first, last in zip(*bounds, strict=True)])
+            first = self._fact_tok.take(facts)
+            _, tokens = _spans(first, self._fact_tok.take(facts + 1) - first)
             asked = np.zeros(len(self._tok_len), dtype=np.int64)
             for token, length in known:
                 asked[token] = length + (1 << 20)  # a shared word: its length, and one word
-            packed = np.add.reduceat(asked[tokens], np.cumsum(n_words) - n_words)
+            packed = _ADD_AT(asked.take(self._tok_idx.take(tokens)), _ACCUMULATE(n_words, dtype=np.int64) - n_words)
             n_shared, shared_chars = packed >> 20, packed & ((1 << 20) - 1)
         else:
             n_shared = shared_chars = np.zeros(len(n_words), dtype=np.int64)
@@ -758,20 +766,19 @@ class QuestionIndex:
             100 - 100 * (shared + only_query) / (sect + sect_a), 100 - 100 * (shared + only_phrasing) / (sect + sect_b)
         )
         ratios[(n_shared > 0) & ((n_shared == n_query) | (n_shared == n_words))] = 100.0
-        best_known = np.repeat(np.maximum.reduceat(ratios, offsets), counts)
+        best_known = _MAX_AT(ratios, offsets).repeat(counts)
         lengths = sect_a + sect_b
         upper = 100 - 100 * np.abs(only_query - only_phrasing) / lengths
-        unsure = np.flatnonzero((upper > ratios) & (upper >= best_known))
-        shift = np.repeat(np.asarray([start for _, start, _ in spans], dtype=np.int64) - offsets, counts)
+        unsure = ((upper > ratios) & (upper >= best_known)).nonzero()[0]
         if len(unsure):
-            phrasings = unsure + shift[unsure]
+            phrasings = phrasings_of.take(unsure)
             # summed by a product with ones (exact: whole numbers far below 2**24), much faster than
             # a sum along rows of 32
-            differences = np.abs(self._phr_hist[phrasings].astype(np.float32) - _histogram(query_words))
+            differences = np.abs(self._phr_hist.take(phrasings, axis=0).astype(np.float32) - _histogram(query_words))
             distance = (differences @ _ONES).astype(np.int64)
-            distance += np.abs(spaces_a[unsure] - spaces_b[unsure])
-            upper = 100 - 100 * distance / lengths[unsure]
-            keep = (upper > ratios[unsure]) & (upper >= best_known[unsure])
+            distance += np.abs(spaces_a.take(unsure) - spaces_b.take(unsure))
+            upper = 100 - 100 * distance / lengths.take(unsure)
+            keep = (upper > ratios.take(unsure)) & (upper >= best_known.take(unsure))
             unsure, phrasings = unsure[keep], phrasings[keep]
             if len(unsure):
                 ratios[unsure] = process.cdist(
@@ -782,11 +789,12 @@ class QuestionIndex:
                     dtype=np.float64,
                     workers=1,
                 )[0]
-        best = np.maximum.reduceat(ratios, offsets)
-        ties = np.flatnonzero(ratios == np.repeat(best, counts))
-        first = ties[np.searchsorted(ties, offsets)]  # the first of equals, as extractOne
-        for (slot, _, _), score, pid in zip(spans, best.tolist(), (first + shift[first]).tolist(), strict=True):
-            found[slot] = (score, fuzz.token_sort_ratio(query_text, texts[pid], processor=None), pid)
+        best = _MAX_AT(ratios, offsets)
+        ties = (ratios == best.repeat(counts)).nonzero()[0]
+        closest = phrasings_of.take(ties.take(ties.searchsorted(offsets)))  # the first of equals, as extractOne
+        sort_ratio = fuzz.token_sort_ratio
+        for slot, score, pid in zip(slots, best.tolist(), closest.tolist(), strict=True):
+            found[slot] = (score, sort_ratio(query_text, texts[pid], processor=None), pid)
         return found
 
     def _hit(
@@ -840,6 +848,24 @@ def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
 
+# numpy's functions (np.cumsum, np.repeat, ...) pass through Python wrappers that cost more than
+# the work on the few hundred numbers a question touches; the answer path calls ufunc methods and
+# array methods instead.
+_ACCUMULATE = np.add.accumulate
+_ADD_AT = np.add.reduceat
+_MAX_AT = np.maximum.reduceat
+
+
+def _spans(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges ``starts[i]`` to ``starts[i] + counts[i]``, where each
+    begins among their items end to end, and those items: ``[3, 10], [2, 1]`` gives ``[0, 2]``
+    and ``[3, 4, 10]``."""
+    ends = _ACCUMULATE(counts, dtype=np.int64)
+    offsets = ends - counts
+    total = int(ends[-1]) if len(ends) else 0
+    return offsets, np.arange(total, dtype=np.int64) + (starts - offsets).repeat(counts)
+
+
 #: Characters counted apart for :func:`_histograms`: each letter, the digits in five buckets, the rest.
 HIST_BUCKETS = 32
 _ONES = np.ones(HIST_BUCKETS, dtype=np.float32)
@@ -850,24 +876,14 @@ _BUCKET_OF = np.full(129, HIST_BUCKETS - 1, dtype=np.int32)
 _BUCKET_OF[97:123] = np.arange(26)
 _BUCKET_OF[48:58] = 26 + np.arange(10) % 5
 _BUCKET_OF[32] = HIST_BUCKETS
-
-
-def _bucket(ch: str) -> int:
-    """The bucket of one character in :func:`_histograms`."""
-    code = ord(ch)
-    if 97 <= code <= 122:
-        return code - 97
-    if 48 <= code <= 57:
-        return 26 + (code - 48) % 5
-    return HIST_BUCKETS - 1
+_BUCKET_INDEX = _BUCKET_OF.astype(np.intp)
 
 
 def _histogram(words: Iterable[str]) -> np.ndarray:
-    """:func:`_histograms` of the one text of ``words`` (a question's: short), as int16."""
-    result = [0] * HIST_BUCKETS
-    for ch, count in collections.Counter("".join(words)).items():
-        result[_bucket(ch)] += count
-    return np.minimum(np.asarray(result, dtype=np.int16), 255)
+    """:func:`_histograms` of the one text of ``words`` (a question's: short), as float32."""
+    codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    cells = np.bincount(_BUCKET_INDEX.take(np.minimum(codes, 128)), minlength=HIST_BUCKETS + 1)
+    return np.minimum(cells[:HIST_BUCKETS], 255).astype(np.float32)
 
 
 def _histograms(texts: Sequence[str]) -> np.ndarray:
