@@ -540,3 +540,61 @@ def test_an_answer_is_read_for_office_holders_and_views_sentence_by_sentence() -
         holders.update(found)
     assert checker._office_holders == frozenset(people)
     assert checker._subjects == frozenset(w for w, n in holders.items() if detail.SUBJECT_SHARE * n > len(facts))
+
+
+_GATED = [
+    (
+        detail._CONTACT_Q,
+        detail._CONTACT_PIECES,
+        "what is the phone number|fax no|mobile number|telephone|email address|e mail|the address|web site|website|"
+        "url|contact details|how can i reach|broj telefona|број телефона|adresa|adresu|адреса|адресу|telefonnummer|"
+        "adresse|numero de telephone|site web|numri i telefonit|adresa e",
+    ),
+    (
+        detail._HOURS_Q,
+        detail._HOURS_PIECES,
+        "opening hours|office times|what time does it open|when is it closed|radno vreme|радно време|"
+        "offnungszeiten|horaires d ouverture|horaires|orari",
+    ),
+    (
+        detail._NAME_Q,
+        detail._NAME_PIECES,
+        "what is the official name|also called|what do people call|name of|kako se zove|kako se naziva|"
+        "како се зове|ime|si quhet|emri|wie heisst|wie nennt man|comment s appelle|comment sappelle|"
+        "quel est le nom|nom de",
+    ),
+    (
+        detail._OFFICIAL_NAME_Q,
+        detail._NAME_PIECES,
+        "officially known as|formally titled|proper title|called nowadays|whats the full title of|zvanicno ime|"
+        "званично зове|zvanicni naziv|званични назив|emri zyrtar|quhet zyrtarisht|zyrtarisht quhet|"
+        "offiziell genannt|offizielle name|offiziellen namen|officiellement nomme|nom officiel",
+    ),
+    (
+        detail._COMPARISON_Q,
+        detail._COMPARISON_PIECES,
+        "does china trade more with serbia than russia|what is most likely|the least probable|the likeliest|"
+        "does china trade more with serbia or with kosovo|is it closer to russia or china|which is bigger trade or aid",
+    ),
+    (
+        detail._STANCE_NOUN_Q,
+        detail._STANCE_NOUNS_Q,
+        "china's stance|the eu's position|serbia’s view|russia's views|kosovo's opinion|nato's reaction|"
+        "the us's response|beijing's official attitude",
+    ),
+]
+
+
+@pytest.mark.parametrize(("pattern", "pieces", "texts"), _GATED)
+def test_a_question_without_any_piece_of_a_pattern_is_not_searched_and_could_not_match(pattern, pieces, texts) -> None:
+    # The question is searched for a pattern only when it has a piece every match contains: each
+    # alternative of the pattern, written out, matches and has one.
+    for text in texts.split("|"):
+        assert pattern.search(text), text
+        assert detail._has_any(text, pieces), text
+
+
+def test_alternatives_are_read_only_where_or_stands_between_words() -> None:
+    assert detail._CHOICE_Q.search("is serbia an observer or a dialogue partner")
+    assert detail._CHOICE_Q.search("is it trade, or aid")
+    assert not detail._CHOICE_Q.search("is it trade,or aid") and not detail._CHOICE_Q.search("trade or")
