@@ -547,7 +547,7 @@ _GATED = [
         detail._CONTACT_Q,
         detail._CONTACT_PIECES,
         "what is the phone number|fax no|mobile number|telephone|email address|e mail|the address|web site|website|"
-        "url|contact details|how can i reach|broj telefona|број телефона|adresa|adresu|адреса|адресу|telefonnummer|"
+        "url|contact details|how can i reach|how do we call|how could you email|how can i contact|broj telefona|број телефона|adresa|adresu|адреса|адресу|telefonnummer|"
         "adresse|numero de telephone|site web|numri i telefonit|adresa e",
     ),
     (

@@ -259,11 +259,13 @@ _HOURS_Q = re.compile(
     r"\b(?:what time|when) (?:does|do|is|are)\b.*\b(?:open|opens|close|closes|closed)\b|"
     r"\bradno vreme|радно време|offnungszeiten|horaires d ouverture|horaires|orari\b"
 )
+#: "which experts", "name the companies": where a question may ask for members of a class by name.
+_WHICH_Q = re.compile(r"\b(?:which|what)\b|^(?:name|list)(?: (?:the|some|all|any))?\b")
 #: Pieces of text every match of a pattern contains (a match needs one of them): a question without
 #: any is not searched, which most questions need not be (a search of these patterns costs tens of
 #: microseconds, looking for each piece a fraction of one).
-_CONTACT_PIECES = ("phone", "fax", "mobile", "mail", "address", "site", "url", "contact", "how", "telefon", "телефон",
-                   "adres", "адрес")
+_CONTACT_PIECES = ("phone", "fax", "mobile", "mail", "address", "site", "url", "contact", "reach", "call", "telefon",
+                   "телефон", "adres", "адрес")
 _HOURS_PIECES = ("hours", "times", "open", "clos", "vreme", "време", "offnungszeit", "horaire", "orari")
 _MANNER_Q = re.compile(
     r"\b(?:exactly|precisely|specifically) how\b|\bhow (?:exactly|precisely|specifically)\b|"
@@ -1510,13 +1512,15 @@ class DetailChecker:
         for noun, pattern in _WHICH_ABROAD_Q:
             if pattern.search(folded):
                 return Detail(WHICH, subject=frozenset((noun,)))
+        if "wh" not in folded and not folded.startswith(("name", "list")):
+            return None  # (every match of _WHAT_ARE_Q and of _WHICH_Q)
         if (listed := _WHAT_ARE_Q.search(folded)) is not None:
             for word in folded[listed.end() :].split()[:4]:
                 if stem(word) in _NAMED_CLASSES:
                     return Detail(WHICH, subject=frozenset((stem(word),)))
                 if word in STOPWORDS and word != "the":
                     break
-        for match in re.finditer(r"\b(?:which|what)\b|^(?:name|list)(?: (?:the|some|all|any))?\b", folded):
+        for match in _WHICH_Q.finditer(folded):
             following = [w for w in folded[match.end() :].split()[:5] if w not in _OTHER_WORDS][:4]
             if following and following[0] in ("kind", "type", "sort", "sorts", "kinds", "types"):
                 continue
