@@ -692,8 +692,8 @@ class QuestionIndex:
         for t in known:
             brought[t.term] = brought.get(t.term, 0.0) + t.weight * t.similarity  # type: ignore[index]
         lookup = np.zeros(len(self._vocab), dtype=np.complex128)
-        asked = list(brought)
-        lookup[asked] = np.asarray(list(brought.values())) + 1j * self._weight.take(asked)
+        for term, value in brought.items():
+            lookup[term] = complex(value, self._weight[term])
         sums = _ADD_AT(lookup.take(terms), _ACCUMULATE(lengths, dtype=np.int64) - lengths)
         value = sums.real * (1.0 - PRECISION_SHARE + PRECISION_SHARE * (sums.imag / own))
         if counts.all():
