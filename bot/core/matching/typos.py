@@ -46,9 +46,12 @@ class DeletionTable:
         if not correctable(word) or not len(self._keys):
             return None
         probes = np.asarray([hash(v) for v in _deletions(word)], dtype=np.int64)
-        low = np.searchsorted(self._keys, probes, side="left")
-        high = np.searchsorted(self._keys, probes, side="right")
-        candidates = {int(o) for a, b in zip(low, high, strict=True) if b > a for o in self._owners[a:b]}
+        low = self._keys.searchsorted(probes, side="left").tolist()
+        high = self._keys.searchsorted(probes, side="right").tolist()
+        candidates: set[int] = set()
+        for a, b in zip(low, high, strict=True):
+            if b > a:
+                candidates.update(self._owners[a:b].tolist())
         if not candidates:
             return None
         choices = [self.words[i] for i in sorted(candidates)]
