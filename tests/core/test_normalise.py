@@ -337,3 +337,17 @@ _APOSTROPHE_AS_WRITTEN = re.compile(r"(?<=\w)'(?=\w)")
 def test_the_apostrophe_patterns_match_what_they_matched_as_first_written(text: str) -> None:
     assert normalise._POSSESSIVE.sub("", text) == _POSSESSIVE_AS_WRITTEN.sub("", text)
     assert normalise._APOSTROPHE.sub("", text) == _APOSTROPHE_AS_WRITTEN.sub("", text)
+
+
+def test_a_question_without_a_synonym_or_related_term_is_read_as_one_with_them_is() -> None:
+    # Synonyms and related terms are skipped for a question none of whose words starts one: the
+    # words must be those the full reading gives, with one of them or without.
+    related = Normaliser([("prc", "china"), ("u.s.", "united states")], [["mission", "embassy", "consulate"]])
+    known = {"mission", "china", "kosovo", "united", "states"}.__contains__
+    for question, expected in [
+        ("Does China recognise Kosovo?", ["china", "recognise", "kosovo"]),
+        ("Does the PRC recognise Kosovo?", ["china", "recognise", "kosovo"]),
+        ("Where is the embassy?", ["mission"]),
+        ("What does the US say?", ["united", "states"]),
+    ]:
+        assert [t.word for t in related.analyse(question, known=known)] == expected

@@ -519,8 +519,8 @@ class Normaliser:
         """Related terms the index does not know (``known(word)`` is false for one of their content
         words) read as their group's first term, at :data:`RELATED_SIMILARITY` times the lowest
         similarity of the words they replace."""
-        if not self._related:
-            return tagged
+        if not self._related or self._related.keys().isdisjoint([t.word for t in tagged]):
+            return tagged  # (most questions: no word starts a related term)
 
         def weaker(span: list[Tagged], variant: tuple[str, ...], head: tuple[str, ...]) -> list[Tagged] | None:
             if all(known(w) for w in variant if w not in STOPWORDS):
@@ -547,8 +547,12 @@ class Normaliser:
         lowest of the words it replaces. Filler words are kept."""
         if not self._phrases and not self._initialisms:
             return tagged
-        result: list[Tagged] = []
         folded = [t.word for t in tagged]
+        if self._phrases.keys().isdisjoint(folded) and not any(
+            t.flag == CAPITALS and t.word in self._initialisms for t in tagged
+        ):
+            return tagged  # (most questions: no word starts a variant)
+        result: list[Tagged] = []
         i = 0
         while i < len(tagged):
             item = tagged[i]
