@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import time
 from typing import Any
 
 from bot.core.knowledge.model import KnowledgeBase
@@ -110,8 +111,9 @@ def _suggestion(candidate: Candidate) -> Suggestion:
     return Suggestion(candidate.fact.id, candidate.fact.title, candidate.confidence)
 
 
-def compose(question: str, understanding: Understanding, kb: KnowledgeBase) -> Answer:
-    """Decide the outcome for ``question`` from the matcher's ``understanding`` of it."""
+def compose(question: str, understanding: Understanding, kb: KnowledgeBase, started: float | None = None) -> Answer:
+    """Decide the outcome for ``question`` from the matcher's ``understanding`` of it. ``started``:
+    when answering began (a :func:`time.perf_counter` reading), for the answer's ``latency_ms``."""
     topics = tuple(kb.topics)
     candidates = understanding.candidates
     best = understanding.best
@@ -124,34 +126,38 @@ def compose(question: str, understanding: Understanding, kb: KnowledgeBase) -> A
     }
     if best is None or best.confidence < ANSWER_THRESHOLD:
         suggestions = tuple(_suggestion(c) for c in candidates[:MAX_SUGGESTIONS] if c.confidence >= SUGGEST_FLOOR)
-        return Answer(outcome=Outcome.ABSTAINED, score=best.confidence if best else 0.0, suggestions=suggestions, **common)
-    if understanding.missing is not None:
+        common.update(outcome=Outcome.ABSTAINED, score=best.confidence if best else 0.0, suggestions=suggestions)
+    elif understanding.missing is not None:
         close = tuple(
             _suggestion(c)
             for c in candidates[1:]
             if c.confidence >= max(SUGGEST_FLOOR, best.confidence - SUGGEST_MARGIN)
         )
-        return Answer(
+        common.update(
             outcome=Outcome.ABSTAINED,
             score=best.confidence,
             suggestions=(_suggestion(best), *close)[:MAX_SUGGESTIONS],
             missing_detail=understanding.missing.label,
-            **common,
         )
-    close = tuple(
-        _suggestion(c) for c in candidates[1:] if c.confidence >= max(SUGGEST_FLOOR, best.confidence - SUGGEST_MARGIN)
-    )[:MAX_SUGGESTIONS]
-    # A fact offered as "did you mean" is not listed under "related" too: every front end shows it once.
-    offered = {s.fact_id for s in close}
-    related = tuple(
-        f for rid in best.fact.related if rid not in offered and (f := kb.get(rid)) is not None and not f.hidden
-    )
-    return Answer(
-        outcome=Outcome.SUGGESTED if close else Outcome.ANSWERED,
-        score=best.confidence,
-        fact=best.fact,
-        suggestions=close,
-        related=related,
-        matched_phrasing=best.phrasing,
-        **common,
-    )
+    else:
+        close = tuple(
+            _suggestion(c)
+            for c in candidates[1:]
+            if c.confidence >= max(SUGGEST_FLOOR, best.confidence - SUGGEST_MARGIN)
+        )[:MAX_SUGGESTIONS]
+        # A fact offered as "did you mean" is not listed under "related" too: every front end shows it once.
+        offered = {s.fact_id for s in close}
+        related = tuple(
+            f for rid in best.fact.related if rid not in offered and (f := kb.get(rid)) is not None and not f.hidden
+        )
+        common.update(
+            outcome=Outcome.SUGGESTED if close else Outcome.ANSWERED,
+            score=best.confidence,
+            fact=best.fact,
+            suggestions=close,
+            related=related,
+            matched_phrasing=best.phrasing,
+        )
+    if started is not None:  # (set here: replacing one field of a finished answer costs more)
+        common["latency_ms"] = (time.perf_counter() - started) * 1000.0
+    return Answer(**common)

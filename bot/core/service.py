@@ -157,8 +157,7 @@ class KnowledgeState:
             understanding = self.matcher.finish(
                 draft, reading.nearest, reading.similarity, reading.index.texts, reading.background
             )
-        answer = compose(draft.question, understanding, self.kb)
-        return dataclasses.replace(answer, latency_ms=(time.perf_counter() - started) * 1000.0)
+        return compose(draft.question, understanding, self.kb, started)
 
     def understand(self, question: str) -> Understanding:
         """The ranked candidates for ``question`` (blocking when the semantic stage runs)."""

@@ -436,3 +436,9 @@ def test_spans_of_ranges_are_their_items_end_to_end() -> None:
     assert offsets.tolist() == [0, 2, 2] and items.tolist() == [3, 4, 7, 8, 9]
     offsets, items = _spans(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     assert offsets.tolist() == [] and items.tolist() == []
+
+
+def test_an_answer_carries_the_time_it_took() -> None:
+    started = time.perf_counter()
+    answer = STATE.answer("Does China recognise Kosovo?")
+    assert 0.0 < answer.latency_ms <= (time.perf_counter() - started) * 1000.0
