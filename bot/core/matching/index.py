@@ -665,7 +665,7 @@ class QuestionIndex:
             if t.term is not None:
                 weight = heaviest.pop(int(self._term_group[t.term]), 0.0)
                 if weight != t.weight:
-                    t = dataclasses.replace(t, weight=weight)
+                    t = QueryTerm(t.word, t.term, t.similarity, weight, t.matched)
             result.append(t)
         return result
 

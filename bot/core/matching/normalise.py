@@ -610,7 +610,7 @@ class Normaliser:
             if previous is not None:
                 flag = NAME if NAME in (previous.flag, flag) else max(previous.flag, flag)
                 item = max(previous, item, key=lambda t: t.similarity)
-            seen[item.word] = Tagged(item.word, flag, item.similarity, item.typed)
+            seen[item.word] = item if flag == item.flag else Tagged(item.word, flag, item.similarity, item.typed)
         return list(seen.values())
 
     def possessors(self, text: str) -> frozenset[str]:
