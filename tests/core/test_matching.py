@@ -442,3 +442,31 @@ def test_an_answer_carries_the_time_it_took() -> None:
     started = time.perf_counter()
     answer = STATE.answer("Does China recognise Kosovo?")
     assert 0.0 < answer.latency_ms <= (time.perf_counter() - started) * 1000.0
+
+
+def _accumulated_one_term_at_a_time(index: QuestionIndex, known: list) -> np.ndarray:
+    scores = np.zeros(len(index.facts), dtype=np.float32)
+    for t in known:
+        weight = np.float32(t.weight * t.similarity)
+        start, end = index._post_ptr[t.term], index._post_ptr[t.term + 1]
+        scores[index._post_fact[start:end]] += weight * index._post_credit[start:end]
+    return scores
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_weights_added_in_one_call_are_those_added_one_term_at_a_time(dense: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Postings of several terms are added at once, between the dense rows of the commonest terms:
+    # every fact's sum must be the one of adding each term in turn, to the last bit.
+    import bot.core.matching.index as index_module
+
+    if dense:
+        monkeypatch.setattr(index_module, "DENSE_MIN", 2)
+    index = QuestionIndex(STATE.kb.visible, STATE.index.normaliser)
+    assert bool(index._dense_slot) is dense
+    for question in ["Does China recognise Kosovo as an independent state?", "china kosovo serbia recognition unesco",
+                     "What did Geng Shuang say at the UN Security Council about Kosovo in 2019?", "recognise recognised"]:
+        known = [t for t in index._dedupe(index.resolve(index.normaliser.analyse(question))) if t.term is not None]
+        assert len(known) > 1
+        assert index._accumulate(known).tobytes() == _accumulated_one_term_at_a_time(index, known).tobytes()
+        doubled = known + known[::-1]  # a term twice (two words that stem alike), dense rows among others
+        assert index._accumulate(doubled).tobytes() == _accumulated_one_term_at_a_time(index, doubled).tobytes()

@@ -509,14 +509,24 @@ class QuestionIndex:
         """Each fact's share of the question's weight: every term's weight times the fact's credit
         for it, added over the term's postings (or its dense row, for the commonest terms)."""
         scores = np.zeros(len(self.facts), dtype=np.float32)
+        # The terms' postings between two dense rows are added in one call (np.add.at adds in
+        # order, so each fact's weights are summed in the terms' order, as one term at a time).
+        facts: list[np.ndarray] = []
+        credits: list[np.ndarray] = []
         for t in known:
             weight = np.float32(t.weight * t.similarity)
             row = self._dense_slot.get(t.term)
             if row is not None:
+                if facts:
+                    _scatter(scores, facts, credits)
+                    facts, credits = [], []
                 scores += weight * self._dense[row]
             else:
                 start, end = self._post_ptr[t.term], self._post_ptr[t.term + 1]
-                scores[self._post_fact[start:end]] += weight * self._post_credit[start:end]
+                facts.append(self._post_fact[start:end])
+                credits.append(weight * self._post_credit[start:end])
+        if facts:
+            _scatter(scores, facts, credits)
         return scores
 
     def _candidates(
@@ -854,6 +864,15 @@ def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
 _ACCUMULATE = np.add.accumulate
 _ADD_AT = np.add.reduceat
 _MAX_AT = np.maximum.reduceat
+_ADD_INTO = np.add.at
+
+
+def _scatter(scores: np.ndarray, facts: list[np.ndarray], credits: list[np.ndarray]) -> None:
+    """Add ``credits[i]`` to ``scores`` at ``facts[i]`` (each without repeats), ``i`` in order."""
+    if len(facts) == 1:
+        scores[facts[0]] += credits[0]
+    else:
+        _ADD_INTO(scores, np.concatenate(facts), np.concatenate(credits))
 
 
 def _spans(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
