@@ -74,6 +74,8 @@ TIE_STEPS = 2000
 #: A candidate whose best possible confidence is this much (0-1) below what enough others
 #: already reach is not rescored: it could not be among the results.
 PRUNE_MARGIN = 0.002
+#: Phrasings rescored with one rapidfuzz cdist call from this many (fewer are scored one by one, faster).
+CDIST_MIN = 10
 #: Lowest rapidfuzz ratio for a typo match.
 TYPO_CUTOFF = 75.0
 #: A question asking "when" or "how many" of a fact whose answer states no date or number.
@@ -790,7 +792,7 @@ class QuestionIndex:
             upper = 100 - 100 * distance / lengths.take(unsure)
             keep = (upper > ratios.take(unsure)) & (upper >= best_known.take(unsure))
             unsure, phrasings = unsure[keep], phrasings[keep]
-            if len(unsure):
+            if len(unsure) >= CDIST_MIN:
                 ratios[unsure] = process.cdist(
                     [query_text],
                     [texts[p] for p in phrasings.tolist()],
@@ -799,6 +801,9 @@ class QuestionIndex:
                     dtype=np.float64,
                     workers=1,
                 )[0]
+            elif len(unsure):
+                set_ratio = fuzz.token_set_ratio
+                ratios[unsure] = [set_ratio(query_text, texts[p], processor=None) for p in phrasings.tolist()]
         best = _MAX_AT(ratios, offsets)
         ties = (ratios == best.repeat(counts)).nonzero()[0]
         closest = phrasings_of.take(ties.take(ties.searchsorted(offsets)))  # the first of equals, as extractOne
