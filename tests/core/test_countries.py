@@ -75,3 +75,14 @@ def test_a_country_no_fact_speaks_of_in_another_language_is_not_answered(
 ) -> None:
     answer = semantic_state.answer(question)
     assert answer.fact is None and not answer.to_json()["answered"]
+
+
+def test_the_countries_a_word_names_alone_are_the_same_read_again_from_a_memo() -> None:
+    memo: dict[str, str | None] = {}
+    for text in ["does spain recognise kosovo", "l'Espagne et le Kosovo", "Wie steht Deutschland zu Spanien",
+                 "what about the island", "united kingdom and spain", "Španija i Kosovo"]:
+        tokens = words(text)
+        plain = countries.mentioned(tokens)
+        assert countries.mentioned(tokens, memo=memo) == plain  # found, and kept
+        assert countries.mentioned(tokens, memo=memo) == plain  # read from the memo
+    assert memo and "spain" in memo

@@ -36,6 +36,8 @@ _ALIASES = {"RU": ("Russia",), "GB": ("Britain", "Great Britain"), "US": ("Ameri
 MIN_LETTERS = 5
 #: Letters an inflected form may add to a name (after its last vowel is dropped).
 MAX_ENDING = 3
+#: Words kept in a caller's memo of :func:`mentioned` (then it starts again).
+MEMO_WORDS = 4096
 _VOWELS = frozenset("aeiouy")
 
 
@@ -102,13 +104,17 @@ def _with_firsts(exact: dict[tuple[str, ...], str], stems: dict[tuple[str, ...],
 
 
 def mentioned(
-    tokens: Sequence[str], tables: Tables | None = None, known: frozenset[str] = frozenset()
+    tokens: Sequence[str],
+    tables: Tables | None = None,
+    known: frozenset[str] = frozenset(),
+    memo: dict[str, str | None] | None = None,
 ) -> list[tuple[str, tuple[str, ...]]]:
     """The countries ``tokens`` (folded words, in order) name: each as its alpha-2 code with the
     words that name it, longest names first. ``tables``: exact names and stems to look in (every
     country's, by default). A French elision ("l'Espagne", folded "lespagne") names one too.
     A word in ``known`` is not read as a name of one word (an index's own words, which name no
-    country it does not know)."""
+    country it does not know). ``memo``: the country each word names alone, as found so far in
+    ``tables`` (kept by the caller, which gives the same tables each time)."""
     exact, stems, firsts = tables if tables is not None else _all_tables()
     if not exact:
         return []
@@ -120,9 +126,16 @@ def mentioned(
             span = tuple(tokens[i : i + length])
             if len(span) < length or (length == 1 and token in known):
                 continue
-            code = _lookup(span, exact, stems)
-            if code is None and length == 1 and len(token) > MIN_LETTERS and token[0] in "ld":
-                code = _lookup((token[1:],), exact, stems)
+            if length == 1 and memo is not None and token in memo:
+                code = memo[token]
+            else:
+                code = _lookup(span, exact, stems)
+                if code is None and length == 1 and len(token) > MIN_LETTERS and token[0] in "ld":
+                    code = _lookup((token[1:],), exact, stems)
+                if length == 1 and memo is not None:
+                    if len(memo) >= MEMO_WORDS:
+                        memo.clear()
+                    memo[token] = code
             if code is not None:
                 found.append((code, span))
                 i += length

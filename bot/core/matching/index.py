@@ -358,6 +358,7 @@ class QuestionIndex:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         del state["_typos"]
+        state.pop("_country_words", None)  # what questions looked up, kept while answering
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -497,7 +498,8 @@ class QuestionIndex:
         (see :mod:`bot.core.matching.countries`), each with the words naming it."""
         if not self._unknown_countries[0] or all(w in self._known_words for w in tokens):
             return []
-        return countries.mentioned(tokens, self._unknown_countries, self._known_words)
+        memo = self.__dict__.setdefault("_country_words", {})  # a word -> the country it names alone
+        return countries.mentioned(tokens, self._unknown_countries, self._known_words, memo)
 
     def penalty(self, f_index: int, result: SearchResult) -> float:
         """The share of confidence the names and the possessor of ``result``'s question leave fact
