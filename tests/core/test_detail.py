@@ -598,3 +598,9 @@ def test_alternatives_are_read_only_where_or_stands_between_words() -> None:
     assert detail._CHOICE_Q.search("is serbia an observer or a dialogue partner")
     assert detail._CHOICE_Q.search("is it trade, or aid")
     assert not detail._CHOICE_Q.search("is it trade,or aid") and not detail._CHOICE_Q.search("trade or")
+
+
+def test_a_definition_is_asked_with_what_in_any_case() -> None:
+    assert detail._defined_name("WHAT IS Interpol?") == "Interpol"
+    assert detail._defined_name("So, What does the SCO do?") == "SCO"
+    assert detail._defined_name("Who is Geng Shuang?") is None

@@ -604,6 +604,8 @@ def _lemma(word: str) -> str:
 
 def _defined_name(question: str) -> str | None:
     """The name whose definition ``question`` asks for, as written, if that is all it asks."""
+    if "what" not in question.lower():  # (every match of _DEFINITION_Q has it, in any case)
+        return None
     match = _DEFINITION_Q.match(" ".join(question.split()).replace("’", "'"))
     if match is None:
         return None
