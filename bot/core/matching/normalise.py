@@ -130,6 +130,14 @@ NOT_NAME, NAME, CAPITALS = 0, 1, 2
 CURATED = 3
 
 
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``text[start]`` starts a sentence (or the text)."""
+    end = start
+    while end and text[end - 1].isspace():
+        end -= 1
+    return not end or text[end - 1] in _SENTENCE_END
+
+
 def tagged_words(text: str) -> list[tuple[str, int]]:
     """Folded words, each flagged :data:`NAME` when written like a name (Capitalised inside a
     sentence, or with digits: "Japan", "1999") and :data:`CAPITALS` when in capitals ("ASEAN",
@@ -141,14 +149,12 @@ def tagged_words(text: str) -> list[tuple[str, int]]:
     for match in _RAW_WORD.finditer(text):
         raw = match.group()
         plain = raw.isascii() and "'" not in raw  # most words: no apostrophe, nothing to fold
-        end = match.start()
-        while end and text[end - 1].isspace():
-            end -= 1
-        sentence_start = not end or text[end - 1] in _SENTENCE_END
         core = raw if plain else _APOSTROPHES.split(raw, maxsplit=1)[0]
         if len(core) >= 2 and core.isupper() and not shouting:
             flag = CAPITALS
-        elif (core[:1].isupper() and not sentence_start and not shouting) or not core.isalpha():  # has digits
+        elif not core.isalpha():  # has digits
+            flag = NAME
+        elif core[:1].isupper() and not shouting and not _starts_sentence(text, match.start()):
             flag = NAME
         else:
             flag = NOT_NAME
