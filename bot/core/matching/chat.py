@@ -155,7 +155,8 @@ def extract_question(message: str) -> str:
     """The question in ``message``, with chat noise removed; the message itself when nothing is
     left to remove (an ordinary question comes back unchanged, but for surrounding spaces)."""
     text = message[:MAX_MESSAGE_CHARS]
-    cleaned = _MENTION.sub(" ", text)
+    # (every mention, custom emoji, link or shortcode has "<", "@" or ":")
+    cleaned = _MENTION.sub(" ", text) if "<" in text or "@" in text or ":" in text else text
     cleaned = _strip_symbols(cleaned)
     cleaned = _NOISE_RE.sub(" ", cleaned)
     cleaned = _SPELLED_RE.sub(lambda m: _SPELLED[m.group(1).casefold()], cleaned)
