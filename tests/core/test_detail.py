@@ -578,7 +578,7 @@ _GATED = [
     ),
     (
         detail._STANCE_NOUN_Q,
-        detail._STANCE_NOUNS_Q,
+        detail._STANCE_NOUN_PIECES,
         "china's stance|the eu's position|serbia’s view|russia's views|kosovo's opinion|nato's reaction|"
         "the us's response|beijing's official attitude",
     ),

@@ -454,8 +454,9 @@ _STANCE_Q = re.compile(
     r"criticize|criticized|condemn|condemned|complain|complained|protest|protested|object|objected)\b|"
     r"\bwhere (?:does|do|did) ((?:\w+ ){1,5}?)stand\b"
 )
+#: The pieces of _STANCE_NOUN_Q's matches (see _CONTACT_PIECES).
+_STANCE_NOUN_PIECES = ("stance", "position", "view", "opinion", "reaction", "response", "attitude")
 #: "Washington's position", "the EU's official view": a view, held by the possessor.
-_STANCE_NOUNS_Q = ("stance", "position", "view", "opinion", "reaction", "response", "attitude")
 _STANCE_NOUN_Q = re.compile(
     r"([^\W_]+)['’]s? (?:[^\W_]+ )?(?:stance|position|view|views|opinion|reaction|response|attitude)\b"
 )
@@ -481,6 +482,8 @@ _MEMBER_Q = re.compile(
 )
 #: What an answer that speaks of membership says (the canonical term of "join", "member"...).
 _MEMBERSHIP = "\x00membership"
+#: The canonical words of an answer that speaks of membership ("join" reads as "membership").
+_MEMBER_WORDS = frozenset("membership member members".split())
 #: "How has X changed since...", "has China's stance shifted": a change over time.
 _CHANGE_Q = re.compile(
     r"\b(?:how|has|have|did|does|is|in what way|to what extent) (?:\w+ ){0,6}?(?:changed|evolved|shifted|developed|"
@@ -500,7 +503,7 @@ _NEXT_EVENT_Q = re.compile(
 )
 #: A year in a question ("by 2030").
 _QUESTION_YEAR = re.compile(r"\b20\d\d\b")
-#: "..., X or Y?": alternatives at the end of a question (up to two words before "or", six after).
+#: "..., X or Y?": alternatives at the end of a question (up to two words before "or", eight after).
 _CHOICE_Q = re.compile(r"(?:^|[\s,])((?:[^\W\d_]+ )?[^\W\d_]+),? or ((?:[^\W\d_]+ ?){1,8})\s*\?*\s*$")
 #: Alternatives that offer nothing ("or not", "or something", "or more").
 _VAGUE_CHOICE = frozenset(
@@ -752,7 +755,6 @@ class _Office:
 #: The kinds of detail a phrasing declares its fact states, and those its fact then states.
 _DECLARING = (OFFICIAL, WHICH, STANCE, AGENT, DEFINITION)
 _PHRASED_KINDS = (QUANTITY, NAME, CAUSE)
-_WHICH_Q = re.compile(r"\b(?:which|what)\b|^(?:name|list)(?: (?:the|some|all|any))?\b")
 
 
 class _Reading:
@@ -766,7 +768,6 @@ class _Reading:
         self._fact = fact
         self._phrased: dict[str, tuple[Detail, str] | None] = {}  # per kind: see _asked_by
         self._declared: dict[str, frozenset[tuple[str, str | None, frozenset[str]]]] = {}
-        self._acts: tuple[frozenset[str], frozenset[str]] | None = None  # see acts_asked
 
     def states_kind(self, kind: str) -> bool:
         """Whether the answer states a detail of ``kind``, or a phrasing asks for one that is a
@@ -941,17 +942,20 @@ class _Reading:
         """Lemmas of the concrete acts the fact's phrasings speak of ("could beijing kill a UN
         vote?"); with ``done``, only those of phrasings that ask whether it was done ("Did China
         block...?")."""
-        if self._acts is None:
-            every: set[str] = set()
-            asked: set[str] = set()
-            for text in self._fact.questions:
-                folded = words(text)
-                acts = {_lemma(w) for w in folded if _lemma(w) in _ACTS}
-                every |= acts
-                if _DONE_Q.match(" ".join(folded)):
-                    asked |= acts
-            self._acts = (frozenset(every), frozenset(asked))
-        return self._acts[1] if done else self._acts[0]
+        every, asked = self._phrased_acts
+        return asked if done else every
+
+    @functools.cached_property
+    def _phrased_acts(self) -> tuple[frozenset[str], frozenset[str]]:
+        every: set[str] = set()
+        asked: set[str] = set()
+        for text in self._fact.questions:
+            folded = words(text)
+            acts = {_lemma(w) for w in folded if _lemma(w) in _ACTS}
+            every |= acts
+            if _DONE_Q.match(" ".join(folded)):
+                asked |= acts
+        return frozenset(every), frozenset(asked)
 
     @functools.cached_property
     def numbers(self) -> frozenset[str]:
@@ -1374,10 +1378,11 @@ class DetailChecker:
             return Detail(kind)
         if _VOTE_Q.search(folded):
             return Detail(ACT, subject=_VOTE_VERBS)
+        stance = _STANCE_Q.search(folded)
         return (
-            self._official(question, folded, tokens)
+            self._official(question, folded, tokens, stance)
             or self._which(folded)
-            or self._stance(question, folded, subjects)
+            or self._stance(question, folded, subjects, stance)
             or self._terms(folded)
             or self._act(folded)
             or self._future(folded)
@@ -1494,12 +1499,14 @@ class DetailChecker:
             others=_OTHERS_Q.search(folded) is not None,
         )
 
-    def _official(self, question: str, folded: str, tokens: Sequence[str]) -> Detail | None:
+    def _official(
+        self, question: str, folded: str, tokens: Sequence[str], stance: re.Match[str] | None
+    ) -> Detail | None:
         """A question that names an official of a rank ("What did China's foreign minister say?")
         asks about that official, whatever it asks; officials in the plural ("the two never
         exchanged ambassadors") are a class, not an official. Where the question asks the view of
-        someone else ("How did Pristina respond to the spokesperson's remarks?"), it asks that view."""
-        stance = _STANCE_Q.search(folded)
+        someone else ("How did Pristina respond to the spokesperson's remarks?"), it asks that view
+        (``stance``: the question's match of :data:`_STANCE_Q`)."""
         if stance is not None:
             asker = next(group for group in stance.groups() if group)
             if not set(asker.split()) & _OFFICE_OF.keys():
@@ -1541,14 +1548,15 @@ class DetailChecker:
                     break  # "what did...", "what if..."
         return None
 
-    def _stance(self, question: str, folded: str, subjects: frozenset[str]) -> Detail | None:
+    def _stance(
+        self, question: str, folded: str, subjects: frozenset[str], match: re.Match[str] | None
+    ) -> Detail | None:
         """"What did Washington say", "How do people in Kosovo feel", "Does Kosovo want": the
-        view of someone the answers name."""
-        match = _STANCE_Q.search(folded)
+        view of someone the answers name (``match``: the question's match of :data:`_STANCE_Q`)."""
         if match is not None:
             phrase = next(group for group in match.groups() if group)
             found = set(self._canonical(phrase))
-        elif _has_any(question.casefold(), _STANCE_NOUNS_Q) and (
+        elif _has_any(question.casefold(), _STANCE_NOUN_PIECES) and (
             (possessed := _STANCE_NOUN_Q.search(question.casefold())) is not None
         ):
             found = set(self._canonical(possessed.group(1)))
@@ -1634,7 +1642,7 @@ class DetailChecker:
         if detail.kind == MANNER:
             return not _NO_DETAIL_A.search(fact.answer)
         if detail.kind == ACT and _MEMBERSHIP in detail.subject:
-            return bool(facts.vocabulary & {"membership", "member", "members", "joined", "join"})
+            return not _MEMBER_WORDS.isdisjoint(facts.vocabulary)
         if detail.kind == ACT:
             if detail.done:
                 return bool(detail.subject & (facts.done | facts.acts_asked(done=True)))
