@@ -56,6 +56,31 @@ def test_a_related_term_is_a_weaker_match_than_the_term_itself() -> None:
     assert related.confidence < exact.confidence
 
 
+def test_a_related_term_of_several_words_is_known_only_where_a_text_holds_them_side_by_side() -> None:
+    norm = Normaliser([], [["nato", "western alliance", "atlantic alliance"]])
+
+    def held(words: tuple[str, ...]) -> bool:
+        return words == ("atlantic", "alliance")
+
+    known = {"western", "alliance", "atlantic"}.__contains__
+    # Both words are known, apart: the term itself is not, so it is read as its group's first.
+    [related] = norm.analyse("the Western alliance", known=known, holds=held)
+    assert related.word == "nato" and related.similarity < 1.0
+    assert [t.word for t in norm.analyse("the Atlantic alliance", known=known, holds=held)] == ["atlantic", "alliance"]
+    # Without a reading of what stored text holds, knowing each word is knowing the term.
+    assert [t.word for t in norm.analyse("the Western alliance", known=known)] == ["western", "alliance"]
+
+
+def test_the_index_reads_a_related_term_its_phrasings_never_hold_as_the_term_it_stands_for() -> None:
+    # The shipped knowledge speaks of the West and of an "Atlantic alliance", never of a "Western
+    # alliance": NATO peacekeepers are what the question asks about.
+    assert STATE.index._holds(("atlantic", "alliance")) and not STATE.index._holds(("western", "alliance"))
+    question = "How did Beijing respond when local Serbs fought with the Western alliance peacekeepers in Kosovo in 2023?"
+    best = STATE.index.search(question).best
+    assert best is not None and best.fact.id == "mao-ning-may-2023-clashes"
+    assert not [p for p, _ in best.penalties if "western" in p]
+
+
 def test_related_groups_are_validated(tmp_path: Path) -> None:
     (tmp_path / "facts.yaml").write_text((DEFAULT_KNOWLEDGE_DIR / "official-stance.yaml").read_text("utf-8"), "utf-8")
     (tmp_path / "synonyms.yaml").write_text(

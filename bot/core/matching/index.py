@@ -359,6 +359,7 @@ class QuestionIndex:
         state = dict(self.__dict__)
         del state["_typos"]
         state.pop("_country_words", None)  # what questions looked up, kept while answering
+        state.pop("_held", None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -373,6 +374,32 @@ class QuestionIndex:
     def knows(self, word: str) -> bool:
         """Whether a phrasing, title, keyword or answer of some fact has ``word`` (folded)."""
         return word in self._known_words or stem(word) in self._vocab
+
+    def _holds(self, content: tuple[str, ...]) -> bool:
+        """Whether a phrasing or title of some fact has the canonical words ``content`` side by side,
+        in this order (once per term: kept while answering)."""
+        memo = self.__dict__.setdefault("_held", {})
+        held = memo.get(content)
+        if held is None:
+            memo[content] = held = self._side_by_side([self._vocab.get(stem(w), -1) for w in content])
+        return held
+
+    def _side_by_side(self, terms: list[int]) -> bool:
+        if min(terms) < 0:
+            return False
+        facts = self._facts_of(terms[0])
+        for term in terms[1:]:
+            facts = np.intersect1d(facts, self._facts_of(term), assume_unique=True)
+        first = self._fact_tptr.take(facts)
+        _, at = _spans(first, self._fact_tptr.take(facts + 1) - first)
+        at = at[self._phr_idx.take(at) == terms[0]]  # where the first word is, in those facts' phrasings
+        ends = self._phr_ptr.take(np.searchsorted(self._phr_ptr, at, side="right"))
+        for k, term in enumerate(terms[1:], 1):
+            inside = at + k < ends
+            at, ends = at[inside], ends[inside]
+            follows = self._phr_idx.take(at + k) == term
+            at, ends = at[follows], ends[follows]
+        return bool(len(at))
 
     def _fix(self, word: str, is_last: bool, prefix: bool) -> tuple[str, float] | None:
         """Correct a word the index does not know, or complete the word being typed."""
@@ -453,7 +480,10 @@ class QuestionIndex:
         """Facts for ``query``, best first, each with a calibrated confidence. ``folded``: the
         :func:`~bot.core.matching.normalise.words` of ``query``, when the caller has them."""
         analysed = self.normaliser.analyse(
-            query, fix=lambda word, last: self._fix(word, last, prefix), known=lambda word: stem(word) in self._vocab
+            query,
+            fix=lambda word, last: self._fix(word, last, prefix),
+            known=lambda word: stem(word) in self._vocab,
+            holds=self._holds,
         )
         named = tuple(self.unknown_countries(words(query) if folded is None else folded))
         if named:  # "does spain recognise kosovo": a name, whoever typed it in lower case

@@ -521,15 +521,25 @@ class Normaliser:
         # What a word of stored text stands for: nothing (None) for a filler word, else its spelling.
         self._stored: dict[str, str | None] = dict.fromkeys(STOPWORDS) | self._spelt_digits
 
-    def relate(self, tagged: list[Tagged], known: Callable[[str], bool]) -> list[Tagged]:
-        """Related terms the index does not know (``known(word)`` is false for one of their content
-        words) read as their group's first term, at :data:`RELATED_SIMILARITY` times the lowest
-        similarity of the words they replace."""
+    def relate(
+        self,
+        tagged: list[Tagged],
+        known: Callable[[str], bool],
+        holds: Callable[[tuple[str, ...]], bool] | None = None,
+    ) -> list[Tagged]:
+        """Related terms the index does not know read as their group's first term, at
+        :data:`RELATED_SIMILARITY` times the lowest similarity of the words they replace.
+
+        The index knows a term when ``known(word)`` is true for each of its content words and, for a
+        term of several ("western alliance"), ``holds(words)`` says some stored text has them side
+        by side: a base that speaks of "Western" values and an "Atlantic alliance" does not know
+        the "Western alliance". Without ``holds``, knowing each word is knowing the term."""
         if not self._related or self._related.keys().isdisjoint([t.word for t in tagged]):
             return tagged  # (most questions: no word starts a related term)
 
         def weaker(span: list[Tagged], variant: tuple[str, ...], head: tuple[str, ...]) -> list[Tagged] | None:
-            if all(known(w) for w in variant if w not in STOPWORDS):
+            content = tuple(w for w in variant if w not in STOPWORDS)
+            if all(map(known, content)) and (holds is None or len(content) < 2 or holds(content)):
                 return None  # the index knows the term itself
             flag = NAME if any(t.flag in (NAME, CAPITALS) for t in span) else CURATED
             similarity = RELATED_SIMILARITY * min(t.similarity for t in span)
@@ -581,15 +591,20 @@ class Normaliser:
         return result
 
     def analyse(
-        self, question: str, fix: Fixer | None = None, known: Callable[[str], bool] | None = None
+        self,
+        question: str,
+        fix: Fixer | None = None,
+        known: Callable[[str], bool] | None = None,
+        holds: Callable[[tuple[str, ...]], bool] | None = None,
     ) -> list[Tagged]:
         """A member's question as content words, each flagged :data:`NAME` when written like a
         name, :data:`CURATED` when a curated synonym produced it, else :data:`NOT_NAME`.
 
         ``fix(word, is_last)`` may replace a word before synonyms apply (spelling correction,
         completion of the word being typed) and returns the word with its similarity, or ``None``.
-        ``known(word)`` says whether the index knows a canonical word; given, related terms it does
-        not know are read as their group's first term (:meth:`relate`).
+        ``known(word)`` says whether the index knows a canonical word, ``holds(words)`` whether it
+        holds several side by side; given, related terms it does not know are read as their group's
+        first term (:meth:`relate`).
         Filler words are dropped unless written in capitals ("US", "WHO"); duplicates are dropped.
         """
         tagged = [Tagged(word, flag) for word, flag in tagged_words(question)]
@@ -604,7 +619,7 @@ class Normaliser:
         seen: dict[str, Tagged] = {}
         canonical = self.canonical(tagged)
         if known is not None:
-            canonical = self.relate(canonical, known)
+            canonical = self.relate(canonical, known, holds)
         for item in canonical:
             if item.word in STOPWORDS and (item.flag != CAPITALS or item.word in _COMMON_CAPS):
                 continue
