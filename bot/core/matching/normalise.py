@@ -288,6 +288,17 @@ def _apostrophe_texts(texts: Sequence[str]) -> list[int]:
     return np.unique(np.searchsorted(ends, at, side="right")).tolist()
 
 
+def _apostrophe_key(text: str) -> str:
+    """A name written with an apostrophe, as :class:`Normaliser` looks it up: folded, one kind of
+    apostrophe, single spaces."""
+    return " ".join(text.casefold().replace("’", "'").replace("ʼ", "'").split())
+
+
+def _apostrophe_pattern(key: str) -> str:
+    """A pattern for a name :func:`_apostrophe_key` gives ``key``: any apostrophe, any spaces."""
+    return r"\s+".join(re.escape(part).replace("'", "['’ʼ]") for part in key.split())
+
+
 def _possessor_matches(text: str) -> list[tuple[int, str]]:
     """Where :data:`_POSSESSOR` matches in ``text`` and its possessor, as ``finditer`` finds them,
     found from the apostrophes (a long text has few). A match starts where a run of letters and
@@ -473,6 +484,7 @@ class Normaliser:
         self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         # "us" -> canonical of "u.s.": initialisms, applied only to words written in capitals
         self._initialisms: dict[str, tuple[str, ...]] = {}
+        synonym_pairs = tuple(synonym_pairs)
         for variant, canonical in synonym_pairs:
             variant_words = tuple(words(variant))
             canonical_words = tuple(words(canonical))
@@ -493,6 +505,24 @@ class Normaliser:
                 else:
                     self._single.setdefault(variant[0], canonical)
         self._possessor_words: dict[str, tuple[str, ...]] = {}  # possessor word -> its canonical words
+        # Names written with an apostrophe ("People's Republic"), read as their canonical term
+        # before possessors are looked for: the apostrophe of such a name marks no possessor.
+        named = {_apostrophe_key(v): c for v, c in synonym_pairs if any(a in v for a in "'’ʼ") and words(c)}
+        self._apostrophe_names = (
+            re.compile(
+                r"(?<![^\W_])(?:"
+                + "|".join(_apostrophe_pattern(v) for v in sorted(named, key=len, reverse=True))
+                + r")(?![^\W_])",
+                re.IGNORECASE,
+            )
+            if named
+            else None
+        )
+        self._apostrophe_canonical = named
+        # what such a name's first word, after its first letter, holds in lower case or capitals (a
+        # quick test that most texts fail; a name written in mixed case is read as written)
+        firsts = {key.split()[0].split("'")[0][1:] for key in named}
+        self._apostrophe_gates = tuple(firsts | {first.upper() for first in firsts})
         self._variant_words = frozenset(
             word
             for options in self._phrases.values()
@@ -634,10 +664,18 @@ class Normaliser:
             seen[item.word] = item if flag == item.flag else Tagged(item.word, flag, item.similarity, item.typed)
         return list(seen.values())
 
+    def _named_apart(self, text: str) -> str:
+        """``text`` with each name written with an apostrophe replaced by its canonical term."""
+        pattern = self._apostrophe_names
+        if pattern is None or not any(gate in text for gate in self._apostrophe_gates) or not pattern.search(text):
+            return text
+        return pattern.sub(lambda m: self._apostrophe_canonical[_apostrophe_key(m.group(0))], text)
+
     def possessors(self, text: str) -> frozenset[str]:
-        """Canonical content words of the possessors in ``text`` ("Beijing's" -> china)."""
+        """Canonical content words of the possessors in ``text`` ("Beijing's" -> china; "the
+        People's Republic's" -> china, where "people's republic" is an alias of it)."""
         found: set[str] = set()
-        for word in possessors(text):
+        for word in possessors(self._named_apart(text)):
             found.update(self._possessor_canonical(word))
         return frozenset(found)
 
@@ -660,7 +698,7 @@ class Normaliser:
         if not keep:
             return result
         # NFKC leaves ASCII as it is
-        cleaned = [texts[i][:MAX_INPUT_CHARS] if texts[i].isascii() else _clean(texts[i]) for i in keep]
+        cleaned = [self._named_apart(texts[i][:MAX_INPUT_CHARS] if texts[i].isascii() else _clean(texts[i])) for i in keep]
         joined = "\n".join(cleaned)
         ends = np.cumsum(np.fromiter(map(len, cleaned), dtype=np.int64, count=len(cleaned)) + 1)
         found = _possessor_matches(joined)
