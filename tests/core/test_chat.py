@@ -37,6 +37,10 @@ def test_a_question_that_leans_on_the_sentence_before_keeps_it() -> None:
     assert extract_question(message) == "I read that China blocked Kosovo from UNESCO. Is that true?"
     message = "Hi! I'm new here. I keep hearing about BRICS and the SCO. How do they matter for Serbia?"
     assert extract_question(message) == "I keep hearing about BRICS and the SCO. How do they matter for Serbia?"
+    message = "We talked about Taiwan and Kosovo in class today. Why does China connect the two?"
+    assert extract_question(message) == message
+    message = "Serbia and Kosovo keep arguing. Does China trade with both?"
+    assert extract_question(message) == message
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ _QUESTION_WORD = re.compile(
     re.IGNORECASE,
 )
 #: Words that point back at the sentence before ("Is that true?", "How do they matter?").
-_LEANS_ON = re.compile(r"\b(?:it|its|they|them|their|that|this|those|these|he|she|there|so|then)\b", re.IGNORECASE)
+_LEANS_ON = re.compile(r"\b(?:it|its|they|them|their|that|this|those|these|he|she|there|so|then|both|the two)\b", re.IGNORECASE)
 #: Words of a question that asks only whether something said before holds ("What does the article
 #: say?", "Is that true?"): the sentences before it are what it asks about.
 _META = frozenset(
