@@ -188,7 +188,10 @@ FACTS = STATE.kb.by_id
         ("Which future scenario is the most likely one?", COMPARISON, "future-scenarios-overview", False),
         # exactly how: not from an answer that says it gives no detail
         ("In what way could closer ties with China slow Serbia's path to NATO?", MANNER, "serbia-eu-nato-aspirations", False),
-        ("How exactly could China block Kosovo at the UN?", MANNER, "unsc-veto-power", True),
+        ("How exactly could China block Kosovo at the UN?", MANNER, "unsc-veto-power", True),  # it can veto
+        # ... nor from one that says only that it was done
+        ("How exactly did China stop Kosovo at Interpol?", MANNER, "unesco-interpol-blocking", False),
+        ("How exactly did China get Saudi Arabia and Iran to make peace?", MANNER, "mediator-global-security-initiative", False),
         # in a message of several questions, the first that asks a detail
         # the first question decides: whether it was ever done, which "China can veto" does not say
         ("Has China ever actually vetoed a Kosovo resolution? When was that?", ACT, "unsc-veto-power", False),

@@ -39,8 +39,9 @@ whether a fact states it:
 - what a name is or does, when that is all the question asks ("What is the Shanghai Cooperation
   Organization?", "What does Interpol do?"): the answer must say what it is ("Geng Shuang is",
   "Mao Ning, the spokesperson"), or a phrasing of the fact ask the same.
-- exactly how something happens ("Exactly how would...", "In what way..."): any answer is taken
-  to say, except one that says its source gives no detail ("...and gives no further detail").
+- exactly how something happens ("Exactly how would...", "In what way..."): the answer must give
+  a means ("by lobbying") or an act that is one and that the question does not name ("How could
+  China block Kosovo?" / "China can veto"), and must not say its source gives no detail.
 - whether a concrete act was done ("Did China send troops to Kosovo?", "Does China sell weapons to
   Kosovo?"), or what or how it was done ("What does Kosovo export?", "How did China fund it?"),
   when no fact's answer or phrasing uses the verb: no fact states it. A curated related term
@@ -124,7 +125,7 @@ CONTACT, HOURS = "contact", "hours"
 #: does Interpol do?").
 DEFINITION = "definition"
 #: The question asks exactly how something happens or would ("Exactly how would...", "In what
-#: way..."): every answer is taken to say, except one that says it gives no detail.
+#: way..."): an answer that gives a means says.
 MANNER = "manner"
 #: The question asks whether a concrete act was done ("Did China send troops?") that no fact speaks of.
 ACT = "act"
@@ -300,6 +301,16 @@ _NO_DETAIL_A = re.compile(
     r"\b(?:gives|give|offers|provides|goes into) no (?:further |more |other )?(?:detail|details|specifics)\b|"
     r"\b(?:does|do) not (?:say|specify|explain|detail) how\b|\bwithout (?:saying|specifying|explaining) how\b",
     re.IGNORECASE,
+)
+#: How something is done, in an answer: "by lobbying", "through its veto", "using loans".
+_MEANS_A = re.compile(
+    r"\b(?:by|through|via|using|by means of|by way of|with the help of)\s+(?:(?:its|their|his|her|the|a|an)\s+)?"
+    r"(?:[^\W\d_]+ing|veto|vetoes|votes?|loans?|pressure|lobbying|diplomacy|force|means|deals?|investments?|threats?)\b",
+    re.IGNORECASE,
+)
+#: Acts that are a way of doing something else ("China can veto" is how it could block).
+_MEANS_ACTS = frozenset(
+    stem(w) for w in "veto vote sanction fund finance lend loan pay bribe boycott lobby threaten embargo subsidise subsidize".split()
 )
 #: A phone number, an email, a web address or a street address in an answer.
 _CONTACT_A = re.compile(
@@ -1640,7 +1651,12 @@ class DetailChecker:
             pattern = re.escape(" ".join(words(name or ""))).replace(r"\ ", r"\W+")
             return bool(name) and re.search(rf"\b{pattern}\b{_DEFINES}", fact.answer, re.IGNORECASE) is not None
         if detail.kind == MANNER:
-            return not _NO_DETAIL_A.search(fact.answer)
+            # how it is done: a means ("by lobbying"), or an act the question does not name ("How
+            # could China block Kosovo?" / "China can veto"); "China has blocked Kosovo" is no how
+            if _NO_DETAIL_A.search(fact.answer):
+                return False
+            named = {_lemma(w) for w in words(question)}
+            return _MEANS_A.search(fact.answer) is not None or bool((facts.verbs & _MEANS_ACTS) - named)
         if detail.kind == ACT and _MEMBERSHIP in detail.subject:
             return not _MEMBER_WORDS.isdisjoint(facts.vocabulary)
         if detail.kind == ACT:
