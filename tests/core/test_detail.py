@@ -106,6 +106,10 @@ FACTS = STATE.kb.by_id
         ("Qui dirige la mission chinoise à Pristina ?", PERSON, "chinese-mission-pristina", False),
         ("Ko vodi kinesku kancelariju u Prištini?", PERSON, "chinese-mission-pristina", False),  # an office
         ("Kush drejton zyrën kineze?", PERSON, "chinese-mission-pristina", False),
+        ("Kush është shefi i misionit kinez në Prishtinë?", PERSON, "chinese-mission-pristina", False),
+        ("Ко је шеф кинеске мисије у Приштини?", PERSON, "chinese-mission-pristina", False),
+        ("Ког датума је Косово поднело захтев за пријем у Интерпол?", DAY, "unesco-interpol-blocking", False),
+        ("Kog datuma je Kosovo podnelo zahtev Interpolu?", DAY, "unesco-interpol-blocking", False),
         ("Колико запослених има кинеска мисија у Приштини?", QUANTITY, "chinese-mission-pristina", True),
         # an official of a rank, whatever is asked of them
         ("What did China's foreign minister say after the clashes?", OFFICIAL, "mao-ning-may-2023-clashes", False),

@@ -205,7 +205,7 @@ class Detail:
 # kept by folding, so Serbian Cyrillic patterns are written in Cyrillic.
 _DAY_Q = re.compile(
     r"\b(?:(?:what|which|exact|precise|specific) (?:day|date)|on what day|exact date|what date|"
-    r"kog dana|kojeg dana|kojeg datuma|tacan datum|тачан датум|ког дана|којег дана|"
+    r"kog dana|kojeg dana|kog datuma|kojeg datuma|tacan datum|тачан датум|ког дана|којег дана|ког датума|којег датума|"
     r"ne cilen dite|cilen date|daten e sakte|"
     r"an welchem tag|welches datum|genaue datum|genauen datum|"
     r"quel jour|quelle date|date exacte)\b"
@@ -373,7 +373,7 @@ _OFFICES = {
     "spokesperson": "spokesperson spokesman spokeswoman spokespeople portparol портпарол zedhenes "
     "sprecher sprecherin porte parole",
     "head": "head heads headed leader leaders leads lead led chief runs run boss director chair chairman "
-    "chairs charge sef шеф direktor vodi rukovodi predvodi celu води руководи предводи челу drejton drejtues kreu "
+    "chairs charge sef sefa sefu шеф шефа шефу shef shefi shefin shefit direktor vodi rukovodi predvodi celu води руководи предводи челу drejton drejtues kreu "
     "leitet leiter chef dirige directeur",
     "premier": "premier prime",
     "secretary": "secretary",
