@@ -110,6 +110,15 @@ FACTS = STATE.kb.by_id
         ("Ко је шеф кинеске мисије у Приштини?", PERSON, "chinese-mission-pristina", False),
         ("Ког датума је Косово поднело захтев за пријем у Интерпол?", DAY, "unesco-interpol-blocking", False),
         ("Kog datuma je Kosovo podnelo zahtev Interpolu?", DAY, "unesco-interpol-blocking", False),
+        # the amount of a measure, asked in another language, is that measure's
+        ("Koliki je budžet kineske misije?", QUANTITY, "chinese-mission-pristina", False),
+        ("Sa është buxheti i misionit kinez?", QUANTITY, "chinese-mission-pristina", False),
+        ("Wie hoch ist das Budget der chinesischen Vertretung?", QUANTITY, "chinese-mission-pristina", False),
+        ("Quel est le budget de la mission chinoise ?", QUANTITY, "chinese-mission-pristina", False),
+        ("Koliko stanovnika ima Priština?", QUANTITY, "chinese-mission-pristina", False),
+        ("Combien d'employés compte la mission chinoise ?", QUANTITY, "chinese-mission-pristina", True),
+        ("Où se trouve la mission chinoise ?", PLACE, "chinese-mission-pristina", True),
+        ("Које године је Кина блокирала Косово у Унеску?", DATE, "unesco-interpol-blocking", False),
         ("Колико запослених има кинеска мисија у Приштини?", QUANTITY, "chinese-mission-pristina", True),
         # an official of a rank, whatever is asked of them
         ("What did China's foreign minister say after the clashes?", OFFICIAL, "mao-ning-may-2023-clashes", False),

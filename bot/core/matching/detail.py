@@ -220,7 +220,7 @@ _PLACE_Q = re.compile(
     r"u kom gradu|u kojem gradu|u kom mestu|gde|gdje|у ком граду|у којем граду|где|гдје|"
     r"ne cilin qytet|ne cilin vend|ku|"
     r"in welcher stadt|an welchem ort|wo|"
-    r"dans quelle ville|quelle ville|a quel endroit)\b"
+    r"dans quelle ville|quelle ville|a quel endroit|^ou (?:se trouve|se trouvent|se situe|est|sont|a|ont|siege))\b"
 )
 _NAME_Q = re.compile(
     r"\b(?:what(?: is| was|s)? (?:the )?(?:official |full |exact )?name|what (?:are|were) the names of|(?:officially |actually |also )?called|"
@@ -237,7 +237,7 @@ _PERSON_Q = re.compile(
 _DATE_Q = re.compile(
     r"^(?:(?:and|so|but|then|ok) )?(?:when|kada|kad|када|кад|kur|wann|quand)\b|"
     r"\b(?:(?:what|which) year|since when|by when|until when|till when|what date|how long ago|seit wann|in welchem jahr|en quelle annee|"
-    r"(?:koje|које) godine|(?:ne )?cilin vit)\b"
+    r"(?:koje|које) (?:godine|године)|(?:ne )?cilin vit)\b"
 )
 _CAUSE_Q = re.compile(
     r"\b(?:what|which \w+) (?:sparked|caused|triggered|prompted|provoked|set off|touched off)\b|"
@@ -354,13 +354,26 @@ _QUANTITY_Q = re.compile(
     r"(?:what|which|whats) (?:\w+ )?(?:percent|per cent|proportion|fraction|ratio)|"
     r"how (?:big|large|high|expensive) (?:is|are|was|were) (?:the|its|their|his|her)|"
     r"how (?:big|large|high|much) (?:is|are|was|were)\b(?: \w+){1,8}? (?:each|every|per|a) year|"
-    r"koliko|колико|sa (?:shume|punonjes|vende|njerez)|^sa\b|wie viele|wie viel|combien)\b"
+    r"koliko|колико|koliki|kolika|колики|колика|sa (?:shume|punonjes|vende|njerez)|^sa\b|wie viele|wie viel|wie hoch|"
+    r"combien|quel est (?:le|son|leur) (?:montant|budget|cout|prix|nombre|chiffre)|quelle est (?:la|sa|leur) (?:population|valeur|somme|part)|"
+    r"cili eshte (?:buxheti|numri|cmimi|kostoja)|sa eshte)\b"
 )
 
-#: A measure a question asks the amount of: only a fact that speaks of it states that amount.
+#: A measure a question asks the amount of: only a fact that speaks of it states that amount. Its
+#: words in the other languages read stand for the English one, which an answer speaks of.
+_MEASURES = {
+    "population": "stanovnistvo stanovnistva stanovnika становништво становништва становника popullsia popullsise "
+    "bevolkerung einwohner einwohnerzahl",
+    "budget": "budgets budzet budzeta буџет буџета buxhet buxheti buxhetit buxhetin haushalt",
+    "cost": "costs kosta kostalo кошта коштало kosto kostoja kosten cout couts",
+    "price": "prices cena cijena цена cmimi cmim preis prix",
+    "salary": "salaries plata plate плата паге paga rroga gehalt salaire",
+    "revenue": "revenues prihod prihodi приход приходи",
+}
+_MEASURE_OF = {word: measure for measure, text in _MEASURES.items() for word in (measure, *text.split())}
 _MEASURE_Q = re.compile(
-    r"\b(population|budget|budgets|cost|costs|price|prices|value|volume|toll|casualties|turnout|percentage|"
-    r"headcount|salary|salaries|revenue|revenues|gdp|income|debt|deficit|surplus|area|length|distance|height)\b"
+    r"\b(value|volume|toll|casualties|turnout|percentage|headcount|gdp|income|debt|deficit|surplus|area|length|distance|"
+    r"height|" + "|".join(sorted(_MEASURE_OF, key=len, reverse=True)) + r")\b"
 )
 
 #: Offices a question can ask about, by class; the words of other languages map to the same class.
@@ -383,7 +396,7 @@ _DEPUTY = frozenset("deputy vice assistant zamenik заменик zevendes stell
 #: Words around an office that are neither its owner nor its rank.
 _OFFICE_NOISE = frozenset(
     "foreign permanent current former new first top senior official officials ministry name names "
-    "ko ко kush wer qui".split()
+    "ko ко kush wer qui sta sto шта што cfare was que quoi".split()
 )
 #: What an office is held in ("who leads the government").
 _INSTITUTIONS = frozenset(
@@ -1384,7 +1397,7 @@ class DetailChecker:
             return Detail(NAME, subject=frozenset((_OFFICIAL,)))
         if kind == QUANTITY and (measure := _MEASURE_Q.search(folded)) is not None:
             # "What's the population of Pristina?": a number of that measure, not any number
-            return Detail(QUANTITY, subject=frozenset((stem(measure.group(1)),)))
+            return Detail(QUANTITY, subject=frozenset((stem(_MEASURE_OF.get(measure.group(1), measure.group(1))),)))
         if kind is not None:
             return Detail(kind)
         if _VOTE_Q.search(folded):
