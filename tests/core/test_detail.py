@@ -110,6 +110,16 @@ FACTS = STATE.kb.by_id
         ("Ко је шеф кинеске мисије у Приштини?", PERSON, "chinese-mission-pristina", False),
         ("Ког датума је Косово поднело захтев за пријем у Интерпол?", DAY, "unesco-interpol-blocking", False),
         ("Kog datuma je Kosovo podnelo zahtev Interpolu?", DAY, "unesco-interpol-blocking", False),
+        # whether an act was done, asked in another language: only a fact that speaks of the act
+        ("Hat China Truppen in den Kosovo geschickt?", ACT, "mao-ning-may-2023-clashes", False),
+        ("Da li je Si Đinping ikada posetio Prištinu?", ACT, "xi-vucic-joint-statement-2024", False),
+        ("Да ли је Си Ђинпинг икада посетио Приштину?", ACT, "xi-vucic-joint-statement-2024", False),
+        ("A ka dërguar Kina trupa në Kosovë?", ACT, "mao-ning-may-2023-clashes", False),
+        ("La Chine a-t-elle envoyé des troupes au Kosovo ?", ACT, "mao-ning-may-2023-clashes", False),
+        # ... done, which "China can veto" does not say; or possible, which it does
+        ("Hat China jemals ein Veto gegen Kosovo eingelegt?", ACT, "unsc-veto-power", False),
+        ("Kann China ein Veto gegen Kosovo einlegen?", ACT, "unsc-veto-power", True),
+        ("Može li Kina da stavi veto na članstvo Kosova?", ACT, "unsc-veto-power", True),
         # the amount of a measure, asked in another language, is that measure's
         ("Koliki je budžet kineske misije?", QUANTITY, "chinese-mission-pristina", False),
         ("Sa është buxheti i misionit kinez?", QUANTITY, "chinese-mission-pristina", False),

@@ -45,7 +45,8 @@ whether a fact states it:
 - whether a concrete act was done ("Did China send troops to Kosovo?", "Does China sell weapons to
   Kosovo?"), or what or how it was done ("What does Kosovo export?", "How did China fund it?"),
   when no fact's answer or phrasing uses the verb: no fact states it. A curated related term
-  ("import" for trade) answers whether, not what.
+  ("import" for trade) answers whether, not what. Asked in Serbian, Albanian, German or French
+  ("Hat China Truppen geschickt?"), the act is read as the English verb an answer would use.
 - how someone voted ("How did each member vote?"): the answer must speak of a vote or a veto.
 - an official name ("What is X officially called?", "its formal name"): the answer must say it
   gives one ("officially", "known as", "renamed").
@@ -625,6 +626,49 @@ def _has_any(text: str, pieces: Sequence[str]) -> bool:
         if piece in text:
             return True
     return False
+
+
+#: Acts asked about in the other languages read, by the English verb an answer would use: the
+#: folded forms a question writes them in (infinitives, participles, past forms).
+_FOREIGN_ACTS = {
+    "send": "schicken schickt schickte geschickt senden sendete gesendet gesandt entsandt entsendet "
+    "poslati poslala poslao poslali poslalo posalje послати послала послао послали послало пошаље "
+    "dergoj dergoi derguar dergon dergojne envoyer envoye envoyee envoyes envoyees envoie envoient",
+    "visit": "besuchen besucht besuchte posetiti posetio posetila posetili posetilo посетити посетио посетила "
+    "посетили vizitoj vizitoi vizituar viziton visiter visite visitee visita",
+    "sell": "verkaufen verkauft verkaufte prodati prodala prodao prodali prodaje продати продала продао продали "
+    "продаје shes shiti shitur shesin vendre vendu vendus vendent",
+    "buy": "kaufen kauft kaufte gekauft kupiti kupila kupio kupili kupuje купити купила купио купили купује "
+    "blej bleu blere blen acheter achete achetes achetee",
+    "fund": "finanzieren finanziert finanzierte finansirati finansirala finansirao finansira финансирати "
+    "финансирала финансирао финансира financoj financoi financuar financon financer financee",
+    "build": "bauen baut baute gebaut izgraditi izgradila izgradio izgradili изградити изградила изградио "
+    "изградили ndertoj ndertoi ndertuar construire construit construite",
+    "open": "eroffnen eroffnet eroffnete geoffnet otvoriti otvorila otvorio otvorili отворити отворила отворио "
+    "отворили hap hapi hapur ouvrir ouvert ouverte",
+    "attack": "angreifen angegriffen griff napasti napala napao napali напасти напала напао напали sulmoj sulmoi "
+    "sulmuar attaquer attaquee",
+    "invade": "einmarschiert einmarschieren izvrsiti invaziju pushtoi pushtuar envahir envahi",
+    "deploy": "stationieren stationiert stationierte rasporediti rasporedila rasporedio распоредила распоредио "
+    "vendosi vendosur deployer deploye deployes",
+    "veto": "veto vetos вето",
+    "vote": "abstimmen abgestimmt stimmte gestimmt glasati glasala glasao glasali гласати гласала гласао гласали "
+    "votoj votoi votuar voter votee",
+    "sanction": "sanktionieren sanktioniert sankcionisati sankcionisala санкционисала sanksionoi sanksionuar "
+    "sanctionner sanctionne",
+    "apologise": "entschuldigt entschuldigte izvinila izvinio извинила извинио kerkoi falje excuse excusee",
+}
+_FOREIGN_ACT = {form: act for act, text in _FOREIGN_ACTS.items() for form in text.split()}
+#: A yes/no question in another language, and one whether something was done (a perfect or past
+#: auxiliary first: "Hat China...", "Da li je Kina...", "A ka dërguar...", "...a-t-elle envoyé").
+_FOREIGN_YES_NO_Q = re.compile(
+    r"^(?:hat|hatte|haben|hatten|ist|sind|war|waren|wurde|wurden|wird|werden|kann|konnte|konnte|will|"
+    r"da li|je li|jel|да ли|је ли|\w+ li|\w+ ли|a|est ce que?)\b|\b\w+ t (?:il|elle|ils|elles|on)\b"
+)
+_FOREIGN_DONE_Q = re.compile(
+    r"^(?:hat|hatte|haben|hatten|ist|sind|war|waren|wurde|wurden|da li (?:je|su)|je li|да ли (?:је|су)|"
+    r"a (?:ka|kane|e ka|i ka|e kane|i kane|u))\b|\b(?:a|ont) t (?:il|elle|ils|elles|on)\b"
+)
 
 
 def _lemma(word: str) -> str:
@@ -1482,7 +1526,7 @@ class DetailChecker:
         which only a fact that speaks of the act states (see :meth:`states`)."""
         match = _YES_NO_Q.match(folded) or _WH_ACT_Q.match(folded)
         if match is None:
-            return None
+            return self._foreign_act(folded)
         # "What does Kosovo import?" asks what: a fact about trade, of which "import" is a related
         # term, says that there is trade, not what is imported
         what = re.search(r"\bwhat\b", match.group(0)) is not None
@@ -1502,6 +1546,16 @@ class DetailChecker:
             # answered by "China can veto"
             return Detail(ACT, subject=frozenset((lemma,)), done=_DONE_Q.match(folded) is not None)
         return None
+
+    def _foreign_act(self, folded: str) -> Detail | None:
+        """"Hat China Truppen geschickt?", "Da li je Si posetio Prištinu?": :meth:`_act`, asked in
+        Serbian, Albanian, German or French, by the English verb an answer would use."""
+        if _FOREIGN_YES_NO_Q.search(folded) is None:
+            return None
+        act = next((_FOREIGN_ACT[w] for w in folded.split() if w in _FOREIGN_ACT), None)
+        if act is None:
+            return None
+        return Detail(ACT, subject=frozenset((_lemma(act),)), done=_FOREIGN_DONE_Q.search(folded) is not None)
 
     def _office_detail(self, kind: str, office: _Office, question: str, folded: str) -> Detail:
         # "What did Geng Shuang, China's ambassador, say?" is about Geng Shuang; in "Who leads the
