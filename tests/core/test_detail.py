@@ -145,6 +145,8 @@ FACTS = STATE.kb.by_id
         ("Which president besides Xi signed the joint statement?", PERSON, "xi-vucic-joint-statement-2024", True),
         # the names of members of a class
         ("Which experts proposed the initiative for Kosovo?", WHICH, "mediator-global-security-initiative", False),
+        ("Which of Taiwan's former allies switched to Beijing under pressure?", WHICH, "scenario-economic-pressure", False),
+        ("Which of the organisations has China kept Kosovo out of?", WHICH, "unesco-interpol-blocking", True),
         ("Which organisations has China kept Kosovo out of?", WHICH, "unesco-interpol-blocking", True),
         ("Which resolution did the declaration break?", WHICH, "kosovo-2008-declaration-international-law", True),
         ("What specific technology does Serbia buy from China?", WHICH, "serbia-strategic-partnership", False),

@@ -439,7 +439,7 @@ _NAMED_CLASSES = frozenset(
     organizations project projects sanction sanctions member members highway highways motorway motorways
     plant plants factory factories bridge bridges railway railways mine mines port ports airport airports
     base bases good goods export exports import imports commodity commodities language languages currency
-    currencies""".split()
+    currencies ally allies""".split()
 )
 #: "Which other countries": the words between the question word and the class.
 _OTHER_WORDS = frozenset("other others else further more".split())
@@ -1614,6 +1614,8 @@ class DetailChecker:
             following = [w for w in folded[match.end() :].split()[:5] if w not in _OTHER_WORDS][:4]
             if following and following[0] in ("kind", "type", "sort", "sorts", "kinds", "types"):
                 continue
+            if following and following[0] == "of":  # "which of Taiwan's former allies"
+                following = [w for w in folded[match.end() :].split()[1:6] if w not in _OTHER_WORDS and w != "the"][:4]
             for i, word in enumerate(following):
                 if word in _SPECIFIC:
                     rest = [stem(w) for w in following[i + 1 : i + 3] if w not in STOPWORDS]
