@@ -190,6 +190,8 @@ FACTS = STATE.kb.by_id
         ("What does Serbia mainly export to China?", ACT, "serbia-strategic-partnership", False),
         ("And what does Kosovo import from the Chinese?", ACT, "trade-without-diplomatic-relations", False),
         ("How did China fund its projects in the Balkans?", ACT, "bri-ceec-kosovo-excluded", False),
+        # ... though a phrasing asks whether they buy and sell anything at all
+        ("What does Kosovo mostly buy from China?", ACT, "trade-without-diplomatic-relations", False),
         # how someone voted: only an answer that speaks of a vote or a veto
         ("How did the Security Council members vote on the 2008 declaration?", ACT, "kosovo-2008-declaration-international-law", False),
         ("Which way would China vote on Kosovo joining the UN?", ACT, "unsc-veto-power", True),

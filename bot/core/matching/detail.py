@@ -194,6 +194,9 @@ class Detail:
     any_rank: bool = False  # "which diplomat": an office class that names no rank
     others: bool = False  # PERSON, OFFICIAL: "which other spokesperson, besides Mao Ning"
     done: bool = False  # ACT: whether it was done, not whether it could be ("Has China ever vetoed...?")
+    #: ACT: what or how it was done ("What does Kosovo buy?"), which only the answer's own words say: a
+    #: phrasing that speaks of the act ("do they buy and sell anything?") asks whether, not what.
+    what: bool = False
 
     @property
     def label(self) -> str:
@@ -1544,7 +1547,7 @@ class DetailChecker:
                 continue  # "build its ties", "offer support"
             # whether it was done (not whether it could be): "Has China ever vetoed...?" is not
             # answered by "China can veto"
-            return Detail(ACT, subject=frozenset((lemma,)), done=_DONE_Q.match(folded) is not None)
+            return Detail(ACT, subject=frozenset((lemma,)), done=_DONE_Q.match(folded) is not None, what=what)
         return None
 
     def _foreign_act(self, folded: str) -> Detail | None:
@@ -1729,6 +1732,8 @@ class DetailChecker:
         if detail.kind == ACT and _MEMBERSHIP in detail.subject:
             return not _MEMBER_WORDS.isdisjoint(facts.vocabulary)
         if detail.kind == ACT:
+            if detail.what:
+                return bool(detail.subject & (facts.done if detail.done else facts.verbs))
             if detail.done:
                 return bool(detail.subject & (facts.done | facts.acts_asked(done=True)))
             return bool(detail.subject & (facts.verbs | facts.acts_asked(done=False)))
