@@ -25,6 +25,7 @@ from bot.core.matching.detail import (
     CONDITION,
     FUTURE,
     HOURS,
+    HYPOTHESIS,
     MANNER,
     NAME,
     OFFICIAL,
@@ -110,6 +111,11 @@ FACTS = STATE.kb.by_id
         ("Ко је шеф кинеске мисије у Приштини?", PERSON, "chinese-mission-pristina", False),
         ("Ког датума је Косово поднело захтев за пријем у Интерпол?", DAY, "unesco-interpol-blocking", False),
         ("Kog datuma je Kosovo podnelo zahtev Interpolu?", DAY, "unesco-interpol-blocking", False),
+        # what would follow another side's act: only a fact that speaks of that side doing it
+        ("If Serbia one day recognised Kosovo, would China follow suit?", HYPOTHESIS, "non-recognition-sovereignty", False),
+        ("What would China do if Serbia recognised Kosovo?", HYPOTHESIS, "non-recognition-sovereignty", False),
+        ("If Kosovo applied to Interpol again, would China block it?", HYPOTHESIS, "unesco-interpol-blocking", False),
+        ("If Kosovo joins the UN, what happens?", HYPOTHESIS, "unsc-veto-power", True),  # "Can Kosovo join the UN if..."
         # whether an act was done, asked in another language: only a fact that speaks of the act
         ("Hat China Truppen in den Kosovo geschickt?", ACT, "mao-ning-may-2023-clashes", False),
         ("Da li je Si Đinping ikada posetio Prištinu?", ACT, "xi-vucic-joint-statement-2024", False),
@@ -336,6 +342,8 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "Is Kosovo part of the New Silk Road deals China is doing around the region?",  # no membership
         "Could China recognise Kosovo in 2008?",  # a year past, not to come
         "is china's role on kosovo mostly diplomatic or more than that?",
+        "What if China keeps supporting Serbia passively?",  # the knowledge's own subject: a scenario
+        "What happens if Russia stops backing Serbia?",  # not an act that changes the matter
     ],
 )
 def test_questions_that_ask_no_detail(question: str) -> None:

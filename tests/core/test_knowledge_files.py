@@ -25,6 +25,7 @@ from bot.core.matching.detail import (
     DEFINITION,
     FUTURE,
     HOURS,
+    HYPOTHESIS,
     MANNER,
     NAME,
     OFFICIAL,
@@ -221,7 +222,7 @@ def test_a_phrasing_asks_only_for_what_its_answer_states() -> None:
                 continue
             if detail.kind == QUANTITY and _DEGREE.search(phrasing):
                 continue
-            if detail.kind in DECLARED_KINDS or detail.kind == ACT:
+            if detail.kind in DECLARED_KINDS or detail.kind in (ACT, HYPOTHESIS):
                 continue  # a curators' phrasing asking for these declares that the fact states them
             if detail.kind == QUANTITY:
                 stated = "quantity" in answer_kinds(fact.answer)

@@ -54,6 +54,8 @@ whether a fact states it:
   the answer must compare ("unlike Russia", "than") or weigh a likelihood.
 - a year still to come ("Could China recognise Kosovo by 2030?"): the answer must speak of that year;
   what follows an event to come ("after the next election"): the fact must speak of that event.
+- what would follow another side's act ("If Serbia recognised Kosovo, would China follow?"): the
+  fact's answer or phrasings must speak of that side doing that.
 - how something changed over time ("How has China's position changed since 1999?"): the answer
   must speak of a change ("shifted", "no longer", "increasingly", "since").
 - the alternatives of a yes/no question ("Is Serbia an observer or a dialogue partner of the
@@ -145,6 +147,9 @@ CONDITION = "condition"
 #: The question offers alternatives ("Is Serbia an observer or a dialogue partner?"): the answer
 #: must speak of one of them.
 CHOICE = "choice"
+#: The question asks what would follow another side's act ("If Serbia recognised Kosovo, would
+#: China follow?"): the fact must speak of that side doing that.
+HYPOTHESIS = "hypothesis"
 #: Details read from one word or phrase of an answer ("unlike", "gives no further detail"): a
 #: weaker fact is not preferred to the best one for stating them.
 LOOSE = frozenset({MANNER, COMPARISON, CHANGE})
@@ -172,6 +177,7 @@ LABELS = {
     CHANGE: "how it changed",
     CONDITION: "what follows that event",
     CHOICE: "which of those it is",
+    HYPOTHESIS: "what would follow that",
 }
 
 
@@ -537,6 +543,22 @@ _CHOICE_Q = re.compile(r"(?:^|[\s,])((?:[^\W\d_]+ )?[^\W\d_]+),? or ((?:[^\W\d_]
 _VAGUE_CHOICE = frozenset(
     "not something anything whatever what else more less so other others smth sth nothing otherwise".split()
 )
+#: "If Serbia (one day) recognised Kosovo...": a side and what it would do.
+_IF_Q = re.compile(r"\bif (?:the )?([^\W\d_]+) ((?:[^\W\d_]+ ?){1,4})")
+#: Words between a side and its act in a condition ("if Serbia one day recognised").
+_IF_FILLER = frozenset("one day ever first actually really suddenly eventually finally later someday decided decides".split())
+#: Acts of a side that would change the matter ("if Serbia recognised Kosovo"): a condition of
+#: another act ("if Russia stops backing Serbia") is too loose to read.
+_IF_ACTS = frozenset(
+    stem(w)
+    for w in """recognise recognize recognised recognized recognises recognizes derecognise derecognize apply applies
+    applied join joins joined leave leaves left withdraw withdraws withdrew veto vetoes vetoed vote votes voted
+    sanction sanctions sanctioned invade invades invaded attack attacks attacked declare declares declared accept
+    accepts accepted reject rejects rejected sign signs signed ratify ratifies ratified admit admits admitted annex
+    annexes annexed secede secedes seceded""".split()
+)
+#: Words a side's act may stand after it in a fact's text ("Serbia would eventually recognise").
+HYPOTHESIS_WINDOW = 3
 #: A question sentence after the first ("... resolution? When was that?").
 _LATER_QUESTION = re.compile(r"(?<=[?.!])\s+(?=\S)")
 #: A yes/no question, and where what it asks starts.
@@ -1456,6 +1478,7 @@ class DetailChecker:
             or self._stance(question, folded, subjects, stance)
             or self._terms(folded)
             or self._act(folded)
+            or self._hypothesis(folded, subjects)
             or self._future(folded)
             or self._change(folded)
             or self._choice(question)
@@ -1549,6 +1572,33 @@ class DetailChecker:
             # answered by "China can veto"
             return Detail(ACT, subject=frozenset((lemma,)), done=_DONE_Q.match(folded) is not None, what=what)
         return None
+
+    def _hypothesis(self, folded: str, subjects: frozenset[str]) -> Detail | None:
+        """"Would China recognise Kosovo if Serbia did first?": what would follow another side's act
+        (not the knowledge's own subject's: "What if China keeps its approach?" is a scenario)."""
+        if "if" not in folded.split():
+            return None
+        match = _IF_Q.search(folded)
+        if match is None:
+            return None
+        side = [w for w in self._canonical(match.group(1)) if w in self._name_words and w not in subjects]
+        if len(side) != 1:
+            return None
+        rest = [w for w in match.group(2).split() if w not in _IF_FILLER and w not in STOPWORDS]
+        if not rest or _lemma(rest[0]) not in _IF_ACTS:
+            return None
+        act = frozenset({_lemma(rest[0])} | {_lemma(w) for w in self._canonical(rest[0])})
+        return Detail(HYPOTHESIS, holders=frozenset(side), subject=act)
+
+    def _does(self, fact: Fact, side: str, act: frozenset[str]) -> bool:
+        """Whether a text of ``fact`` (its answer, title or phrasings) has ``side`` doing ``act``:
+        the act within a few content words after the side."""
+        for text in (*pieces(fact.answer), fact.title, *fact.questions):
+            content = self._canonical(text)
+            for i, word in enumerate(content):
+                if word == side and any(_lemma(w) in act for w in content[i + 1 : i + 1 + HYPOTHESIS_WINDOW]):
+                    return True
+        return False
 
     def _foreign_act(self, folded: str) -> Detail | None:
         """"Hat China Truppen geschickt?", "Da li je Si posetio Prištinu?": :meth:`_act`, asked in
@@ -1745,6 +1795,8 @@ class DetailChecker:
             return _CHANGE_A.search(fact.answer) is not None
         if detail.kind == CONDITION:
             return detail.subject <= facts.spoken
+        if detail.kind == HYPOTHESIS:
+            return any(self._does(fact, side, detail.subject) for side in detail.holders)
         if detail.kind == CHOICE:
             return detail.holders <= facts.spoken or detail.subject <= facts.spoken
         if detail.kind == QUANTITY and detail.subject and not detail.subject <= facts.spoken:
