@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import pickle
+import random
+import re
 import weakref
 from collections import Counter
 from pathlib import Path
@@ -642,3 +644,28 @@ def test_a_definition_is_asked_with_what_in_any_case() -> None:
     assert detail._defined_name("WHAT IS Interpol?") == "Interpol"
     assert detail._defined_name("So, What does the SCO do?") == "SCO"
     assert detail._defined_name("Who is Geng Shuang?") is None
+
+
+#: The pattern of alternatives as first written: a word after "or" could be split into several runs.
+_CHOICE_SPLITTING = re.compile(r"(?:^|[\s,])((?:[^\W\d_]+ )?[^\W\d_]+),? or ((?:[^\W\d_]+ ?){1,8})\s*\?*\s*$")
+
+
+def test_alternatives_are_found_as_by_the_pattern_that_splits_words() -> None:
+    rng = random.Random(5)
+    pieces = ["a", "bc", "é", "ж", " ", " ", ",", "?", "1", "_", " or ", "or", "  ", "\t"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 24))) for _ in range(30_000)]
+    texts += [f"is it {' '.join('ab' for _ in range(n))}, or {' '.join('cd' for _ in range(m))} ?" for n in range(4) for m in range(11)]
+    matched = 0
+    for text in texts:
+        theirs, ours = _CHOICE_SPLITTING.search(text), detail._CHOICE_Q.search(text)
+        assert (ours and (ours.span(), ours.groups())) == (theirs and (theirs.span(), theirs.groups())), text
+        matched += ours is not None
+    assert matched > 300
+
+
+@pytest.mark.timeout(20)
+def test_a_question_with_long_words_after_or_that_offers_no_alternatives_is_read_at_once() -> None:
+    # (the splitting pattern tries every split of the long words before it fails on the digits:
+    # hours for this question)
+    question = "does kosovo encourage or " + " ".join(["separatistsseparatists"] * 6) + " entity02585?"
+    assert CHECKER.asked(question) is None

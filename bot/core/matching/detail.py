@@ -538,7 +538,10 @@ _NEXT_EVENT_Q = re.compile(
 #: A year in a question ("by 2030").
 _QUESTION_YEAR = re.compile(r"\b20\d\d\b")
 #: "..., X or Y?": alternatives at the end of a question (up to two words before "or", eight after).
-_CHOICE_Q = re.compile(r"(?:^|[\s,])((?:[^\W\d_]+ )?[^\W\d_]+),? or ((?:[^\W\d_]+ ?){1,8})\s*\?*\s*$")
+#: Each word after "or" is a whole run of letters: a pattern that could split a word into several
+#: runs tried every split of the words that follow before failing ("...or uyghur tibetan
+#: separatists entity02585?" took 80 ms, a longer word seconds).
+_CHOICE_Q = re.compile(r"(?:^|[\s,])((?:[^\W\d_]+ )?[^\W\d_]+),? or ((?:[^\W\d_]+ ){0,7}[^\W\d_]+ ?)\s*\?*\s*$")
 #: Alternatives that offer nothing ("or not", "or something", "or more").
 _VAGUE_CHOICE = frozenset(
     "not something anything whatever what else more less so other others smth sth nothing otherwise".split()
