@@ -669,3 +669,28 @@ def test_a_question_with_long_words_after_or_that_offers_no_alternatives_is_read
     # hours for this question)
     question = "does kosovo encourage or " + " ".join(["separatistsseparatists"] * 6) + " entity02585?"
     assert CHECKER.asked(question) is None
+
+
+def test_whether_a_phrasing_asks_a_kind_is_read_only_up_to_the_first_that_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    checker = DetailChecker(STATE.index.facts, STATE.index.normaliser)
+    read: list[str] = []
+    reading_of = checker._asked
+
+    def counted(question: str, *args: object) -> object:
+        read.append(question)
+        return reading_of(question, *args)
+
+    monkeypatch.setattr(checker, "_asked", counted)
+    found = 0
+    for kind in sorted(detail._PHRASED_KINDS):
+        checker._memo.clear()
+        for fact in STATE.index.facts:
+            asking = [p for p in fact.questions if (a := reading_of(p, words(p), frozenset())) and a.kind == kind]
+            reading = checker._facts_of(fact)
+            if not asking or asking[0] == fact.questions[-1] or kind in reading.answer_kinds:
+                continue
+            read.clear()
+            assert reading.states_kind(kind) is True
+            assert read[-1] == asking[0] and fact.questions[-1] not in read, (fact.id, kind)
+            found += 1
+    assert found

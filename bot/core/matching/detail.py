@@ -88,7 +88,7 @@ import re
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -884,24 +884,22 @@ class _Reading:
 
     def _asked_by(self, kind: str) -> tuple[Detail, str] | None:
         if kind not in self._phrased:
-            self._phrased[kind] = next(iter(self._phrasings_asking(kind)), None)
+            self._phrased[kind] = next(self._phrasings_asking(kind), None)  # (the others are not read)
         return self._phrased[kind]
 
-    def _phrasings_asking(self, kind: str) -> list[tuple[Detail, str]]:
+    def _phrasings_asking(self, kind: str) -> Iterator[tuple[Detail, str]]:
         """The fact's phrasings that ask for a detail of ``kind`` (a quantity too when they expect
-        one: "How much..."), with what they ask. Only a phrasing that the pattern of ``kind``
-        matches can ask it: the others are not read further."""
+        one: "How much..."), with what they ask, read one by one as they are drawn. Only a phrasing
+        that the pattern of ``kind`` matches can ask it: the others are not read further."""
         checker = self._checker
-        found = []
         for phrasing, tokens, folded in self._phrasings:
             # Read as when every fact was read at once, before the knowledge base's subjects were
             # known: a phrasing asking the subject's view ("What does China say...") declares it.
             asked = checker._asked(phrasing, tokens, frozenset()) if _may_ask(kind, phrasing, tokens, folded) else None
             if asked is not None and asked.kind == kind:
-                found.append((asked, phrasing))
+                yield asked, phrasing
             elif kind == QUANTITY and expected_answer_kind(phrasing, tokens) == QUANTITY:
-                found.append((Detail(QUANTITY), phrasing))
-        return found
+                yield Detail(QUANTITY), phrasing
 
     @functools.cached_property
     def _phrasings(self) -> list[tuple[str, list[str], str]]:
