@@ -463,6 +463,7 @@ def test_weights_added_in_one_call_are_those_added_one_term_at_a_time(dense: boo
         monkeypatch.setattr(index_module, "DENSE_MIN", 2)
     index = QuestionIndex(STATE.kb.visible, STATE.index.normaliser)
     assert bool(index._dense_slot) is dense
+    first_dense = set()  # whether the first term has a dense row (then it is the scores themselves)
     for question in ["Does China recognise Kosovo as an independent state?", "china kosovo serbia recognition unesco",
                      "What did Geng Shuang say at the UN Security Council about Kosovo in 2019?", "recognise recognised"]:
         known = [t for t in index._dedupe(index.resolve(index.normaliser.analyse(question))) if t.term is not None]
@@ -470,6 +471,8 @@ def test_weights_added_in_one_call_are_those_added_one_term_at_a_time(dense: boo
         assert index._accumulate(known).tobytes() == _accumulated_one_term_at_a_time(index, known).tobytes()
         doubled = known + known[::-1]  # a term twice (two words that stem alike), dense rows among others
         assert index._accumulate(doubled).tobytes() == _accumulated_one_term_at_a_time(index, doubled).tobytes()
+        first_dense.add(known[0].term in index._dense_slot)
+    assert first_dense == ({True, False} if dense else {False})
 
 
 @pytest.mark.timeout(120)

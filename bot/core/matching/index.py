@@ -542,23 +542,37 @@ class QuestionIndex:
     def _accumulate(self, known: Sequence[QueryTerm]) -> np.ndarray:
         """Each fact's share of the question's weight: every term's weight times the fact's credit
         for it, added over the term's postings (or its dense row, for the commonest terms)."""
-        scores = np.zeros(len(self.facts), dtype=np.float32)
         # The terms' postings between two dense rows are added in one call (np.add.at adds in
         # order, so each fact's weights are summed in the terms' order, as one term at a time).
+        # A weight multiplies float32 credits as a float32 (numpy rounds a Python float to the
+        # array's type); a dense row that comes first is the scores themselves (0 + x is x).
+        scores: np.ndarray | None = None
+        product: np.ndarray | None = None
         facts: list[np.ndarray] = []
         credits: list[np.ndarray] = []
+        dense, post_ptr = self._dense, self._post_ptr
         for t in known:
-            weight = np.float32(t.weight * t.similarity)
+            weight = t.weight * t.similarity
             row = self._dense_slot.get(t.term)
             if row is not None:
+                if scores is None and not facts:
+                    scores = dense[row] * weight
+                    continue
+                if scores is None:
+                    scores = np.zeros(len(self.facts), dtype=np.float32)
                 if facts:
                     _scatter(scores, facts, credits)
                     facts, credits = [], []
-                scores += weight * self._dense[row]
+                if product is None:
+                    product = np.empty(len(self.facts), dtype=np.float32)
+                _MULTIPLY(dense[row], weight, out=product)
+                scores += product
             else:
-                start, end = self._post_ptr[t.term], self._post_ptr[t.term + 1]
+                start, end = post_ptr[t.term], post_ptr[t.term + 1]
                 facts.append(self._post_fact[start:end])
-                credits.append(weight * self._post_credit[start:end])
+                credits.append(self._post_credit[start:end] * weight)
+        if scores is None:
+            scores = np.zeros(len(self.facts), dtype=np.float32)
         if facts:
             _scatter(scores, facts, credits)
         return scores
@@ -902,6 +916,7 @@ _ACCUMULATE = np.add.accumulate
 _ADD_AT = np.add.reduceat
 _MAX_AT = np.maximum.reduceat
 _ADD_INTO = np.add.at
+_MULTIPLY = np.multiply
 
 
 def _scatter(scores: np.ndarray, facts: list[np.ndarray], credits: list[np.ndarray]) -> None:
