@@ -490,3 +490,27 @@ def test_rescoring_finds_what_scoring_every_phrasing_finds_for_the_tuning_questi
         for chunk in range(0, len(facts), 8):
             part = facts[chunk : chunk + 8]
             assert index._similarities(query_text, np.asarray(part)) == _closest_phrasings(index, query_text, part)
+
+
+def test_the_facts_preselected_for_rescoring_are_the_first_by_weight_then_their_phrasings_weight() -> None:
+    # The straightforward way: every candidate sorted by tier of weight, then by the mean weight of
+    # its phrasings, then by position; the index sorts only the few it keeps.
+    from bot.core.matching.index import CANDIDATE_RATIO, PRESELECT, TIE_STEPS
+
+    index = QuestionIndex(_family(300))
+    per_fact = np.diff(index._fact_start)
+    own_mean = np.full(len(index.facts), np.inf)
+    own_mean[per_fact > 0] = np.add.reduceat(index._phr_own, index._fact_start[:-1][per_fact > 0]) / per_fact[per_fact > 0]
+    checked = 0
+    for question in ("How do I reset my password?", "password reset link", "reset password product042 account page",
+                     "forgot password change", "open the account page"):
+        known = [t for t in index._dedupe(index.resolve(index.normaliser.analyse(question))) if t.term is not None]
+        scores = index._accumulate(known)
+        best = float(scores.max())
+        top = (scores >= best * CANDIDATE_RATIO).nonzero()[0]
+        if len(top) <= PRESELECT:
+            continue
+        tier = np.floor(scores[top] * (TIE_STEPS / best))
+        assert index._preselect(scores, best, top).tolist() == top[np.lexsort((own_mean[top], -tier))[:PRESELECT]].tolist()
+        checked += 1
+    assert checked >= 3

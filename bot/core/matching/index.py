@@ -325,8 +325,11 @@ class QuestionIndex:
         # The weight of a fact's average phrasing (for the cheap precision estimate of _candidates).
         per_fact = np.diff(self._fact_start)
         sums = np.add.reduceat(self._phr_own, self._fact_start[:-1][per_fact > 0]) if len(self._phr_own) else []
-        self._own_mean = np.full(n_facts, np.inf)
-        self._own_mean[per_fact > 0] = np.asarray(sums) / per_fact[per_fact > 0]
+        own_mean = np.full(n_facts, np.inf)
+        own_mean[per_fact > 0] = np.asarray(sums) / per_fact[per_fact > 0]
+        # Each fact's place when ranked by that weight, ties in the facts' order.
+        self._own_rank = np.empty(n_facts, dtype=np.int64)
+        self._own_rank[np.argsort(own_mean, kind="stable")] = np.arange(n_facts)
         del phr_terms, phr_lengths, phr_counts
 
         # The phrasings' words (as rapidfuzz splits phr_text) as one sparse matrix (CSR): the
@@ -606,10 +609,7 @@ class QuestionIndex:
             covered = [self._covered(name.term, top) for name in name_terms]
             return top, self._phrase_coverage(top, known) / total, covered
         if len(top) > max(PRESELECT, depth):
-            # Most weight first; among (near-)ties, the fact whose phrasings carry least weight of
-            # their own (BM25's length normalisation, as a tie-break).
-            tier = np.floor(scores[top] * (TIE_STEPS / best))
-            top = top[np.lexsort((self._own_mean[top], -tier))[:PRESELECT]]
+            top = self._preselect(scores, best, top)
         covered = [self._covered(name.term, top) for name in name_terms]
         factor = self._penalties(top, expected, name_terms, owners, covered)
         phrase = self._phrase_coverage(top, known) / total
@@ -621,6 +621,17 @@ class QuestionIndex:
         if len(chosen) > limit:
             chosen = chosen[upper[chosen] >= float(np.partition(lower[chosen], -limit)[-limit]) - PRUNE_MARGIN]
         return top[chosen], phrase[chosen], [names[chosen] for names in covered]
+
+    def _preselect(self, scores: np.ndarray, best: float, top: np.ndarray) -> np.ndarray:
+        """The :data:`PRESELECT` first of ``top`` (facts, ascending): most weight first; among
+        (near-)ties, the fact whose phrasings carry least weight of their own (BM25's length
+        normalisation, as a tie-break), then the first fact. Each fact's place in that order is one
+        whole number, its own, so only the PRESELECT smallest are sorted (not all of ``top``:
+        thousands at a million phrasings)."""
+        tier = (scores.take(top) * (TIE_STEPS / best)).astype(np.int64)  # (positive: truncated is floor)
+        key = self._own_rank.take(top) - tier * len(self.facts)
+        first = key.argpartition(PRESELECT - 1)[:PRESELECT]
+        return top.take(first.take(key.take(first).argsort()))
 
     def _penalties(
         self,
