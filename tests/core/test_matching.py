@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from bot.core.answers import ANSWER_THRESHOLD, Outcome
 from bot.core.knowledge.schema import Fact, Source
 from bot.core.matching import MAX_INPUT_CHARS, QuestionIndex
+from bot.core.matching import index as index_module
 from bot.core.matching.normalise import pieces
 from bot.core.matching.index import OTHER_YEAR_FACTOR, UNCOVERED_NAME_FACTOR
 from bot.core.matching.normalise import NAME
@@ -436,6 +437,50 @@ def test_spans_of_ranges_are_their_items_end_to_end() -> None:
     assert offsets.tolist() == [0, 2, 2] and items.tolist() == [3, 4, 7, 8, 9]
     offsets, items = _spans(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     assert offsets.tolist() == [] and items.tolist() == []
+
+
+def test_ranges_are_the_items_at_their_spans() -> None:
+    from bot.core.matching.index import _ranges, _spans
+
+    items = np.arange(100, 120, dtype=np.int32)
+    for starts, counts in (([3, 10, 7], [2, 0, 3]), ([0], [20]), ([], [])):
+        first, count = np.asarray(starts, dtype=np.int64), np.asarray(counts, dtype=np.int64)
+        got = _ranges(items, first, first + count)
+        assert got.dtype == items.dtype and got.tolist() == items.take(_spans(first, count)[1]).tolist()
+
+
+def test_a_questions_scratch_arrays_are_zero_again_after_it_and_each_threads_own() -> None:
+    import pickle
+    import threading
+
+    index = QuestionIndex(STATE.kb.visible, STATE.index.normaliser)
+    questions = ["Does China recognise Kosovo?", "What did Geng Shuang say at the UN?", "china serbia kosovo unesco"]
+    expected = [index.search(q) for q in questions]
+    scratch = [index._scratch(name, 0, np.int64) for name in ("terms", "words")]
+    assert all(len(a) and not a.any() for a in scratch)
+    # A question cut short by an error leaves them zero too.
+    real_add = index_module._ADD_AT
+
+    def failing(*args: object) -> None:
+        raise RuntimeError("cut short")
+
+    index_module._ADD_AT = failing
+    try:
+        with pytest.raises(RuntimeError):
+            index.search(questions[0])
+    finally:
+        index_module._ADD_AT = real_add
+    assert all(not a.any() for a in scratch)
+    assert [index.search(q) for q in questions] == expected
+    # Another thread has its own; a pickled index has none, and answers alike.
+    other: list[np.ndarray] = []
+    thread = threading.Thread(target=lambda: (index.search(questions[1]), other.append(index._scratch("terms", 0, np.int64))))
+    thread.start()
+    thread.join()
+    assert other[0] is not scratch[0] and not other[0].any()
+    copy = pickle.loads(pickle.dumps(index))
+    assert "_local" in copy.__dict__ and not hasattr(copy._local, "terms")
+    assert [copy.search(q) for q in questions] == expected
 
 
 def test_an_answer_carries_the_time_it_took() -> None:
