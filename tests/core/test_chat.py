@@ -89,3 +89,18 @@ def test_platform_sized_messages_stay_bounded() -> None:
     assert time.perf_counter() - started < 1.0  # generous: a bound, not a benchmark
     assert len(question) <= MAX_QUESTION_CHARS
     assert extract_question(filler[:1900] + " Does China recognise Kosovo?").endswith("Does China recognise Kosovo?")
+
+
+def test_no_character_that_text_is_not_searched_for_symbols_for_is_a_symbol() -> None:
+    # Text whose every character is a letter, a digit, a space or printable ASCII but for "^" and
+    # "`" is returned as it is: none of those is a symbol; every character is checked.
+    from bot.core.matching import chat
+
+    missed = [
+        hex(code)
+        for code in range(0x110000)
+        if chat._is_symbol(chr(code)) and not chat._MAYBE_SYMBOL.search(chr(code))
+    ]
+    assert missed == []
+    assert chat._strip_symbols("Šta je Kina rekla?") == "Šta je Kina rekla?"
+    assert chat._strip_symbols("Šta je Kina rekla 🙏 ^") == "Šta je Kina rekla \n \n"

@@ -109,9 +109,14 @@ def _is_symbol(ch: str) -> bool:
     return category in ("So", "Sk", "Cs", "Co") or ch in "\ufe0f\u200d\u20e3" or 0x1F1E6 <= ord(ch) <= 0x1F1FF
 
 
+#: A character that may be a symbol of :func:`_is_symbol`: none of a letter, a digit, "_", a space
+#: or printable ASCII other than "^" and "`" (ASCII's two symbols) is.
+_MAYBE_SYMBOL = re.compile(r"[^\w\s\x20-\x5d\x5f\x61-\x7e]")
+
+
 def _strip_symbols(text: str) -> str:
     """Emoji and other symbols become sentence breaks (they often end one)."""
-    if text.isascii():
+    if text.isascii() or not _MAYBE_SYMBOL.search(text):  # (most text in any language: letters)
         return text
     return "".join("\n" if _is_symbol(ch) else ch for ch in text)
 
