@@ -684,14 +684,15 @@ _FOREIGN_ACTS = {
     "votoj votoi votuar voter votee",
     "sanction": "sanktionieren sanktioniert sankcionisati sankcionisala санкционисала sanksionoi sanksionuar "
     "sanctionner sanctionne",
-    "apologise": "entschuldigt entschuldigte izvinila izvinio извинила извинио kerkoi falje excuse excusee",
+    "apologise": "entschuldigt entschuldigte izvinila izvinio извинила извинио kerkoi falje",
 }
 _FOREIGN_ACT = {form: act for act, text in _FOREIGN_ACTS.items() for form in text.split()}
 #: A yes/no question in another language, and one whether something was done (a perfect or past
 #: auxiliary first: "Hat China...", "Da li je Kina...", "A ka dërguar...", "...a-t-elle envoyé").
 _FOREIGN_YES_NO_Q = re.compile(
-    r"^(?:hat|hatte|haben|hatten|ist|sind|war|waren|wurde|wurden|wird|werden|kann|konnte|konnte|will|"
-    r"da li|je li|jel|да ли|је ли|\w+ li|\w+ ли|a|est ce que?)\b|\b\w+ t (?:il|elle|ils|elles|on)\b"
+    r"^(?:hat|hatte|haben|hatten|ist|sind|war|waren|wurde|wurden|wird|werden|kann|konnte|will|"
+    r"da li|je li|jel|да ли|је ли|\w+ li|\w+ ли|a (?:ka|kane|e|i|u|do|mund|eshte|jane|po)|est ce que?)\b|"
+    r"\b\w+ t (?:il|elle|ils|elles|on)\b"
 )
 _FOREIGN_DONE_Q = re.compile(
     r"^(?:hat|hatte|haben|hatten|ist|sind|war|waren|wurde|wurden|da li (?:je|su)|je li|да ли (?:је|су)|"
