@@ -968,6 +968,23 @@ class _Reading:
         return tuple(tuple(stem(w) for w in sentence) for sentence in self.sentence_words)
 
     @functools.cached_property
+    def _text_lemmas(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each text's canonical content words, in order, each with its lemmas (see :meth:`does`)."""
+        canonical = self._checker._canonical
+        fact = self._fact
+        return tuple(
+            (word, tuple(_lemma(w) for w in content[i + 1 : i + 1 + HYPOTHESIS_WINDOW]))
+            for text in (*pieces(fact.answer), fact.title, *fact.questions)
+            for content in (canonical(text),)
+            for i, word in enumerate(content)
+        )
+
+    def does(self, side: str, act: frozenset[str]) -> bool:
+        """Whether a text of the fact (its answer, title or phrasings) has ``side`` doing ``act``:
+        the act within a few content words after the side."""
+        return any(word == side and not act.isdisjoint(after) for word, after in self._text_lemmas)
+
+    @functools.cached_property
     def sentence_words(self) -> tuple[tuple[str, ...], ...]:
         """The words of each answer sentence, in order (see :attr:`stems`)."""
         return tuple(tuple(words(sentence)) for sentence in _SENTENCES.findall(self._fact.answer))
@@ -1578,9 +1595,7 @@ class DetailChecker:
     def _hypothesis(self, folded: str, subjects: frozenset[str]) -> Detail | None:
         """"Would China recognise Kosovo if Serbia did first?": what would follow another side's act
         (not the knowledge's own subject's: "What if China keeps its approach?" is a scenario)."""
-        if "if" not in folded.split():
-            return None
-        match = _IF_Q.search(folded)
+        match = _IF_Q.search(folded) if "if " in folded else None
         if match is None:
             return None
         side = [w for w in self._canonical(match.group(1)) if w in self._name_words and w not in subjects]
@@ -1591,16 +1606,6 @@ class DetailChecker:
             return None
         act = frozenset({_lemma(rest[0])} | {_lemma(w) for w in self._canonical(rest[0])})
         return Detail(HYPOTHESIS, holders=frozenset(side), subject=act)
-
-    def _does(self, fact: Fact, side: str, act: frozenset[str]) -> bool:
-        """Whether a text of ``fact`` (its answer, title or phrasings) has ``side`` doing ``act``:
-        the act within a few content words after the side."""
-        for text in (*pieces(fact.answer), fact.title, *fact.questions):
-            content = self._canonical(text)
-            for i, word in enumerate(content):
-                if word == side and any(_lemma(w) in act for w in content[i + 1 : i + 1 + HYPOTHESIS_WINDOW]):
-                    return True
-        return False
 
     def _foreign_act(self, folded: str) -> Detail | None:
         """"Hat China Truppen geschickt?", "Da li je Si posetio Prištinu?": :meth:`_act`, asked in
@@ -1798,7 +1803,7 @@ class DetailChecker:
         if detail.kind == CONDITION:
             return detail.subject <= facts.spoken
         if detail.kind == HYPOTHESIS:
-            return any(self._does(fact, side, detail.subject) for side in detail.holders)
+            return any(facts.does(side, detail.subject) for side in detail.holders)
         if detail.kind == CHOICE:
             return detail.holders <= facts.spoken or detail.subject <= facts.spoken
         if detail.kind == QUANTITY and detail.subject and not detail.subject <= facts.spoken:
