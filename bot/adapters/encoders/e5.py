@@ -395,7 +395,7 @@ _opened_lock = threading.Lock()
 
 
 def _open(path: Path) -> tuple[E5Model, Future[None]]:
-    """The model of ``path``, one per process (its layers take 85 MB): its file checked now, its
+    """The model of ``path``, one per process (its layers take 81 MB): its file checked now, its
     tables built in a thread of their own, the future done when they are."""
     with _opened_lock:
         found = _opened.get(path)
