@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bot.adapters.encoders.e5 import forget_models  # noqa: E402
 from bot.adapters.encoders.e5 import load as load_e5  # noqa: E402
 from bot.core.knowledge import load_knowledge  # noqa: E402
 from bot.core.semantic import index as semantic_index  # noqa: E402
@@ -84,6 +85,7 @@ def _cold(kb, build_threads: int, directory: Path | None = None) -> tuple[float,
     """Wall and CPU seconds of a start on an empty embedding cache (``directory``, else a temporary
     one) with ``build_threads`` build workers."""
     with tempfile.TemporaryDirectory() as empty:
+        forget_models()  # the model's tables built again, as in a new process
         gc.collect()
         started, started_cpu = time.perf_counter(), time.process_time()
         KnowledgeState(kb, SemanticRuntime(load_e5, directory or Path(empty), build_threads)).prepare()
@@ -112,6 +114,11 @@ def _cold_openmp(kb, threads: int) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - started_cpu
 
 
+#: Embedded, not answered by the lexical index alone: the first answer after a warm start waits
+#: for the model.
+FIRST_QUESTION = "Da li Kina priznaje Kosovo?"
+
+
 def startup(kb, repeats: int, cache_dir: Path, cold_rounds: int = 1) -> dict[str, object]:
     """Start-up times; ``cache_dir`` (empty) is left holding the shipped base's embeddings. The cold
     starts alternate (workers, one worker, OpenMP) ``cold_rounds`` times; medians are kept, so a
@@ -131,16 +138,19 @@ def startup(kb, repeats: int, cache_dir: Path, cold_rounds: int = 1) -> dict[str
         name: (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
         for name, runs in rounds.items()
     }
-    warm = []
+    warm, first = [], []
     for _ in range(repeats):
+        forget_models()  # as in a new process: the model's file opened again, its tables rebuilt
         gc.collect()
         started = time.perf_counter()
         state = KnowledgeState(kb, SemanticRuntime(load_e5, cache_dir))  # a new process's runtime
         state.prepare()
         warm.append(time.perf_counter() - started)
+        state.answer(FIRST_QUESTION)  # waits for the tables built in the background
+        first.append(time.perf_counter() - started)
     return {
         "lexical": statistics.median(lexical), "cold": cold, "cold_rounds": cold_rounds, "cores": cores,
-        "warm": statistics.median(warm),
+        "warm": statistics.median(warm), "first": statistics.median(first),
     }
 
 
@@ -323,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{cold['openmp'][0]:.2f} s   (CPU {cold['openmp'][1]:.1f} s)")
         print(f"  with the semantic stage, warm cache {times['warm']:.2f} s   (median of {args.repeats}: "
               f"{max(0.0, times['warm'] - times['lexical']) * 1000:.0f} ms more than the index alone)")
+        print(f"    its first embedded answer at     {times['first']:.2f} s   (the model's tables built "
+              f"in the background meanwhile; median of {args.repeats})")
 
         questions = [e["q"] for e in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]]
         off, off_cpu, _ = latency(lexical, questions, args.repeats)

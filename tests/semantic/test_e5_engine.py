@@ -91,3 +91,38 @@ def test_a_file_that_is_not_the_model_turns_the_stage_off_with_one_line(tmp_path
     monkeypatch.setattr(e5, "model_path", lambda: truncated)
     with pytest.raises(EncoderUnavailable, match=r"truncated\.bin: unreadable model file"):
         e5.E5Encoder()
+
+
+@pytest.mark.timeout(120)
+def test_the_encoder_is_ready_at_once_and_its_first_text_waits_for_the_tables(monkeypatch, encoder) -> None:
+    """A start on cached embeddings needs the encoder's id and size, not its tables: they are built
+    in a thread of their own, and the first text to embed waits for them."""
+    import threading
+
+    from bot.adapters.encoders import e5
+
+    release, building = threading.Event(), threading.Event()
+    build = e5.E5Model.load
+
+    def slow_load(model) -> None:
+        building.set()
+        assert release.wait(60)
+        build(model)
+
+    monkeypatch.setattr(e5.E5Model, "load", slow_load)
+    e5.forget_models()
+    try:
+        fresh = e5.E5Encoder()
+        assert fresh.model_id == encoder.model_id and fresh.dim == encoder.dim
+        assert building.wait(60)
+        embedded: list[np.ndarray] = []
+        waiting = threading.Thread(target=lambda: embedded.append(fresh.embed(["Da li Kina priznaje Kosovo?"])))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and not embedded  # still waiting for the tables
+        release.set()
+        waiting.join(60)
+        np.testing.assert_allclose(embedded[0], encoder.embed(["Da li Kina priznaje Kosovo?"]), rtol=0, atol=1e-5)
+    finally:
+        release.set()
+        e5.forget_models()

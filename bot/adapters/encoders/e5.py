@@ -59,20 +59,23 @@ class ModelFileError(ValueError):
     """The model file is not the layout this encoder reads."""
 
 
-#: A byte's two weights: its low nibble (weight j of its block) and its high one (weight j + 16).
-_LOW = (np.arange(256) & 0x0F).astype(np.float32) - 8
-_HIGH = (np.arange(256) >> 4).astype(np.float32) - 8
-
-
-def _dequantise(blocks: np.ndarray, rows: int, columns: int) -> np.ndarray:
-    """``(rows, columns)`` float32 weights of ``rows * columns / 32`` 4-bit blocks."""
+def _dequantise(blocks: np.ndarray, rows: int, columns: int, transposed: bool = False) -> np.ndarray:
+    """``(rows, columns)`` float32 weights of ``rows * columns / 32`` 4-bit blocks (a nibble less
+    8, times its block's scale); ``transposed``: ``(columns, rows)``, the nibbles transposed
+    before they are expanded (an eighth of the bytes to move)."""
     blocks = blocks.reshape(rows, columns // BLOCK_WEIGHTS)
-    nibbles = blocks["nibbles"]
-    weights = np.empty((*nibbles.shape[:2], BLOCK_WEIGHTS), dtype=np.float32)
-    np.take(_LOW, nibbles, out=weights[..., :16])
-    np.take(_HIGH, nibbles, out=weights[..., 16:])
-    weights *= blocks["scale"].astype(np.float32)[..., None]
-    return weights.reshape(rows, columns)
+    nibbles, scales = blocks["nibbles"], blocks["scale"].astype(np.float32)
+    if transposed:  # (blocks, 32, rows): weight j of a block is row j of its 32
+        nibbles = np.ascontiguousarray(nibbles.transpose(1, 2, 0))
+        weights = np.empty((len(nibbles), BLOCK_WEIGHTS, rows), dtype=np.float32)
+        low, high, scales = weights[:, :16], weights[:, 16:], scales.T[:, None, :]
+    else:  # (rows, blocks, 32)
+        weights = np.empty((rows, nibbles.shape[1], BLOCK_WEIGHTS), dtype=np.float32)
+        low, high, scales = weights[..., :16], weights[..., 16:], scales[..., None]
+    np.subtract(nibbles & 0x0F, 8, out=low, dtype=np.float32, casting="unsafe")
+    np.subtract(nibbles >> 4, 8, out=high, dtype=np.float32, casting="unsafe")
+    weights *= scales
+    return weights.reshape((columns, rows) if transposed else (rows, columns))
 
 
 class _Reader:
@@ -252,7 +255,7 @@ class E5Model:
 
         def matrix(name: str, rows: int, columns: int) -> np.ndarray:
             """(in, out) float32 of a stored (out, in) matrix: a token's row times it."""
-            return np.ascontiguousarray(_dequantise(blocks(name, rows, columns), rows, columns).T)
+            return _dequantise(blocks(name, rows, columns), rows, columns, transposed=True)
 
         vocabulary = self._vocabulary
         self._words = blocks("emb.word", vocabulary, hidden).reshape(vocabulary, hidden // BLOCK_WEIGHTS)
@@ -413,6 +416,13 @@ def _open(path: Path) -> tuple[E5Model, Future[None]]:
             threading.Thread(target=build, name="factbot-e5-load", daemon=True).start()
             found = _opened[path] = (model, loaded)
         return found
+
+
+def forget_models() -> None:
+    """Forget this process's models: the next encoder opens its file again and rebuilds the
+    tables, as a new process does (benchmarks of a start)."""
+    with _opened_lock:
+        _opened.clear()
 
 
 def _limit_blas_threads() -> None:
