@@ -126,3 +126,21 @@ def test_the_encoder_is_ready_at_once_and_its_first_text_waits_for_the_tables(mo
     finally:
         release.set()
         e5.forget_models()
+
+
+@pytest.mark.timeout(60)
+def test_tables_that_cannot_be_built_turn_the_stage_off_with_one_line(monkeypatch) -> None:
+    from bot.adapters.encoders import e5
+
+    def no_memory(model) -> None:
+        raise MemoryError("no room for the layers")
+
+    monkeypatch.setattr(e5.E5Model, "load", no_memory)
+    e5.forget_models()
+    try:
+        fresh = e5.E5Encoder()
+        with pytest.raises(EncoderUnavailable, match="tables could not be built: MemoryError") as caught:
+            fresh.embed(["Da li Kina priznaje Kosovo?"])
+        assert "\n" not in str(caught.value)
+    finally:
+        e5.forget_models()

@@ -418,7 +418,7 @@ def _open(path: Path) -> tuple[E5Model, Future[None]]:
                 started = time.perf_counter()
                 try:
                     model.load()
-                except BaseException as exc:  # MemoryError: the first text to embed raises it
+                except BaseException as exc:  # MemoryError: the first text to embed says so
                     log.warning("semantic matching: the model's tables could not be built: %s", exc)
                     loaded.set_exception(exc)
                 else:
@@ -476,7 +476,10 @@ class E5Encoder:
     @property
     def model(self) -> E5Model:
         """The model, once its tables are built (waits for them)."""
-        self._loaded.result()
+        try:
+            self._loaded.result()
+        except Exception as exc:  # a build that ran out of memory: the stage turns off
+            raise EncoderUnavailable(f"the {PACKAGE} model's tables could not be built: {exc!r}") from exc
         return self._model
 
     @property
