@@ -3,6 +3,8 @@ batch on its caller's thread alone, the same vectors either way."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
@@ -22,6 +24,8 @@ def test_a_question_on_two_threads_gets_the_vectors_of_one(semantic_runtime: Sem
     two = E5Encoder(threads=2)
     assert two.threads == 2
     single = np.stack([two.embed([text])[0] for text in TEXTS])
+    # a question's products went to the encoder's own thread too (its pool starts one on demand)
+    assert any(thread.name.startswith("factbot-e5_") for thread in threading.enumerate())
     batch = two.embed(TEXTS)
     np.testing.assert_allclose(batch, single, rtol=0, atol=1e-5)
     np.testing.assert_allclose(one.embed(TEXTS), batch, rtol=0, atol=1e-5)

@@ -204,7 +204,7 @@ class E5Model:
         (blob_size,) = read.unpack("Q")
         self._offsets = read.array("<u4", self._count + 1)
         self._scores = read.array("<f4", self._count)
-        self._blob = read.raw(blob_size)
+        self._blob = read.array("u1", blob_size)  # the pieces' bytes, end to end (mapped, not copied)
         entries, size = read.unpack("iI")
         normal_end = read.at + size
         self._normal: dict[int, str] = {}
@@ -242,7 +242,7 @@ class E5Model:
         count, unknown = self._count, self._unknown
         # The pieces are one UTF-8 text end to end: a NUL (which no piece holds) put between each
         # two, the whole decoded at once and split.
-        joined = np.insert(np.frombuffer(self._blob, np.uint8), self._offsets[1:-1].astype(np.intp), 0)
+        joined = np.insert(self._blob, self._offsets[1:-1].astype(np.intp), 0)
         texts = joined.tobytes().decode("utf-8", "replace").split("\0")
         unknown_text = texts[unknown]
         # Reversed, so that of two pieces alike the first keeps its place, as the engine finds it.

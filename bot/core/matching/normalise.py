@@ -667,7 +667,7 @@ class Normaliser:
     def _named_apart(self, text: str) -> str:
         """``text`` with each name written with an apostrophe replaced by its canonical term."""
         pattern = self._apostrophe_names
-        if pattern is None or not any(gate in text for gate in self._apostrophe_gates) or not pattern.search(text):
+        if pattern is None or not any(gate in text for gate in self._apostrophe_gates):
             return text
         return pattern.sub(lambda m: self._apostrophe_canonical[_apostrophe_key(m.group(0))], text)
 
