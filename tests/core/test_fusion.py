@@ -79,6 +79,20 @@ def test_below_the_background_the_lexical_confidence_does_not_stand_alone() -> N
     assert off_topic[hit.fact.id] < hit.confidence  # fused: the semantic stage finds it unrelated
 
 
+def test_a_lexical_match_barely_above_the_background_is_fused_not_kept() -> None:
+    """"Does Serbia use the euro?" shares "Serbia" and "use" with a phrasing of the BRICS fact,
+    enough for a lexical answer; the semantic stage finds the fact hardly closer than everyday
+    chat (a lift of 0.057), so the lexical confidence does not stand alone."""
+    question = "Does Serbia use the euro?"
+    hit = MATCHER.draft(question).result.best
+    assert hit is not None and hit.fact.id == "brics-sco-platforms" and hit.confidence >= ANSWER_THRESHOLD
+    assert fusion.LIFT_AGREE > 0.057
+    barely = confidences(question, reading((hit.fact.id, 0.857)), background=0.80)
+    assert barely[hit.fact.id] < ANSWER_THRESHOLD
+    agreeing = confidences(question, reading((hit.fact.id, 0.80 + fusion.LIFT_AGREE)), background=0.80)
+    assert agreeing[hit.fact.id] >= hit.confidence
+
+
 def test_one_known_word_among_unknown_ones_is_not_confident_enough_to_skip_the_semantic_stage() -> None:
     """"Albanian" alone covers the fact about Kosovo's ethnic groups fully, yet the question reads
     like none of its phrasings: the semantic stage is asked, and finds it no closer than chat."""
