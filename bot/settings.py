@@ -2,17 +2,24 @@
 
 Settings are built by :func:`load_settings` when a command needs them, never at import time, so
 importing the package needs no token. Secrets are ``SecretStr``: they print as ``**********``.
+
+A section is a pydantic model whose fields are read as pydantic-settings reads them: the values
+given to the constructor, else the environment (``env_prefix`` and the field's name, in any case),
+else the ``.env`` file, else the defaults (validated too). Every value is validated as the text it
+is: lists are split by their own validators (``FACTBOT_DISCORD_MOD_ROLES=1,2``), nothing is decoded
+as JSON. pydantic-settings itself is not used: it imports asyncio (with ssl and sockets) and much
+else that a one-shot ``factbot ask`` has no use for, about a twelfth of that command's time.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: The project root of a source checkout (where ``knowledge/`` and ``data/`` live).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +33,9 @@ class SettingError(Exception):
     """
 
 
-IdList = Annotated[list[int], NoDecode]
-StrList = Annotated[list[str], NoDecode]
+#: Lists, comma- or space-separated in the environment (see :func:`_split`).
+IdList = list[int]
+StrList = list[str]
 
 
 def _split(value: object) -> object:
@@ -37,12 +45,49 @@ def _split(value: object) -> object:
     return value
 
 
-class _Section(BaseSettings):
-    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore")
+class SectionConfig(ConfigDict, total=False):
+    """A section's model configuration: pydantic's, and where its values are read."""
+
+    #: The start of its fields' environment variables (``FACTBOT_``; ``""``: the field's name alone).
+    env_prefix: str
+    #: The ``.env`` file read after the environment (UTF-8); ``None``: none.
+    env_file: Path | None
+
+
+#: ``_env_file`` not given: the section's ``env_file``.
+_CONFIGURED: Any = object()
+
+
+class _Section(BaseModel):
+    model_config = SectionConfig(env_file=PROJECT_ROOT / ".env", extra="ignore", validate_default=True)
+
+    def __init__(self, _env_file: Path | None = _CONFIGURED, **values: Any) -> None:
+        env_file = self.model_config.get("env_file") if _env_file is _CONFIGURED else _env_file
+        # (the names of values given here are matched in any case too)
+        given = {name.lower() if name.lower() in type(self).model_fields else name: v for name, v in values.items()}
+        super().__init__(**{**_read(type(self), env_file), **given})
+
+
+def _read(section: type[_Section], env_file: Path | None) -> dict[str, str]:
+    """The values of ``section``'s fields found in the environment, else in ``env_file``."""
+    prefix = section.model_config.get("env_prefix", "")
+    fields = {(prefix + name).lower(): name for name in section.model_fields}
+    found: dict[str, str] = {}
+    path = Path(env_file).expanduser() if env_file is not None else None
+    if path is not None and (path.is_file() or path.is_fifo()):
+        from dotenv import dotenv_values  # imported only where there is a .env file
+
+        for key, value in dotenv_values(path, encoding="utf-8").items():
+            if value is not None and (name := fields.get(key.lower())) is not None:
+                found[name] = value
+    for key, value in os.environ.items():
+        if (name := fields.get(key.lower())) is not None:
+            found[name] = value
+    return found
 
 
 class KnowledgeSettings(_Section):
-    model_config = SettingsConfigDict(env_prefix="FACTBOT_")
+    model_config = SectionConfig(env_prefix="FACTBOT_")
 
     knowledge_dir: Path = Field(DEFAULT_KNOWLEDGE_DIR, description="Directory of knowledge YAML files.")
     index_cache: bool = Field(
@@ -60,7 +105,7 @@ class KnowledgeSettings(_Section):
 class SemanticSettings(_Section):
     """The semantic stage: a multilingual sentence-embedding model beside the lexical index."""
 
-    model_config = SettingsConfigDict(env_prefix="FACTBOT_")
+    model_config = SectionConfig(env_prefix="FACTBOT_")
 
     semantic: bool = Field(
         True, description="Semantic matching on (default) or off (small hosts: the lexical index answers alone)."
@@ -81,7 +126,7 @@ class SemanticSettings(_Section):
 
 
 class LogSettings(_Section):
-    model_config = SettingsConfigDict(env_prefix="FACTBOT_LOG_")
+    model_config = SectionConfig(env_prefix="FACTBOT_LOG_")
 
     level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
     format: str = Field("text", pattern="^(text|json)$", description="'text' for people, 'json' for collectors.")
@@ -90,7 +135,7 @@ class LogSettings(_Section):
 class DatabaseSettings(_Section):
     """Where questions, feedback, runtime edits and the audit log are stored."""
 
-    model_config = SettingsConfigDict(env_prefix="")
+    model_config = SectionConfig(env_prefix="")
 
     database_url: SecretStr | None = Field(
         None,
@@ -106,7 +151,7 @@ class DatabaseSettings(_Section):
 
 
 class MetricsSettings(_Section):
-    model_config = SettingsConfigDict(env_prefix="FACTBOT_METRICS_")
+    model_config = SectionConfig(env_prefix="FACTBOT_METRICS_")
 
     host: str = Field("127.0.0.1", description="Address of the metrics and health endpoint.")
     port: int | None = Field(None, ge=0, le=65535, description="Port of /metrics and /healthz; unset: off.")
@@ -121,7 +166,7 @@ def local_url(host: str, port: int) -> str:
 class DashboardSettings(_Section):
     """The moderators' dashboard (a web page): where it listens and the address its links use."""
 
-    model_config = SettingsConfigDict(env_prefix="FACTBOT_DASHBOARD_")
+    model_config = SectionConfig(env_prefix="FACTBOT_DASHBOARD_")
 
     host: str = Field("127.0.0.1", description="Address the dashboard listens on.")
     port: int | None = Field(None, ge=0, le=65535, description="Port of the dashboard; unset: no dashboard.")
@@ -158,7 +203,7 @@ class DashboardSettings(_Section):
 
 
 class DiscordSettings(_Section):
-    model_config = SettingsConfigDict(env_prefix="")
+    model_config = SectionConfig(env_prefix="")
 
     discord_token: SecretStr | None = Field(None, description="Bot token; set to run on Discord.")
     factbot_discord_api_base: str = Field(
@@ -181,7 +226,7 @@ class DiscordSettings(_Section):
 
 
 class SlackSettings(_Section):
-    model_config = SettingsConfigDict(env_prefix="")
+    model_config = SectionConfig(env_prefix="")
 
     slack_bot_token: SecretStr | None = Field(None, description="Bot token (xoxb-…); set to run on Slack.")
     slack_signing_secret: SecretStr | None = Field(None, description="Verifies HTTP requests from Slack.")
