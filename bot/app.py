@@ -9,7 +9,6 @@ and the ``factbot kb`` commands share one configuration path::
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -133,22 +132,35 @@ async def create_bot(
     return bot
 
 
+def reading_bot(knowledge_dir: Path | None = None, settings: Settings | None = None) -> FactBot | None:
+    """A bot for a command that only reads the knowledge (``factbot ask``), when there is no database
+    to read runtime edits from (no ``DATABASE_URL`` and no SQLite file yet): then the files are the
+    knowledge as members see it, no database is created or opened, the storage libraries are not
+    even imported and no event loop is needed. ``None`` when there is a database: see
+    :func:`command_bot`."""
+    settings = settings or load_settings()
+    if not _no_database(settings):
+        return None
+    protect_secrets(settings)
+    return FactBot(
+        knowledge_dir or settings.knowledge.knowledge_dir,
+        cache=index_cache(settings),
+        semantic=semantic_runtime(settings),  # its encoder loads only if a question needs it
+    )
+
+
 @contextlib.asynccontextmanager
-async def command_bot(knowledge_dir: Path | None = None, *, read_only: bool = False) -> AsyncIterator[FactBot]:
+async def command_bot(
+    knowledge_dir: Path | None = None, *, read_only: bool = False, settings: Settings | None = None
+) -> AsyncIterator[FactBot]:
     """A started bot for one command (``factbot ask``, ``factbot kb …``): the knowledge as members
     see it, storage open, no log writer or watcher; closed on exit.
 
-    ``read_only``: the command only reads the knowledge (``factbot ask``): without a database to
-    read runtime edits from (no ``DATABASE_URL`` and no SQLite file yet), none is created or
-    opened, and the storage libraries are not even imported."""
-    settings = load_settings()
-    if read_only and _no_database(settings):
-        protect_secrets(settings)
-        yield FactBot(
-            knowledge_dir or settings.knowledge.knowledge_dir,
-            cache=index_cache(settings),
-            semantic=semantic_runtime(settings),  # its encoder loads only if a question needs it
-        )
+    ``read_only``: the command only reads the knowledge: without a database, the bot of
+    :func:`reading_bot`."""
+    settings = settings or load_settings()
+    if read_only and (bot := reading_bot(knowledge_dir, settings)) is not None:
+        yield bot
         return
     bot = await create_bot(settings, knowledge_dir=knowledge_dir, background=False)
     try:
@@ -212,11 +224,15 @@ def run_service(main: Coroutine[Any, Any, int]) -> int:
     the process on the spot and the buffer was lost. A second SIGTERM while closing is ignored: the
     close is bounded, and the service manager's grace period ends with SIGKILL anyway.
     """
+    import asyncio
+
     with asyncio.Runner() as runner:
         return runner.run(_stop_on_sigterm(main))
 
 
 async def _stop_on_sigterm(main: Coroutine[Any, Any, int]) -> int:
+    import asyncio
+
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     assert task is not None

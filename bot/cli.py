@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
@@ -31,12 +30,21 @@ def _knowledge_dir(args: argparse.Namespace) -> Path:
 def _with_bot(args: argparse.Namespace, work: Callable[[Any], int]) -> int:
     """Run ``work`` on the knowledge as members see it: the files plus the runtime edits stored in
     the database (when there is one). Nothing is logged; an unreachable database leaves the files
-    alone (the storage layer warns)."""
-    from bot.app import command_bot
+    alone (the storage layer warns). Without a database no event loop is started."""
+    from bot.app import command_bot, reading_bot
+    from bot.settings import load_settings
+
+    knowledge_dir = _knowledge_dir(args)
+    settings = load_settings()
+    bot = reading_bot(knowledge_dir, settings)
+    if bot is not None:
+        return work(bot)
 
     async def run() -> int:
-        async with command_bot(_knowledge_dir(args), read_only=True) as bot:
+        async with command_bot(knowledge_dir, settings=settings) as bot:
             return work(bot)
+
+    import asyncio
 
     return asyncio.run(run())
 
@@ -225,10 +233,13 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
         settings.dashboard.port = args.port
     elif settings.dashboard.port is None:
         settings.dashboard.port = DEFAULT_DASHBOARD_PORT
+    import asyncio
+
     return asyncio.run(_serve_dashboard(settings))
 
 
 async def _serve_dashboard(settings: Any) -> int:
+    import asyncio
     import signal
 
     from bot.app import running_bot
@@ -248,6 +259,8 @@ async def _serve_dashboard(settings: Any) -> int:
 
 
 async def _serve(settings: Any, platforms: Sequence[Callable[[Any], Awaitable[None]]]) -> int:
+    import asyncio
+
     from bot.app import running_bot
 
     async with running_bot(settings) as factbot, asyncio.TaskGroup() as group:

@@ -10,7 +10,6 @@ Exit codes: 0 done; 1 rejected (invalid fact, unknown id, knowledge errors); 3 d
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import getpass
 import json
@@ -270,6 +269,8 @@ async def _run(handler: Handler, args: argparse.Namespace) -> int:
 
 def _command(handler: Handler) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
+        import asyncio
+
         from bot.core.moderation import FactRejected, ModerationError, StorageUnavailable
 
         try:

@@ -8,7 +8,6 @@ by :func:`bot.app.create_bot`, which gives the FactBot its storage; the moderati
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -32,6 +31,8 @@ from bot.core.matching.fusion import SEMANTIC_DEPTH, Draft, Matcher, Understandi
 from bot.core.matching.normalise import NAME, words
 
 if TYPE_CHECKING:
+    import asyncio
+
     from bot.core.curation import Curation
     from bot.core.moderation import Actor, ExportResult, Moderation, ReloadReport, Stats, UnansweredGroup
     from bot.core.matching.index import Hit
@@ -190,6 +191,8 @@ class KnowledgeState:
         if self._wants_semantic(draft):
             assert self.semantic is not None
             if self.semantic.ready or not self.semantic.building:
+                import asyncio  # not imported by a one-shot answer
+
                 reading = await asyncio.to_thread(self.semantic.read, draft.text, SEMANTIC_DEPTH)
         return self._finish(draft, started, reading)
 
@@ -286,7 +289,6 @@ class FactBot:
         self._preparing: asyncio.Task[None] | None = None
         for warning in self._state.kb.warnings:
             log.warning("knowledge: %s", warning)
-        self._lock = asyncio.Lock()
         self._moderation: Moderation | None = None
         self._curation: Curation | None = None
         self._access: DashboardAccess | None = None
@@ -385,12 +387,16 @@ class FactBot:
         if self._moderation is not None:
             await self._moderation.start(background=background)
         if background and self._state.semantic is not None:
+            import asyncio
+
             self._preparing = asyncio.create_task(self._prepare(), name="factbot-semantic-prepare")
             # A warm cache is read in well under a second: then the first question is already
             # read semantically. A cold build goes on in the background.
             await asyncio.wait({self._preparing}, timeout=START_WAIT)
 
     async def _prepare(self) -> None:
+        import asyncio
+
         state = self._state
         try:
             await asyncio.to_thread(state.prepare)
@@ -399,6 +405,8 @@ class FactBot:
 
     async def close(self) -> None:
         if self._preparing is not None:
+            import asyncio
+
             if not self._preparing.done():
                 if self._state.semantic is not None:
                     self._state.semantic.stop()  # the worker thread ends after its current batch

@@ -238,6 +238,14 @@ def test_a_one_shot_answer_imports_no_storage_platform_or_web_library(tmp_path: 
     assert not (data / "factbot.sqlite3").exists()  # no database was created to answer one question
 
 
+def test_a_one_shot_answer_without_a_database_runs_no_event_loop() -> None:
+    for _ in range(2):  # the first builds the index cache, the second answers from it
+        imported = _imported("ask", "--json", "does china recognise kosovo")
+        # no asyncio (nor the ssl, sockets and threads it imports), and settings read without
+        # pydantic-settings, which imports asyncio
+        assert not imported & {"asyncio", "ssl", "concurrent", "pydantic_settings"}, sorted(imported)
+
+
 def test_an_answer_from_a_database_at_its_schema_head_does_not_load_alembic() -> None:
     created = run("chat", stdin="/quit\n")  # creates and migrates the local database
     assert created.returncode == 0, created.stderr

@@ -7,7 +7,6 @@ sync reaches every server but Discord may take a while to show it.
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 # discord.py is imported by the handler, not here: building the CLI's parser must stay cheap.
 
@@ -27,6 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.settings import load_settings
 
     settings = load_settings()
