@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.core.cache import IndexCache
-from bot.core.matching.specificity import warm_up
 from bot.core.privacy import UserHasher
 from bot.core.service import FactBot
 from bot.observability.logs import protect_secrets
@@ -117,9 +116,9 @@ def build_bot(settings: Settings, *, knowledge_dir: Path | None = None, serving:
         spool=FileSpool(db.factbot_data_dir / PENDING_LOG_DIR),
     )
     if serving:
-        # The English word lists (their frequencies come with the index cache), before the first
-        # question but without delaying the start.
-        threading.Thread(target=warm_up, name="factbot-warm-up", daemon=True).start()
+        # The English word lists (their frequencies come with the index cache) and the typo
+        # table, before the first question but without delaying the start.
+        threading.Thread(target=bot.warm_up, name="factbot-warm-up", daemon=True).start()
     return bot
 
 

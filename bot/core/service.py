@@ -25,7 +25,7 @@ from bot.core.cache import IndexCache, knowledge_key
 from bot.core.errors import StorageUnavailable
 from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.knowledge.schema import Fact
-from bot.core.matching import Normaliser, QuestionIndex
+from bot.core.matching import Normaliser, QuestionIndex, specificity
 from bot.core.matching.chat import extract_question
 from bot.core.matching.fusion import SEMANTIC_DEPTH, Draft, Matcher, Understanding
 from bot.core.matching.normalise import NAME, words
@@ -356,6 +356,13 @@ class FactBot:
 
     def swap(self, state: KnowledgeState) -> None:
         self._state = state
+
+    def warm_up(self) -> None:
+        """Build now (blocking: a serving bot runs it in a thread at start) what the first questions
+        would otherwise wait for: the English word lists, and the typo table of an index loaded
+        from the cache."""
+        specificity.warm_up()
+        self._state.index.prepare()
 
     # -- storage-backed use-cases (see bot.core.moderation) -----------------------------------------
 

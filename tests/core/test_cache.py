@@ -53,6 +53,27 @@ def test_a_restart_on_unchanged_knowledge_loads_the_cache(
     assert loaded.answer("intrepol kosovo").score == built.answer("intrepol kosovo").score
 
 
+def test_a_loaded_index_builds_its_typo_table_for_the_first_word_to_correct(
+    knowledge: Path, cache: IndexCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.core.matching import index
+
+    load_state(knowledge, cache)
+    built: list[object] = []
+    table = index.DeletionTable
+    monkeypatch.setattr(index, "DeletionTable", lambda words: built.append(words) or table(words))
+    loaded = load_state(knowledge, cache)
+    assert loaded.answer("does china recognise kosovo").fact.id == "non-recognition-sovereignty"
+    assert built == []  # no word to correct: no table
+    assert loaded.answer("intrepol kosovo").fact.id == "unesco-interpol-blocking"
+    assert loaded.answer("geng shaung").fact.id == "geng-shuang-tolerance-reconciliation"
+    assert len(built) == 1  # built once, for the first typo
+    again = load_state(knowledge, cache)
+    again.index.prepare()  # a serving bot's warm-up builds it before the first question
+    assert len(built) == 2 and again.answer("intrepol kosovo").fact.id == "unesco-interpol-blocking"
+    assert len(built) == 2
+
+
 def test_a_changed_knowledge_file_is_indexed_again(knowledge: Path, cache: IndexCache) -> None:
     load_state(knowledge, cache)
     before = knowledge_key(knowledge)

@@ -352,25 +352,43 @@ class QuestionIndex:
         # Words a typo can be corrected to: the index's and the synonyms' own.
         known = {reader.words[w] for w in surface} | norm.variant_words
         self._known_words = frozenset(known)
-        self._typos = DeletionTable(known)
+        self._typos: DeletionTable | None = DeletionTable(known)
+        self._typos_lock = threading.Lock()
         self._sorted_known = sorted(known)
         # The names, in every language read, of the countries no fact speaks of ("spain", "Španija").
         self._unknown_countries = countries.unknown_tables(self.knows)
         self._local = threading.local()  # per thread: see _scratch
 
     # The typo table is keyed by Python's string hash, which differs from process to process: it
-    # is not pickled (for the index cache) but built again on loading.
+    # is not pickled (for the index cache) but built again after loading, when a question first
+    # has a word to correct (most have none: a one-shot answer from the cache does not wait for
+    # it), or by :meth:`prepare` (a serving bot, in the background).
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        del state["_typos"], state["_local"]
+        del state["_typos"], state["_typos_lock"], state["_local"]
         state.pop("_country_words", None)  # what questions looked up, kept while answering
         state.pop("_held", None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
-        self._typos = DeletionTable(self._known_words)
+        self._typos = None
+        self._typos_lock = threading.Lock()
         self._local = threading.local()
+
+    def prepare(self) -> None:
+        """Build what the index builds on first need (the typo table of an index loaded from the
+        cache) now."""
+        self._typo_table()
+
+    def _typo_table(self) -> DeletionTable:
+        table = self._typos
+        if table is None:
+            with self._typos_lock:
+                table = self._typos
+                if table is None:
+                    table = self._typos = DeletionTable(self._known_words)
+        return table
 
     def _scratch(self, name: str, size: int, dtype: type) -> np.ndarray:
         """A zeroed array of this thread's, kept for its next question: a question sets the few
@@ -459,7 +477,7 @@ class QuestionIndex:
 
     def correct(self, word: str) -> tuple[str, float] | None:
         """The index word one edit from ``word`` that rapidfuzz scores highest, with its score."""
-        return self._typos.closest(word, TYPO_CUTOFF)
+        return self._typo_table().closest(word, TYPO_CUTOFF)
 
     def _complete(self, prefix: str, *, longer: bool = False) -> str | None:
         """The shortest index word starting with ``prefix`` (for as-you-type autocomplete);
