@@ -30,7 +30,7 @@ Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Source(_Strict):
