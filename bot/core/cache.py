@@ -54,8 +54,19 @@ def _code_version() -> str:
             digest.update(source.read_bytes())
     for dist in ("numpy", "pydantic", "rapidfuzz", "wordfreq", "snowballstemmer", "PyStemmer"):
         with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{dist} {metadata.version(dist)}".encode())
+            digest.update(f"{dist} {_version(metadata.distribution(dist))}".encode())
     return digest.hexdigest()
+
+
+def _version(dist: metadata.Distribution) -> str:
+    """``dist.version``, read from the header of its metadata: ``version`` parses the whole file
+    as an email message (a long description and all), which took most of a cached start's key."""
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    for line in text.partition("\n\n")[0].splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name.strip().lower() == "version":
+            return value.strip()
+    return dist.version
 
 
 def knowledge_key(directory: Path) -> str | None:

@@ -196,3 +196,14 @@ def test_the_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert index_cache(load_settings()).directory == tmp_path / "index-cache"
     monkeypatch.setenv("FACTBOT_INDEX_CACHE", "false")
     assert index_cache(load_settings()) is None
+
+
+def test_the_versions_in_the_key_are_those_of_the_installed_distributions() -> None:
+    from importlib import metadata
+
+    from bot.core.cache import _version
+
+    distributions = list(metadata.distributions())
+    assert len(distributions) > 10
+    for dist in distributions:
+        assert _version(dist) == dist.version, dist.metadata["Name"]
