@@ -622,6 +622,26 @@ _GATED = [
         "china's stance|the eu's position|serbia’s view|russia's views|kosovo's opinion|nato's reaction|"
         "the us's response|beijing's official attitude",
     ),
+    *(
+        (pattern, detail._WHICH_ABROAD_PIECES, texts)
+        for (_, pattern), texts in zip(
+            detail._WHICH_ABROAD_Q,
+            [
+                "quels pays|quelles pays|welche lander|welche staaten|koje zemlje|koji drzave|које земље|"
+                "који државе|cilat vende|cilat shtete",
+                "quels experts|quelles specialistes|quels analystes|welche experten|welche fachleute|welche analysten|"
+                "koji strucnjaci|koje analiticari|koji eksperti|који стручњаци|које аналитичари|који експерти|"
+                "cilet eksperte|cilat ekspertet|cilet analiste",
+                "quelles entreprises|quels societes|welche firmen|welche unternehmen|koje kompanije|koji firme|"
+                "које компаније|који фирме|cilat kompani|cilat kompanite|cilat firma",
+                "quels projets|quelles projets|welche projekte|koji projekti|koje projekti|који пројекти|"
+                "које пројекти|cilat projekte",
+                "quelles sanctions|quels sanctions|welche sanktionen|koje sankcije|koji sankcije|које санкције|"
+                "који санкције|cilat sanksione",
+            ],
+            strict=True,
+        )
+    ),
 ]
 
 

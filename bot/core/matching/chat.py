@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.core.matching.lazyre import LazyPattern
 from bot.core.matching.normalise import STOPWORDS
 
 #: Longest message read (Slack's message limit; Discord's is 2,000).
@@ -25,7 +26,7 @@ MAX_MESSAGE_CHARS = 4_000
 #: Longest question extracted (the normaliser reads 512 characters).
 MAX_QUESTION_CHARS = 500
 
-_MENTION = re.compile(
+_MENTION = LazyPattern(
     r"<[@#][!&]?[A-Za-z0-9]+(?:\|[^>]*)?>"  # Discord <@123>, <@!123>, <@&role>, <#channel>; Slack <@U123|name>
     r"|<a?:\w+:\d+>"  # Discord custom emoji
     r"|(?<!\w)@[\w.-]+"  # @factbot, @everyone
@@ -80,8 +81,11 @@ _CHAT_ITEMS = (
     r"was (?:helpful|useful|great|clear))(?: a lot)?|(?:ok(?:ay)?,? )?(?:makes sense|got it|good to know|understood|i see|perfect|"
     r"awesome|interesting|very helpful|helpful))"
 )
+#: Items, each followed by separators and another item or by the end: the same sentences as
+#: ``^ITEM(?:SEPARATORS ITEM)*$`` (an item is never empty), with the items written once, which
+#: halves the time Python takes to compile it (every question needs it).
 _ONLY_CHAT = re.compile(
-    rf"^{_CHAT_ITEMS}(?:[\s,;!.]+{_CHAT_ITEMS})*$",
+    rf"^(?:{_CHAT_ITEMS}(?:[\s,;!.]+(?!$)|$))+$",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?\n…]+(?:[.!?…]+|\n|$)")
@@ -91,7 +95,7 @@ _QUESTION_WORD = re.compile(
     re.IGNORECASE,
 )
 #: Words that point back at the sentence before ("Is that true?", "How do they matter?").
-_LEANS_ON = re.compile(r"\b(?:it|its|they|them|their|that|this|those|these|he|she|there|so|then|both|the two)\b", re.IGNORECASE)
+_LEANS_ON = LazyPattern(r"\b(?:it|its|they|them|their|that|this|those|these|he|she|there|so|then|both|the two)\b", re.IGNORECASE)
 #: Words of a question that asks only whether something said before holds ("What does the article
 #: say?", "Is that true?"): the sentences before it are what it asks about.
 _META = frozenset(
@@ -111,7 +115,7 @@ def _is_symbol(ch: str) -> bool:
 
 #: A character that may be a symbol of :func:`_is_symbol`: none of a letter, a digit, "_", a space
 #: or printable ASCII other than "^" and "`" (ASCII's two symbols) is.
-_MAYBE_SYMBOL = re.compile(r"[^\w\s\x20-\x5d\x5f\x61-\x7e]")
+_MAYBE_SYMBOL = LazyPattern(r"[^\w\s\x20-\x5d\x5f\x61-\x7e]")
 
 
 def _strip_symbols(text: str) -> str:
@@ -130,7 +134,7 @@ def _clean_sentence(sentence: str) -> str:
     return sentence
 
 
-_CLAUSE_QUESTION = re.compile(
+_CLAUSE_QUESTION = LazyPattern(
     r"(?:,|\bbut\b|\bso\b|\band\b)\s+(?=(?:what|why|how|who|when|where|which|is|are|does|do|did|can|could|will|would|has|have)\b)",
     re.IGNORECASE,
 )

@@ -94,6 +94,7 @@ from typing import Any
 import numpy as np
 
 from bot.core.knowledge.schema import Fact
+from bot.core.matching.lazyre import LazyPattern
 from bot.core.matching.normalise import (
     CAPITALS as WRITTEN_IN_CAPITALS,
 )
@@ -232,7 +233,7 @@ _PLACE_Q = re.compile(
     r"in welcher stadt|an welchem ort|wo|"
     r"dans quelle ville|quelle ville|a quel endroit|^ou (?:se trouve|se trouvent|se situe|est|sont|a|ont|siege))\b"
 )
-_NAME_Q = re.compile(
+_NAME_Q = LazyPattern(
     r"\b(?:what(?: is| was|s)? (?:the )?(?:official |full |exact )?name|what (?:are|were) the names of|(?:officially |actually |also )?called|"
     r"what do (?:they|you|we|people) call|name of|"
     r"kako se zove|kako se naziva|како се зове|ime|si quhet|emri|wie heisst|wie nennt man|"
@@ -254,24 +255,24 @@ _CAUSE_Q = re.compile(
     r"\bwhat (?:was|were|is|are) the (?:cause|causes|trigger|triggers|spark)\b"
 )
 #: Words by which an answer gives a cause ("because", "fuelled by", "thanks to").
-_CAUSE_A = re.compile(
+_CAUSE_A = LazyPattern(
     r"\b(?:because|due to|owing to|thanks to|as a result|result of|caused|causes|cause|triggered|sparked|prompted|"
     r"provoked|fuelled|fueled|driven by|reason|reasons|stems from|stemmed from|citing|cites|cited)\b"
 )
-_CONTACT_Q = re.compile(
+_CONTACT_Q = LazyPattern(
     r"\b(?:(?:tele)?phone|fax|mobile) (?:number|no)\b|\btelephone\b|\be ?mail(?: address)?\b|"
     r"\b(?:the|its|their|your|postal|street|exact|physical|full|whats) address\b|\bweb ?site\b|\burl\b|"
     r"\bcontact (?:details|information|info|number)\b|\bhow (?:do|can|could) (?:i|we|you) (?:contact|reach|call|email)\b|"
     r"broj telefona|број телефона|adresa|adresu|адреса|адресу|telefonnummer|adresse|numero de telephone|site web|"
     r"numri i telefonit|adresa e\b"
 )
-_HOURS_Q = re.compile(
+_HOURS_Q = LazyPattern(
     r"\b(?:opening|open|office|business|visiting|working) (?:hours|times)\b|"
     r"\b(?:what time|when) (?:does|do|is|are)\b.*\b(?:open|opens|close|closes|closed)\b|"
     r"\bradno vreme|радно време|offnungszeiten|horaires d ouverture|horaires|orari\b"
 )
 #: "which experts", "name the companies": where a question may ask for members of a class by name.
-_WHICH_Q = re.compile(r"\b(?:which|what)\b|^(?:name|list)(?: (?:the|some|all|any))?\b")
+_WHICH_Q = LazyPattern(r"\b(?:which|what)\b|^(?:name|list)(?: (?:the|some|all|any))?\b")
 #: Pieces of text every match of a pattern contains (a match needs one of them): a question without
 #: any is not searched, which most questions need not be (a search of these patterns costs tens of
 #: microseconds, looking for each piece a fraction of one).
@@ -285,7 +286,7 @@ _MANNER_Q = re.compile(
 )
 #: A question whose own clause compares ("Does China supply more arms than Russia does?") or asks
 #: which is likeliest; "rather than" and "other than" compare nothing.
-_COMPARISON_Q = re.compile(
+_COMPARISON_Q = LazyPattern(
     r"^(?:(?:and|so|but|ok),? )?(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|who|what|which|how)\b"
     r"(?:[^,;:.?!](?!\b(?:rather|other) than\b))*?\b(?:more|less|fewer|better|worse|\w{3,}er)\b[^,;:.?!]*?\bthan\b"
     r"(?! (?:that|this|it|before|usual|ever|expected|now)[\s?!.]*$)|"
@@ -301,19 +302,19 @@ _COMPARISON_PIECES = (
     "closer", "greater", "higher", "lower", "larger", "smaller",
 )
 #: Words by which an answer compares.
-_COMPARISON_A = re.compile(
+_COMPARISON_A = LazyPattern(
     r"\b(?:than|unlike|compared|whereas|in contrast|likely|likeliest|probable|probably|"
     r"most (?:important|significant|decisive|influential))\b",
     re.IGNORECASE,
 )
 #: An answer that says its source gives no detail ("...and gives no further detail").
-_NO_DETAIL_A = re.compile(
+_NO_DETAIL_A = LazyPattern(
     r"\b(?:gives|give|offers|provides|goes into) no (?:further |more |other )?(?:detail|details|specifics)\b|"
     r"\b(?:does|do) not (?:say|specify|explain|detail) how\b|\bwithout (?:saying|specifying|explaining) how\b",
     re.IGNORECASE,
 )
 #: How something is done, in an answer: "by lobbying", "through its veto", "using loans".
-_MEANS_A = re.compile(
+_MEANS_A = LazyPattern(
     r"\b(?:by|through|via|using|by means of|by way of|with the help of)\s+(?:(?:its|their|his|her|the|a|an)\s+)?"
     r"(?:[^\W\d_]+ing|veto|vetoes|votes?|loans?|pressure|lobbying|diplomacy|force|means|deals?|investments?|threats?)\b",
     re.IGNORECASE,
@@ -323,14 +324,14 @@ _MEANS_ACTS = frozenset(
     stem(w) for w in "veto vote sanction fund finance lend loan pay bribe boycott lobby threaten embargo subsidise subsidize".split()
 )
 #: A phone number, an email, a web address or a street address in an answer.
-_CONTACT_A = re.compile(
+_CONTACT_A = LazyPattern(
     r"\+?\d[\d ()./-]{6,}\d|[\w.+-]+@[\w-]+\.\w|https?://|\bwww\.|"
     r"\b\d+\s+[\w ]{2,30}\b(?:street|st|road|rd|avenue|ave|boulevard|blvd|lane|square)\b|"
     r"\b(?:street|road|avenue|boulevard|ulica|rruga|strasse)\b",
     re.IGNORECASE,
 )
 #: A time of day, or a day of the week, in an answer.
-_HOURS_A = re.compile(
+_HOURS_A = LazyPattern(
     r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:.]\d\d\b|"
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekdays|weekends)\b",
     re.IGNORECASE,
@@ -338,7 +339,7 @@ _HOURS_A = re.compile(
 #: "What is the Shanghai Cooperation Organization?", "What does Interpol actually do?": the whole
 #: question asks what a name (capitalised words, as written) is or does.
 _NAME_WORDS = r"(?:[A-Z][\w-]*|[A-Z]{2,}|of|and|for|the|on|in)"
-_DEFINITION_Q = re.compile(
+_DEFINITION_Q = LazyPattern(
     rf"^(?i:(?:and|so|but|ok),? )?(?i:what|what's|whats)(?i: (?:is|are|was|were|exactly is|is exactly))?\s*"
     rf"(?i:the |an? )?(?P<a>[A-Z][\w-]*(?: {_NAME_WORDS})*)(?i: (?:exactly|actually|really))?\s*\?*$|"
     rf"^(?i:(?:and|so|but|ok),? )?(?i:what does) (?i:the )?(?P<b>[A-Z][\w-]*(?: {_NAME_WORDS})*)"
@@ -356,7 +357,7 @@ _EMBEDDED = re.compile(
 #: "When exactly in May 2024...": with the month given, the day is asked.
 _EXACTLY_WHEN = re.compile(r"\b(?:when exactly|exactly when|when precisely|precisely when)\b")
 #: "After X, Y": X came first and may be what set Y off.
-_AFTER_A = re.compile(r"\b[Aa]fter ([^,;.]+)")
+_AFTER_A = LazyPattern(r"\b[Aa]fter ([^,;.]+)")
 _QUANTITY_Q = re.compile(
     r"\b(?:(?:what|whats) (?:(?:is|was|are) (?:the )?(?:\w+ ){0,5}?|(?:the )?(?:\w+ )?)(?:value|amount|number|percentage|"
     r"share|cost|price|size|total|sum|population|budget|volume|toll|death toll|casualties|turnout|headcount)"
@@ -381,7 +382,7 @@ _MEASURES = {
     "revenue": "revenues prihod prihodi приход приходи",
 }
 _MEASURE_OF = {word: measure for measure, text in _MEASURES.items() for word in (measure, *text.split())}
-_MEASURE_Q = re.compile(
+_MEASURE_Q = LazyPattern(
     r"\b(value|volume|toll|casualties|turnout|percentage|headcount|gdp|income|debt|deficit|surplus|area|length|distance|"
     r"height|" + "|".join(sorted(_MEASURE_OF, key=len, reverse=True)) + r")\b"
 )
@@ -423,7 +424,7 @@ _OFFICE_VERBS = frozenset(
     "dirige".split()
 )
 #: "Which other spokesperson, besides Mao Ning...": someone the question does not name is asked.
-_OTHERS_Q = re.compile(r"\b(?:other|others|besides|apart from|aside from|except|else)\b")
+_OTHERS_Q = LazyPattern(r"\b(?:other|others|besides|apart from|aside from|except|else)\b")
 #: Office words in the plural ("ambassadors"): a class of officials, not one.
 _PLURAL_OFFICES = frozenset(
     w for w in _OFFICE_OF if w.endswith("s") and w[:-1] in _OFFICE_OF and w not in _OFFICE_VERBS
@@ -431,9 +432,9 @@ _PLURAL_OFFICES = frozenset(
 #: Office words that name no rank: "which Chinese diplomat" is any of them, a deputy too.
 _ANY_RANK = frozenset("diplomat diplomats".split())
 #: "Top diplomat": a rank after all.
-_RANKED = re.compile(r"\b(?:top|chief|senior|head|lead|leading|principal|highest|main) diplomats?\b")
+_RANKED = LazyPattern(r"\b(?:top|chief|senior|head|lead|leading|principal|highest|main) diplomats?\b")
 #: Ranks a question can name beside "deputy" ("China's number two envoy").
-_DEPUTY_PHRASE = re.compile(r"\bnumber (?:two|2)\b")
+_DEPUTY_PHRASE = LazyPattern(r"\bnumber (?:two|2)\b")
 
 #: Classes whose members have names: "which experts", "what companies" ask for those names.
 _NAMED_CLASSES = frozenset(
@@ -453,7 +454,7 @@ _NAMED_CLASSES = frozenset(
 #: "Which other countries": the words between the question word and the class.
 _OTHER_WORDS = frozenset("other others else further more".split())
 #: "What are Kosovo's main exports?": a class, after whose it is and how it ranks.
-_WHAT_ARE_Q = re.compile(r"\b(?:what|which) (?:are|were)\b")
+_WHAT_ARE_Q = LazyPattern(r"\b(?:what|which) (?:are|were)\b")
 #: "Which countries", "which experts"... in the community's other languages (folded: no
 #: diacritics), each with the English class it asks the members of.
 _WHICH_ABROAD = {
@@ -469,7 +470,9 @@ _WHICH_ABROAD = {
     "sanctions": r"(?:quelles|quels) sanctions|welche sanktionen|(?:koje|koji) sankcije|(?:које|који) санкције|"
     r"cilat sanksione",
 }
-_WHICH_ABROAD_Q = [(stem(noun), re.compile(rf"\b(?:{pattern})\b")) for noun, pattern in _WHICH_ABROAD.items()]
+_WHICH_ABROAD_Q = [(stem(noun), LazyPattern(rf"\b(?:{pattern})\b")) for noun, pattern in _WHICH_ABROAD.items()]
+#: Pieces every match of a pattern of :data:`_WHICH_ABROAD_Q` contains (how each alternative starts).
+_WHICH_ABROAD_PIECES = ("quel", "welche", "koj", "кој", "cil")
 #: "What specific technology": any class, asked for by name.
 _SPECIFIC = frozenset("specific particular exact precise".split())
 #: Words after "which"/"what" that end the search for a class ("what did...", "which is...").
@@ -491,17 +494,17 @@ _STANCE_Q = re.compile(
 #: The pieces of _STANCE_NOUN_Q's matches (see _CONTACT_PIECES).
 _STANCE_NOUN_PIECES = ("stance", "position", "view", "opinion", "reaction", "response", "attitude")
 #: "Washington's position", "the EU's official view": a view, held by the possessor.
-_STANCE_NOUN_Q = re.compile(
+_STANCE_NOUN_Q = LazyPattern(
     r"([^\W_]+)['’]s? (?:[^\W_]+ )?(?:stance|position|view|views|opinion|reaction|response|attitude)\b"
 )
 #: "Who <verb>": the question asks who did what the verb says.
-_AGENT_Q = re.compile(
+_AGENT_Q = LazyPattern(
     r"^(?:(?:and|so|but|then|ok) )?(?:who|whom|(?:which|what) (?:\w+ )?(?:official|officials|person|people|politician|"
     r"politicians|leader|leaders)) (?:(?:did|has|had|have|would|will|could|might|can|first|actually|really) )*(\w+)\b"
 )
 #: "Who is the author of...", "who was the mediator behind...": a person in a role, which an answer
 #: states only where it names someone beside the role's word.
-_ROLE_Q = re.compile(
+_ROLE_Q = LazyPattern(
     r"^(?:(?:and|so|but|then|ok) )?(?:who|whos) (?:is |was |are |were |s )?(?:the |its |their )?(?:\w+ )?"
     r"(author|authors|writer|writers|founder|founders|creator|creators|owner|owners|editor|editors|mediator|"
     r"mediators|organiser|organisers|organizer|organizers|sponsor|sponsors|architect|architects|negotiator|"
@@ -524,7 +527,7 @@ _CHANGE_Q = re.compile(
     r"hardened|softened|moved|grown|changing|evolving|shifting) (?:\w+ ){0,4}?(?:since|over|from|after|through)\b"
 )
 #: The words by which an answer speaks of a change.
-_CHANGE_A = re.compile(
+_CHANGE_A = LazyPattern(
     r"\b(?:changed|changes|changing|evolved|evolving|shifted|shift|shifts|hardened|softened|grown|grew|become|became|"
     r"increasingly|no longer|anymore|since|turned|deepened|weakened|strengthened|declined|declining|decreasing|"
     r"increased|rising|rose|used to|once|now)\b",
@@ -541,13 +544,13 @@ _QUESTION_YEAR = re.compile(r"\b20\d\d\b")
 #: Each word after "or" is a whole run of letters: a pattern that could split a word into several
 #: runs tried every split of the words that follow before failing ("...or uyghur tibetan
 #: separatists entity02585?" took 80 ms, a longer word seconds).
-_CHOICE_Q = re.compile(r"(?:^|[\s,])((?:[^\W\d_]+ )?[^\W\d_]+),? or ((?:[^\W\d_]+ ){0,7}[^\W\d_]+ ?)\s*\?*\s*$")
+_CHOICE_Q = LazyPattern(r"(?:^|[\s,])((?:[^\W\d_]+ )?[^\W\d_]+),? or ((?:[^\W\d_]+ ){0,7}[^\W\d_]+ ?)\s*\?*\s*$")
 #: Alternatives that offer nothing ("or not", "or something", "or more").
 _VAGUE_CHOICE = frozenset(
     "not something anything whatever what else more less so other others smth sth nothing otherwise".split()
 )
 #: "If Serbia (one day) recognised Kosovo...": a side and what it would do.
-_IF_Q = re.compile(r"\bif (?:the )?([^\W\d_]+) ((?:[^\W\d_]+ ?){1,4})")
+_IF_Q = LazyPattern(r"\bif (?:the )?([^\W\d_]+) ((?:[^\W\d_]+ ?){1,4})")
 #: Words between a side and its act in a condition ("if Serbia one day recognised").
 _IF_FILLER = frozenset("one day ever first actually really suddenly eventually finally later someday decided decides".split())
 #: Acts of a side that would change the matter ("if Serbia recognised Kosovo"): a condition of
@@ -583,7 +586,7 @@ _VOTE_Q = re.compile(
 _VOTE_VERBS = frozenset(stem(w) for w in "vote votes voted voting veto vetoed abstain abstained".split())
 #: "What is X officially called?", "its formal name": an official name, which an answer states
 #: only where it says so ("officially", "known as", "renamed").
-_OFFICIAL_NAME_Q = re.compile(
+_OFFICIAL_NAME_Q = LazyPattern(
     r"\b(?:officially|formally|properly) (?:called|named|known as|titled)\b|"
     r"\b(?:official|formal|proper) (?:name|title)\b|\bcalled (?:now|these days|today|nowadays)\b|"
     r"\b(?:what|whats) (?:is |was )?the (?:exact |full )?title of\b|"
@@ -594,7 +597,7 @@ _OFFICIAL_NAME_Q = re.compile(
 #: The pieces of _NAME_Q's matches and of _OFFICIAL_NAME_Q's (see _CONTACT_PIECES).
 _NAME_PIECES = ("name", "call", "zove", "naziva", "зове", "ime", "quhet", "emri", "heisst", "nennt", "appelle", "nom",
                 "known", "titl", "zvanicn", "званичн", "zyrtar", "offiziell", "officiel")
-_OFFICIAL_NAME_A = re.compile(
+_OFFICIAL_NAME_A = LazyPattern(
     r"\b(?:officially|formally|official name|formal name|full name|known as|renamed|titled|called|named)\b",
     re.IGNORECASE,
 )
@@ -623,7 +626,7 @@ _SAID = "\x00said"
 #: "Who is ...", "who was ...": a question of identity, not of an act.
 _IDENTITY = frozenset("is are was were s be been".split())
 #: A question whether something was done: "Has China ever vetoed...", "Did Serbia apply...".
-_DONE_Q = re.compile(r"^(?:(?:and|so|but|ok|also) )?(?:did|has|have|had|was|were)\b")
+_DONE_Q = LazyPattern(r"^(?:(?:and|so|but|ok|also) )?(?:did|has|have|had|was|were)\b")
 #: Endings of adjectives that share a stem with a noun ("diplomatic", "diplomats").
 _ADJECTIVE_ENDINGS = ("ic", "ical", "al")
 #: Words before a noun: "the issue" is no act of issuing.
@@ -694,7 +697,7 @@ _FOREIGN_YES_NO_Q = re.compile(
     r"da li|je li|jel|да ли|је ли|\w+ li|\w+ ли|a (?:ka|kane|e|i|u|do|mund|eshte|jane|po)|est ce que?)\b|"
     r"\b\w+ t (?:il|elle|ils|elles|on)\b"
 )
-_FOREIGN_DONE_Q = re.compile(
+_FOREIGN_DONE_Q = LazyPattern(
     r"^(?:hat|hatte|haben|hatten|ist|sind|war|waren|wurde|wurden|da li (?:je|su)|je li|да ли (?:је|су)|"
     r"a (?:ka|kane|e ka|i ka|e kane|i kane|u))\b|\b(?:a|ont) t (?:il|elle|ils|elles|on)\b"
 )
@@ -772,15 +775,15 @@ def _names_beside(tokens: list[str], i: int) -> list[str]:
 
 # -- what an answer states ------------------------------------------------------------------------
 
-_SENTENCES = re.compile(r"[^.;!?]+")
+_SENTENCES = LazyPattern(r"[^.;!?]+")
 #: Content words before and after a date in a clause that it dates ("the declaration of
 #: independence in 2008 broke international law": the declaration, more than what follows).
 DATE_BEFORE, DATE_AFTER = 5, 3
 #: Clauses of a sentence: a date dates what its own clause says ("After X in March 2023, Y").
-_CLAUSES = re.compile(r"[,:()]|\s[–—-]\s")
+_CLAUSES = LazyPattern(r"[,:()]|\s[–—-]\s")
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
-_DAY_A = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})|(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?\b(?! ?\d{{3}}))")
-_DATE_A = re.compile(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS})\b")
+_DAY_A = LazyPattern(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})|(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?\b(?! ?\d{{3}}))")
+_DATE_A = LazyPattern(rf"\b(?:1[89]\d\d|20\d\d|{_MONTHS})\b")
 _NEGATION = frozenset("not no never without neither nor none refrains refrain absence lack lacks".split())
 _NOT_CONTRACTED = frozenset(
     "doesnt dont didnt isnt arent wasnt werent cant wont hasnt havent hadnt couldnt wouldnt shouldnt".split()
@@ -788,15 +791,15 @@ _NOT_CONTRACTED = frozenset(
 #: Verbs by which a question takes a negation for granted ("When did China first refuse to
 #: recognise Kosovo?" presumes that it does not, which a "does not recognise" confirms, not corrects).
 _REFUSAL = frozenset("refuse refuses refused refusing refusal decline declines declined declining".split())
-_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{3,})[\"“”«»]")
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]+(?:\s+(?:of|and|the|for|de)?\s*[A-Z][\w’'-]+)*)")
-_PLACE_A = re.compile(r"\b(?:in|at|from)\s+([A-Z][\w’'-]+)")
+_QUOTED = LazyPattern(r"[\"“”«»]([^\"“”«»]{3,})[\"“”«»]")
+_CAPITALISED = LazyPattern(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]+(?:\s+(?:of|and|the|for|de)?\s*[A-Z][\w’'-]+)*)")
+_PLACE_A = LazyPattern(r"\b(?:in|at|from)\s+([A-Z][\w’'-]+)")
 _NOT_PLACES = frozenset(f"the a an its his her their this that these those {_MONTHS.replace('|', ' ')}".split())
 #: Words that may stand between a negation and what it negates, or its subject ("China does not
 #: recognise", "China and Kosovo have no formal diplomatic relations").
 NEGATION_WINDOW = 3
 #: Tokens of an answer with their case: words (possessives kept on the word) and punctuation.
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,;:()]")
+_TOKEN = LazyPattern(r"[^\W_]+(?:['’][^\W_]+)*|[,;:()]")
 #: "X, including A and B", "X such as A": the words that introduce members of a class.
 _INTRODUCERS = frozenset("including such like namely notably especially particularly among".split())
 #: Verbs and nouns by which an answer gives someone's view ("Xi stressed", "Beijing's opposition").
@@ -1659,9 +1662,10 @@ class DetailChecker:
     def _which(self, folded: str) -> Detail | None:
         """"Which experts", "what companies", "what specific technology", "what are Kosovo's main
         exports", "quels pays": the names of members of a class are asked for."""
-        for noun, pattern in _WHICH_ABROAD_Q:
-            if pattern.search(folded):
-                return Detail(WHICH, subject=frozenset((noun,)))
+        if _has_any(folded, _WHICH_ABROAD_PIECES):
+            for noun, pattern in _WHICH_ABROAD_Q:
+                if pattern.search(folded):
+                    return Detail(WHICH, subject=frozenset((noun,)))
         if "wh" not in folded and not folded.startswith(("name", "list")):
             return None  # (every match of _WHAT_ARE_Q and of _WHICH_Q)
         if (listed := _WHAT_ARE_Q.search(folded)) is not None:

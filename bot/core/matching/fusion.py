@@ -47,6 +47,7 @@ from bot.core.matching.index import (
     SearchResult,
 )
 from bot.core.matching.language import looks_english, serbian_latin
+from bot.core.matching.lazyre import LazyPattern
 from bot.core.matching.normalise import words
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def _factor(hit: Hit) -> float:
 
 
 #: How the index names a name it found in the question and not in a fact.
-_NAME_PENALTY = re.compile(r"^name '(.+)' is not in the fact$")
+_NAME_PENALTY = LazyPattern(r"^name '(.+)' is not in the fact$")
 
 
 def _unknown_names(result: SearchResult) -> set[str]:
@@ -185,7 +186,7 @@ def _unknown_names(result: SearchResult) -> set[str]:
 
 #: "Serbia, Montenegro and North Macedonia": three or more names listed together.
 _LISTED_NAME = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*"
-_NAME_LIST = re.compile(rf"\b{_LISTED_NAME}(?:, {_LISTED_NAME})+,? (?:and|or) {_LISTED_NAME}")
+_NAME_LIST = LazyPattern(rf"\b{_LISTED_NAME}(?:, {_LISTED_NAME})+,? (?:and|or) {_LISTED_NAME}")
 
 
 def _listed_refund(text: str, hit: Hit, known: Callable[[str], bool]) -> float:

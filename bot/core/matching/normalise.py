@@ -18,6 +18,8 @@ from itertools import chain
 import numpy as np
 import snowballstemmer
 
+from bot.core.matching.lazyre import LazyPattern
+
 #: Longer input is cut before normalising: no real question is longer, and work stays bounded.
 MAX_INPUT_CHARS = 512
 
@@ -171,11 +173,11 @@ _DATE_QUESTION = re.compile(r"\b(?:when|what year|which year|what date|since whe
 _QUANTITY_QUESTION = re.compile(r"\b(?:how many|how much|how long|how old|what number|what percentage)\b")
 #: "How much could China sway...", "how much does Beijing care": "how much" before a verb asks a
 #: degree, unless the verb or its object is of money ("how much did China invest").
-_DEGREE = re.compile(
+_DEGREE = LazyPattern(
     r"\bhow much (?:do|does|did|has|have|had|is|are|was|were|will|would|can|could|should|might|may|must)\b"
     r"(?P<rest>.*)"
 )
-_AMOUNT_WORDS = re.compile(
+_AMOUNT_WORDS = LazyPattern(
     r"\b(?:invest\w*|spen[dt]\w*|cost\w*|pa(?:y|id|ys|ying)|lend\w*|lent|loan\w*|donat\w*|earn\w*|sell\w*|sold|"
     r"buy\w*|bought|borrow\w*|receiv\w*|contribut\w*|pledg\w*|grant\w*|subsid\w*|trad\w*|export\w*|import\w*|"
     r"owe\w*|rais\w*|fund\w*|financ\w*|worth|money|charg\w*|budget\w*|aid|gave|give|gives|giving|amount\w*|total\w*|"
@@ -193,9 +195,9 @@ _QUANTITY = re.compile(
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 #: "may" in lower case, with no number beside it, is the modal verb ("China may use Kosovo"), not
 #: the month ("in may 2023", "29 may").
-_MODAL_MAY = re.compile(r"(?<!\d )(?<!\d)\bmay\b(?! ?\d)")
+_MODAL_MAY = LazyPattern(r"(?<!\d )(?<!\d)\bmay\b(?! ?\d)")
 #: A number that names rather than counts: "Resolution 1244", "Article 5", "Room 7".
-_IDENTIFIER = re.compile(
+_IDENTIFIER = LazyPattern(
     r"\b(?:resolution|resolutions|article|articles|chapter|section|paragraph|clause|rule|protocol|amendment|"
     r"annex|item|point|phase|stage|version|level|grade|room|gate|flight|platform|route|highway|building|floor|"
     r"no|number|nr)\.?\s+\d+\b",
