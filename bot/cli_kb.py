@@ -294,14 +294,17 @@ def _command(handler: Handler) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add ``kb`` and its subcommands to the ``factbot`` parser."""
+def register(subparsers: argparse._SubParsersAction, *, subcommands: bool = True) -> argparse.ArgumentParser:
+    """Add ``kb`` and its subcommands to the ``factbot`` parser (``subcommands=False``: ``kb`` alone,
+    as ``factbot --help`` lists it, for a command line that does not name ``kb``)."""
     kb = subparsers.add_parser(
         "kb",
         help="moderate the knowledge base: stats, unanswered questions, runtime edits, export, privacy",
         description="Moderate the knowledge base from the shell: the use-cases of /kb on Discord and Slack, and "
         "privacy. Exit status: 0 done, 1 rejected (the reasons are printed), 3 database unavailable.",
     )
+    if not subcommands:
+        return kb
     kb.add_argument("--as", dest="actor_name", metavar="NAME", help="name recorded in the audit log")
     sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
 

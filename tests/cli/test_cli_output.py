@@ -30,6 +30,15 @@ def test_no_help_text_shows_source_markup() -> None:
         assert "``" not in text and ":class:" not in text and ":func:" not in text, parser.prog
 
 
+def test_a_command_line_that_does_not_name_kb_gets_the_same_help_and_kb_its_subcommands_when_named() -> None:
+    full = build_parser()
+    assert build_parser(["ask", "--json", "x"]).format_help() == full.format_help()
+    assert len(_parsers(build_parser(["ask", "x"]))) < len(_parsers(full))
+    args = build_parser(["kb", "stats", "--days", "3"]).parse_args(["kb", "stats", "--days", "3"])
+    assert args.days == 3 and callable(args.handler)
+    assert len(_parsers(build_parser(["--knowledge", "k", "kb", "audit"]))) == len(_parsers(full))
+
+
 def _knowledge_with_long_ids(tmp_path: Path) -> Path:
     directory = tmp_path / "knowledge"
     shutil.copytree(DEFAULT_KNOWLEDGE_DIR, directory)
