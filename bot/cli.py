@@ -31,12 +31,15 @@ def _with_bot(args: argparse.Namespace, work: Callable[[Any], int]) -> int:
     """Run ``work`` on the knowledge as members see it: the files plus the runtime edits stored in
     the database (when there is one). Nothing is logged; an unreachable database leaves the files
     alone (the storage layer warns). Without a database no event loop is started."""
-    from bot.app import command_bot, reading_bot
-    from bot.settings import load_settings
+    from bot.core import gcpause
 
-    knowledge_dir = _knowledge_dir(args)
-    settings = load_settings()
-    bot = reading_bot(knowledge_dir, settings)
+    with gcpause.paused(freeze=True):  # modules, settings, the knowledge: all kept to the end
+        from bot.app import command_bot, reading_bot
+        from bot.settings import load_settings
+
+        knowledge_dir = _knowledge_dir(args)
+        settings = load_settings()
+        bot = reading_bot(knowledge_dir, settings)
     if bot is not None:
         return work(bot)
 
@@ -393,7 +396,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A character the terminal's encoding lacks prints as "?" rather than ending the command
         # (an answer's curly quotes under an ASCII locale), and no raw undecodable byte goes out.
         sys.stdout.reconfigure(errors="replace")
-    parser = build_parser(sys.argv[1:] if argv is None else argv)
+    from bot.core import gcpause
+
+    # Building the parser imports the knowledge modules: long-lived objects only, as what a
+    # command's start builds (see _with_bot), which the cyclic collector need not walk again.
+    with gcpause.paused(freeze=True):
+        parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     from bot.observability.logs import configure_logging
     from bot.settings import LogSettings, SettingError, build_section
