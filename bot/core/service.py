@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import logging
 import re
+import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -98,8 +99,12 @@ class Choice:
     fact_id: str
 
 
+#: Held while a knowledge state makes its semantic stage (one per state, whichever thread asks first).
+_stage_lock = threading.Lock()
+
+
 class KnowledgeState:
-    """A knowledge base, its index and its semantic stage, built together and swapped together.
+    """A knowledge base, its index and its semantic stage (made on first need), swapped together.
 
     ``semantic`` (optional) is the process's semantic runtime: the encoder, loaded on first need,
     and the embedding cache. Without it, or where the encoder cannot run, answers come from the
@@ -112,26 +117,30 @@ class KnowledgeState:
         self.matcher = Matcher(self.index)
         self._name_words: frozenset[str] | None = None
         self.runtime = semantic
-        self.semantic: SemanticStage | None = None
-        if semantic is not None:
-            from bot.core.semantic.stage import SemanticStage
-
-            self.semantic = SemanticStage(semantic, self.index.facts)
+        self._semantic: SemanticStage | None = None
 
     def attach(self, semantic: SemanticRuntime | None) -> None:
         """Give a state (loaded from the index cache, which never holds it) the semantic runtime."""
         self.runtime = semantic
-        self.semantic = None
-        if semantic is not None:
-            from bot.core.semantic.stage import SemanticStage
+        self._semantic = None
 
-            self.semantic = SemanticStage(semantic, self.index.facts)
+    @property
+    def semantic(self) -> SemanticStage | None:
+        """The semantic stage over these facts with the runtime (``None`` without one), made when
+        first asked for: a one-shot answer that the lexical index gives alone does not import it."""
+        if self._semantic is None and self.runtime is not None:
+            with _stage_lock:
+                if self._semantic is None:
+                    from bot.core.semantic.stage import SemanticStage
+
+                    self._semantic = SemanticStage(self.runtime, self.index.facts)
+        return self._semantic
 
     def __getstate__(self) -> dict[str, Any]:
         # The semantic runtime (an encoder, locks) belongs to the process: never pickled.
         state = dict(self.__dict__)
         state["runtime"] = None
-        state["semantic"] = None
+        state["_semantic"] = None
         return state
 
     def successor(self, kb: KnowledgeBase) -> KnowledgeState:
@@ -149,7 +158,7 @@ class KnowledgeState:
             self.semantic.prepare()
 
     def _wants_semantic(self, draft: Draft) -> bool:
-        return self.semantic is not None and not self.semantic.off and not draft.confident and bool(draft.text)
+        return not draft.confident and bool(draft.text) and self.semantic is not None and not self.semantic.off
 
     def _finish(self, draft: Draft, started: float, reading: Any = None) -> Answer:
         if reading is None:

@@ -244,6 +244,8 @@ def test_a_one_shot_answer_without_a_database_runs_no_event_loop() -> None:
         # no asyncio (nor the ssl, sockets and threads it imports), and settings read without
         # pydantic-settings, which imports asyncio
         assert not imported & {"asyncio", "ssl", "concurrent", "pydantic_settings"}, sorted(imported)
+    # a question the lexical index answers confidently: the semantic stage is not even imported
+    assert "bot.core.semantic.stage" not in imported
 
 
 def test_an_answer_from_a_database_at_its_schema_head_does_not_load_alembic() -> None:

@@ -17,7 +17,6 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +26,8 @@ from bot.core.knowledge.schema import Fact
 from bot.core.semantic.encoder import Encoder, EncoderUnavailable
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from bot.core.semantic.cache import EmbeddingCache
     from bot.core.semantic.index import SemanticIndex
 
@@ -172,6 +173,8 @@ class SemanticRuntime:
                     return
                 yield batch, encoder.embed(batch)
             return
+        from concurrent.futures import ThreadPoolExecutor  # not imported by a one-shot answer
+
         with ThreadPoolExecutor(workers, thread_name_prefix="factbot-embed") as pool:
             running: deque[tuple[Sequence[str], Future[np.ndarray]]] = deque()
             for batch in batches:
