@@ -11,6 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.core.matching import detail
 from bot.core.matching.detail import (
@@ -622,26 +624,6 @@ _GATED = [
         "china's stance|the eu's position|serbia’s view|russia's views|kosovo's opinion|nato's reaction|"
         "the us's response|beijing's official attitude",
     ),
-    *(
-        (pattern, detail._WHICH_ABROAD_PIECES, texts)
-        for (_, pattern), texts in zip(
-            detail._WHICH_ABROAD_Q,
-            [
-                "quels pays|quelles pays|welche lander|welche staaten|koje zemlje|koji drzave|које земље|"
-                "који државе|cilat vende|cilat shtete",
-                "quels experts|quelles specialistes|quels analystes|welche experten|welche fachleute|welche analysten|"
-                "koji strucnjaci|koje analiticari|koji eksperti|који стручњаци|које аналитичари|који експерти|"
-                "cilet eksperte|cilat ekspertet|cilet analiste",
-                "quelles entreprises|quels societes|welche firmen|welche unternehmen|koje kompanije|koji firme|"
-                "које компаније|који фирме|cilat kompani|cilat kompanite|cilat firma",
-                "quels projets|quelles projets|welche projekte|koji projekti|koje projekti|који пројекти|"
-                "које пројекти|cilat projekte",
-                "quelles sanctions|quels sanctions|welche sanktionen|koje sankcije|koji sankcije|које санкције|"
-                "који санкције|cilat sanksione",
-            ],
-            strict=True,
-        )
-    ),
 ]
 
 
@@ -652,6 +634,156 @@ def test_a_question_without_any_piece_of_a_pattern_is_not_searched_and_could_not
     for text in texts.split("|"):
         assert pattern.search(text), text
         assert detail._has_any(text, pieces), text
+
+
+_SAYING_VERBS = (
+    "say said think thought feel felt write wrote written claim claimed argue argued want wanted believe believed "
+    "react reacted respond responded reply replied see view viewed regard regarded perceive perceived announce "
+    "announced comment commented tell told make of prefer preferred doing"
+)
+_WANTING_VERBS = (
+    "want wish plan intend hope seek support oppose back favour favor agree accept reject recognise recognize think "
+    "believe feel warn warned ask asked request requested demand demanded urge urged criticise criticised criticize "
+    "criticized condemn condemned complain complained protest protested object objected"
+)
+_WORD_GATED = [
+    (
+        detail._DAY_Q,
+        detail._DAY_WORDS,
+        "what day|which date|exact day|precise date|specific day|on what day|exact date|what date|kog dana|kojeg dana|"
+        "kog datuma|kojeg datuma|tacan datum|тачан датум|ког дана|којег дана|ког датума|којег датума|ne cilen dite|"
+        "cilen date|daten e sakte|an welchem tag|welches datum|genaue datum|genauen datum|quel jour|quelle date|"
+        "date exacte",
+    ),
+    (detail._EXACTLY_WHEN, detail._EXACTLY_WORDS, "when exactly|exactly when|when precisely|precisely when"),
+    (
+        detail._PERSON_Q,
+        detail._PERSON_WORDS,
+        "who|and whom|whos|ko|ко|kush|wer|qui|which minister|what ambassador|which chinese envoy|what official|"
+        "which diplomat|what spokesperson|which spokesman|which spokeswoman|what president|which leader|what head|"
+        "which chief|which un representative",
+    ),
+    (
+        detail._PLACE_Q,
+        detail._PLACE_WORDS,
+        "which city|what town|which village|what place|which capital|what venue|what location|which building|"
+        "which municipality|what region|which street|what district|which neighbourhood|what neighborhood|"
+        "which square|what avenue|the capital|where exactly|where is it|and where did they|where was it held|"
+        "u kom gradu|u kojem gradu|u kom mestu|gde|gdje|у ком граду|у којем граду|где|гдје|ne cilin qytet|"
+        "ne cilin vend|ku|in welcher stadt|an welchem ort|wo|dans quelle ville|quelle ville|a quel endroit|"
+        "ou se trouve|ou siege",
+    ),
+    (
+        detail._QUANTITY_Q,
+        detail._QUANTITY_WORDS,
+        "what value|what is the amount|whats the number|what percentage|what share|what cost|what price|what size|"
+        "what total|what sum|what population|what budget|what volume|what toll|what death toll|what casualties|"
+        "what turnout|what headcount|what percent|which per cent|what proportion|what fraction|what ratio|"
+        "how big is the|how large are their|how high was its|how expensive were his|how much is it each year|"
+        "koliko|колико|koliki|kolika|колики|колика|sa shume|sa|wie viele|wie viel|wie hoch|combien|"
+        "quel est le montant|quelle est la population|cili eshte buxheti|sa eshte",
+    ),
+    (
+        detail._DATE_Q,
+        detail._DATE_WORDS,
+        "when|and when|kada|kad|када|кад|kur|wann|quand|what year|which year|since when|by when|until when|"
+        "till when|what date|how long ago|seit wann|in welchem jahr|en quelle annee|koje godine|које године|"
+        "cilin vit|ne cilin vit",
+    ),
+    (
+        detail._CAUSE_Q,
+        detail._CAUSE_WORDS,
+        "what sparked|what caused|which event triggered|what prompted|what provoked|what set off|what touched off|"
+        "what was the cause|what were the causes|what is the trigger|what are the triggers|what was the spark",
+    ),
+    (
+        detail._MANNER_Q,
+        detail._MANNER_WORDS,
+        "exactly how|precisely how|specifically how|how exactly|how precisely|how specifically|in what way|"
+        "in which ways|in what manner|by what means|by what mechanism|what exact way|what precise ways|"
+        "what specific mechanism|what exact mechanisms|what specific steps|what precise measures|what exact means",
+    ),
+    (
+        detail._VOTE_Q,
+        detail._VOTE_WORDS,
+        "how did each member vote|which way did china vote|how would they cast|voted for or against|"
+        "vote in favour or against",
+    ),
+    (
+        detail._STANCE_Q,
+        detail._STANCE_WORDS,
+        "|".join(f"what did china {verb}" for verb in _SAYING_VERBS.split(" ")).replace("china make|what did china of", "china make of")
+        + "|"
+        + "|".join(f"does serbia {verb}" for verb in _WANTING_VERBS.split())
+        + "|where does russia stand",
+    ),
+    (
+        detail._CONDITIONS_Q,
+        detail._CONDITIONS_WORDS,
+        "under what condition|on which conditions|under what circumstances|what conditions",
+    ),
+    (
+        detail._CHANGE_Q,
+        detail._CHANGE_WORDS,
+        "|".join(
+            f"how has its stance {verb} since"
+            for verb in "changed evolved shifted developed hardened softened moved grown changing evolving shifting".split()
+        ),
+    ),
+    (
+        detail._NEXT_EVENT_Q,
+        detail._NEXT_EVENT_WORDS,
+        "after the next election|before the next vote|once the next government|when the next summit|by the next year|"
+        "until the next one|after the war ends|once the war is over|when the dialogue finishes|"
+        "until the fighting stops",
+    ),
+    *(
+        (pattern, detail._WHICH_ABROAD_WORDS, texts)
+        for (_noun, pattern), texts in zip(
+            detail._WHICH_ABROAD_Q,
+            [
+                "quels pays|quelles pays|welche lander|welche staaten|koje zemlje|koji drzave|које земље|који државе|"
+                "cilat vende|cilat shtete",
+                "quels experts|quelles analystes|welche experten|welche fachleute|koji strucnjaci|koje eksperti|"
+                "који стручњаци|које аналитичари|cilet eksperte|cilat analiste",
+                "quelles entreprises|quels societes|welche firmen|welche unternehmen|koje kompanije|koji firme|"
+                "које компаније|који фирме|cilat kompani|cilat firma",
+                "quels projets|quelles projets|welche projekte|koji projekti|koje projekti|који пројекти|које пројекти|"
+                "cilat projekte",
+                "quelles sanctions|quels sanctions|welche sanktionen|koje sankcije|koji sankcije|које санкције|"
+                "који санкције|cilat sanksione",
+            ],
+            strict=True,
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("pattern", "cues", "texts"), _WORD_GATED)
+def test_a_question_without_any_word_of_a_pattern_is_not_searched_and_could_not_match(pattern, cues, texts) -> None:
+    # The question is searched for a pattern only when it has one of the words every match has:
+    # each alternative of the pattern, written out, matches and has one (as a whole word).
+    for text in texts.split("|"):
+        assert pattern.search(text), text
+        assert not cues.isdisjoint(text.split()), text
+
+
+@pytest.mark.parametrize(("pattern", "cues", "texts"), _WORD_GATED)
+@given(data=st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+def test_no_question_without_a_word_of_a_gated_pattern_matches_it(pattern, cues, texts, data) -> None:
+    # Texts made to match the pattern (any of its alternatives, with anything around them), read
+    # as the detail check reads a question: each that still matches has one of the words.
+    folded = " ".join(words(data.draw(st.from_regex(pattern))))
+    assert not pattern.search(folded) or not cues.isdisjoint(folded.split()), folded
+
+
+def test_every_phrasing_that_a_gated_pattern_matches_has_one_of_its_words() -> None:
+    for fact in STATE.kb.facts:
+        for text in (*fact.questions, fact.title):
+            folded = " ".join(words(text))
+            for pattern, cues, _texts in _WORD_GATED:
+                assert not pattern.search(folded) or not cues.isdisjoint(folded.split()), (folded, pattern.pattern[:40])
 
 
 def test_alternatives_are_read_only_where_or_stands_between_words() -> None:

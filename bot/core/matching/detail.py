@@ -88,7 +88,7 @@ import re
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set as AbstractSet
 from typing import Any
 
 import numpy as np
@@ -221,6 +221,13 @@ _DAY_Q = re.compile(
     r"an welchem tag|welches datum|genaue datum|genauen datum|"
     r"quel jour|quelle date|date exacte)\b"
 )
+#: Words of which every match of a pattern has one, as a whole word of the folded question (each
+#: stands between spaces or the text's ends in the pattern): a question that has none is not
+#: searched for it, which most questions need not be (a search costs about a microsecond, looking
+#: the question's words up in a set a fraction of one).
+_DAY_WORDS = frozenset(
+    "day date dana datuma datum датум дана датума dite sakte tag jour exacte".split()
+)
 _PLACE_Q = re.compile(
     r"\b(?:(?:which|what)(?: \w+)? (?:city|town|village|place|capital|venue|location|building|municipality|region|street|"
     r"district|neighbourhood|neighborhood|square|avenue)|"
@@ -232,6 +239,11 @@ _PLACE_Q = re.compile(
     r"ne cilin qytet|ne cilin vend|ku|"
     r"in welcher stadt|an welchem ort|wo|"
     r"dans quelle ville|quelle ville|a quel endroit|^ou (?:se trouve|se trouvent|se situe|est|sont|a|ont|siege))\b"
+)
+_PLACE_WORDS = frozenset(
+    """city town village place capital venue location building municipality region street district neighbourhood
+    neighborhood square avenue where gradu mestu gde gdje граду где гдје qytet vend ku stadt ort wo ville endroit
+    ou""".split()
 )
 _NAME_Q = LazyPattern(
     r"\b(?:what(?: is| was|s)? (?:the )?(?:official |full |exact )?name|what (?:are|were) the names of|(?:officially |actually |also )?called|"
@@ -245,15 +257,21 @@ _PERSON_Q = re.compile(
     r"(?:minister|ambassador|envoy|official|diplomat|spokesperson|spokesman|spokeswoman|"
     r"president|leader|head|chief|representative)\b"
 )
+_PERSON_WORDS = frozenset(
+    """who whom whos ko ко kush wer qui minister ambassador envoy official diplomat spokesperson spokesman spokeswoman
+    president leader head chief representative""".split()
+)
 _DATE_Q = re.compile(
     r"^(?:(?:and|so|but|then|ok) )?(?:when|kada|kad|када|кад|kur|wann|quand)\b|"
     r"\b(?:(?:what|which) year|since when|by when|until when|till when|what date|how long ago|seit wann|in welchem jahr|en quelle annee|"
     r"(?:koje|које) (?:godine|године)|(?:ne )?cilin vit)\b"
 )
+_DATE_WORDS = frozenset("when kada kad када кад kur wann quand year date ago jahr annee godine године vit".split())
 _CAUSE_Q = re.compile(
     r"\b(?:what|which \w+) (?:sparked|caused|triggered|prompted|provoked|set off|touched off)\b|"
     r"\bwhat (?:was|were|is|are) the (?:cause|causes|trigger|triggers|spark)\b"
 )
+_CAUSE_WORDS = frozenset("sparked caused triggered prompted provoked off cause causes trigger triggers spark".split())
 #: Words by which an answer gives a cause ("because", "fuelled by", "thanks to").
 _CAUSE_A = LazyPattern(
     r"\b(?:because|due to|owing to|thanks to|as a result|result of|caused|causes|cause|triggered|sparked|prompted|"
@@ -284,6 +302,7 @@ _MANNER_Q = re.compile(
     r"\bin (?:what|which) (?:way|ways|manner)\b|\bby what (?:means|mechanism)\b|"
     r"\bwhat (?:exact|precise|specific) (?:way|ways|mechanism|mechanisms|steps|measures|means)\b"
 )
+_MANNER_WORDS = frozenset("exactly precisely specifically way ways manner means mechanism exact precise specific".split())
 #: A question whose own clause compares ("Does China supply more arms than Russia does?") or asks
 #: which is likeliest; "rather than" and "other than" compare nothing.
 _COMPARISON_Q = LazyPattern(
@@ -356,6 +375,7 @@ _EMBEDDED = re.compile(
 )
 #: "When exactly in May 2024...": with the month given, the day is asked.
 _EXACTLY_WHEN = re.compile(r"\b(?:when exactly|exactly when|when precisely|precisely when)\b")
+_EXACTLY_WORDS = frozenset(("exactly", "precisely"))
 #: "After X, Y": X came first and may be what set Y off.
 _AFTER_A = LazyPattern(r"\b[Aa]fter ([^,;.]+)")
 _QUANTITY_Q = re.compile(
@@ -368,6 +388,11 @@ _QUANTITY_Q = re.compile(
     r"koliko|колико|koliki|kolika|колики|колика|sa (?:shume|punonjes|vende|njerez)|^sa\b|wie viele|wie viel|wie hoch|"
     r"combien|quel est (?:le|son|leur) (?:montant|budget|cout|prix|nombre|chiffre)|quelle est (?:la|sa|leur) (?:population|valeur|somme|part)|"
     r"cili eshte (?:buxheti|numri|cmimi|kostoja)|sa eshte)\b"
+)
+_QUANTITY_WORDS = frozenset(
+    """value amount number percentage share cost price size total sum population budget volume toll casualties
+    turnout headcount percent cent proportion fraction ratio big large high expensive year koliko колико koliki
+    kolika колики колика sa wie combien quel quelle cili""".split()
 )
 
 #: A measure a question asks the amount of: only a fact that speaks of it states that amount. Its
@@ -471,8 +496,7 @@ _WHICH_ABROAD = {
     r"cilat sanksione",
 }
 _WHICH_ABROAD_Q = [(stem(noun), LazyPattern(rf"\b(?:{pattern})\b")) for noun, pattern in _WHICH_ABROAD.items()]
-#: Pieces every match of a pattern of :data:`_WHICH_ABROAD_Q` contains (how each alternative starts).
-_WHICH_ABROAD_PIECES = ("quel", "welche", "koj", "кој", "cil")
+_WHICH_ABROAD_WORDS = frozenset("quels quelles welche koje koji које који cilat cilet".split())
 #: "What specific technology": any class, asked for by name.
 _SPECIFIC = frozenset("specific particular exact precise".split())
 #: Words after "which"/"what" that end the search for a class ("what did...", "which is...").
@@ -490,6 +514,14 @@ _STANCE_Q = re.compile(
     r"think|believe|feel|warn|warned|ask|asked|request|requested|demand|demanded|urge|urged|criticise|criticised|"
     r"criticize|criticized|condemn|condemned|complain|complained|protest|protested|object|objected)\b|"
     r"\bwhere (?:does|do|did) ((?:\w+ ){1,5}?)stand\b"
+)
+_STANCE_WORDS = frozenset(
+    """say said think thought feel felt write wrote written claim claimed argue argued want wanted believe believed
+    react reacted respond responded reply replied see view viewed regard regarded perceive perceived announce
+    announced comment commented tell told make prefer preferred doing wish plan intend hope seek support oppose back
+    favour favor agree accept reject recognise recognize warn warned ask asked request requested demand demanded urge
+    urged criticise criticised criticize criticized condemn condemned complain complained protest protested object
+    objected stand""".split()
 )
 #: The pieces of _STANCE_NOUN_Q's matches (see _CONTACT_PIECES).
 _STANCE_NOUN_PIECES = ("stance", "position", "view", "opinion", "reaction", "response", "attitude")
@@ -512,6 +544,7 @@ _ROLE_Q = LazyPattern(
 )
 #: "Under what conditions...", "on which terms": the conditions of something.
 _CONDITIONS_Q = re.compile(r"\b(?:under|on) (?:what|which) (?:conditions?|circumstances)\b|\bwhat conditions\b")
+_CONDITIONS_WORDS = frozenset(("condition", "conditions", "circumstances"))
 #: "Is Serbia a member of the SCO?": whether someone is a member.
 _MEMBER_Q = re.compile(
     r"^(?:(?:and|so|but|ok|also) )?(?:is|are|was|were|has|have) (?:\w+ ){1,3}?(?:(?:a|an|already|ever|now|been|become|"
@@ -526,6 +559,9 @@ _CHANGE_Q = re.compile(
     r"\b(?:how|has|have|did|does|is|in what way|to what extent) (?:\w+ ){0,6}?(?:changed|evolved|shifted|developed|"
     r"hardened|softened|moved|grown|changing|evolving|shifting) (?:\w+ ){0,4}?(?:since|over|from|after|through)\b"
 )
+_CHANGE_WORDS = frozenset(
+    "changed evolved shifted developed hardened softened moved grown changing evolving shifting".split()
+)
 #: The words by which an answer speaks of a change.
 _CHANGE_A = LazyPattern(
     r"\b(?:changed|changes|changing|evolved|evolving|shifted|shift|shifts|hardened|softened|grown|grew|become|became|"
@@ -538,6 +574,7 @@ _NEXT_EVENT_Q = re.compile(
     r"\b(?:after|before|once|when|by|until) the next ((?:[^\W\d_]+ ){0,3}[^\W\d_]+)|"
     r"\b(?:after|once|when|until) (?:the )?((?:[^\W\d_]+ ){0,3}[^\W\d_]+ (?:ends|is over|finishes|stops))\b"
 )
+_NEXT_EVENT_WORDS = frozenset(("next", "ends", "over", "finishes", "stops"))
 #: A year in a question ("by 2030").
 _QUESTION_YEAR = re.compile(r"\b20\d\d\b")
 #: "..., X or Y?": alternatives at the end of a question (up to two words before "or", eight after).
@@ -576,12 +613,16 @@ _YES_NO_Q = re.compile(
 _WH_ACT_Q = re.compile(
     r"^(?:(?:and|so|but|ok|also) )?(?:what|how) (?:do|does|did|has|have|had)\b"
 )
+_WHAT = re.compile(r"\bwhat\b")
+#: Where the act asked about ends ("did China fund it or lend it?").
+_CONJUNCTION = re.compile(r"\b(?:or|and|but)\b")
 #: "How did each member vote?", "Which way did China vote?": how someone voted, which only an
 #: answer that speaks of a vote states.
 _VOTE_Q = re.compile(
     r"\b(?:how|which way|what way) (?:did|does|do|would|will|has|have)\b(?: \w+){1,6}? (?:vote|voted|cast)\b|"
     r"\bvote(?:d)? (?:for or against|in favou?r or against)\b"
 )
+_VOTE_WORDS = frozenset(("vote", "voted", "cast"))
 #: The verbs of an answer that speak of a vote.
 _VOTE_VERBS = frozenset(stem(w) for w in "vote votes voted voting veto vetoed abstain abstained".split())
 #: "What is X officially called?", "its formal name": an official name, which an answer states
@@ -1100,17 +1141,22 @@ def _may_ask(kind: str, question: str, tokens: Sequence[str], folded: str) -> bo
     if kind == DEFINITION:
         return _defined_name(question) is not None
     if kind == NAME:
-        return _NAME_Q.search(folded) is not None
+        return _has_any(folded, _NAME_PIECES) and _NAME_Q.search(folded) is not None
     if kind == QUANTITY:
-        return _QUANTITY_Q.search(folded) is not None or expected_answer_kind(question, tokens) == QUANTITY
+        return (
+            not _QUANTITY_WORDS.isdisjoint(folded.split()) and _QUANTITY_Q.search(folded) is not None
+        ) or expected_answer_kind(question, tokens) == QUANTITY
     if kind == CAUSE:
-        return _CAUSE_Q.search(folded) is not None
+        return not _CAUSE_WORDS.isdisjoint(folded.split()) and _CAUSE_Q.search(folded) is not None
     if kind == OFFICIAL:
         return any(w in _OFFICE_OF and w not in _OFFICE_VERBS for w in tokens)
     if kind == WHICH:
         return _WHICH_Q.search(folded) is not None
     if kind == STANCE:
-        return _STANCE_Q.search(folded) is not None or _STANCE_NOUN_Q.search(question.casefold()) is not None
+        if not _STANCE_WORDS.isdisjoint(folded.split()) and _STANCE_Q.search(folded) is not None:
+            return True
+        casefolded = question.casefold()
+        return _has_any(casefolded, _STANCE_NOUN_PIECES) and _STANCE_NOUN_Q.search(casefolded) is not None
     if kind == AGENT:
         return _AGENT_Q.search(folded) is not None
     return True
@@ -1445,6 +1491,7 @@ class DetailChecker:
         folded = _EMBEDDED.sub("", " ".join(tokens))
         if not folded:
             return None
+        present = set(folded.split())  # (a pattern is searched only where one of its words is: see _DAY_WORDS)
         kind = None
         if (name := _defined_name(question)) is not None:
             return Detail(DEFINITION, subject=frozenset(self._canonical(name)))
@@ -1452,25 +1499,33 @@ class DetailChecker:
             kind = CONTACT
         elif _has_any(folded, _HOURS_PIECES) and _HOURS_Q.search(folded):
             kind = HOURS
-        elif _DAY_Q.search(folded) or (
-            _EXACTLY_WHEN.search(folded) and re.search(rf"\b(?:{_MONTHS})\b", folded)
+        elif (not _DAY_WORDS.isdisjoint(present) and _DAY_Q.search(folded)) or (
+            not _EXACTLY_WORDS.isdisjoint(present)
+            and _EXACTLY_WHEN.search(folded)
+            and re.search(rf"\b(?:{_MONTHS})\b", folded)
         ):
             kind = DAY
         elif (
             _has_any(folded, _NAME_PIECES) and (_NAME_Q.search(folded) or _OFFICIAL_NAME_Q.search(folded))
         ) and not re.search(r"\bname of (?:the )?\w+ (?:who|that)\b", folded):
             kind = NAME
-        elif _PERSON_Q.search(folded):
+        elif not _PERSON_WORDS.isdisjoint(present) and _PERSON_Q.search(folded):
             kind = PERSON
-        elif _PLACE_Q.search(folded) and not re.search(r"\b(?:stand|stands|standing|stood|lie|lies)\b", folded):
+        elif (
+            not _PLACE_WORDS.isdisjoint(present)
+            and _PLACE_Q.search(folded)
+            and not re.search(r"\b(?:stand|stands|standing|stood|lie|lies)\b", folded)
+        ):
             kind = PLACE
-        elif _QUANTITY_Q.search(folded) or expected_answer_kind(question, tokens) == QUANTITY:
+        elif (
+            not _QUANTITY_WORDS.isdisjoint(present) and _QUANTITY_Q.search(folded)
+        ) or expected_answer_kind(question, tokens) == QUANTITY:
             kind = QUANTITY
-        elif _DATE_Q.search(folded):  # "when" as a question word, not "...when it looks at"
-            kind = DATE
-        elif _CAUSE_Q.search(folded):
+        elif not _DATE_WORDS.isdisjoint(present) and _DATE_Q.search(folded):
+            kind = DATE  # "when" as a question word, not "...when it looks at"
+        elif not _CAUSE_WORDS.isdisjoint(present) and _CAUSE_Q.search(folded):
             kind = CAUSE
-        elif _MANNER_Q.search(folded):
+        elif not _MANNER_WORDS.isdisjoint(present) and _MANNER_Q.search(folded):
             kind = MANNER
         elif _has_any(question.casefold(), _COMPARISON_PIECES) and _COMPARISON_Q.search(
             " ".join(question.casefold().split())
@@ -1491,38 +1546,42 @@ class DetailChecker:
             return Detail(QUANTITY, subject=frozenset((stem(_MEASURE_OF.get(measure.group(1), measure.group(1))),)))
         if kind is not None:
             return Detail(kind)
-        if _VOTE_Q.search(folded):
+        if not _VOTE_WORDS.isdisjoint(present) and _VOTE_Q.search(folded):
             return Detail(ACT, subject=_VOTE_VERBS)
-        stance = _STANCE_Q.search(folded)
+        stance = _STANCE_Q.search(folded) if not _STANCE_WORDS.isdisjoint(present) else None
         return (
             self._official(question, folded, tokens, stance)
-            or self._which(folded)
+            or self._which(folded, present)
             or self._stance(question, folded, subjects, stance)
-            or self._terms(folded)
-            or self._act(folded)
+            or self._terms(folded, present)
+            or self._act(folded, present)
             or self._hypothesis(folded, subjects)
             or self._future(folded)
-            or self._change(folded)
+            or self._change(folded, present)
             or self._choice(question)
         )
 
-    def _terms(self, folded: str) -> Detail | None:
+    def _terms(self, folded: str, present: AbstractSet[str] | None = None) -> Detail | None:
         """"Under what conditions would China...?": conditions, which only a fact that speaks of
         conditions states; "Is Serbia a member of the SCO?": a membership, which only an answer
-        that speaks of one states."""
-        if _CONDITIONS_Q.search(folded):
+        that speaks of one states. ``present``: the words of ``folded``, when known."""
+        if not _CONDITIONS_WORDS.isdisjoint(folded.split() if present is None else present) and _CONDITIONS_Q.search(
+            folded
+        ):
             return Detail(CONDITION, subject=frozenset((stem("condition"),)))
         if _MEMBER_Q.match(folded):
             return Detail(ACT, subject=frozenset((_MEMBERSHIP,)))
         return None
 
     @staticmethod
-    def _change(folded: str) -> Detail | None:
+    def _change(folded: str, present: AbstractSet[str] | None = None) -> Detail | None:
         """"How has China's position changed since the 1999 war?", "what will China do after the
-        next election?": a change over time, or what follows an event to come."""
-        if _CHANGE_Q.search(folded):
+        next election?": a change over time, or what follows an event to come. ``present``: the
+        words of ``folded``, when known."""
+        present = set(folded.split()) if present is None else present
+        if not _CHANGE_WORDS.isdisjoint(present) and _CHANGE_Q.search(folded):
             return Detail(CHANGE)
-        match = _NEXT_EVENT_Q.search(folded)
+        match = _NEXT_EVENT_Q.search(folded) if not _NEXT_EVENT_WORDS.isdisjoint(present) else None
         if match is not None:
             event = frozenset(stem(w) for w in (match.group(1) or match.group(2)).split() if w not in STOPWORDS)
             if event:
@@ -1538,7 +1597,7 @@ class DetailChecker:
     @staticmethod
     def _future(folded: str) -> Detail | None:
         """"Could China recognise Kosovo by 2030?": a year after the current one."""
-        found = _QUESTION_YEAR.findall(folded)
+        found = _QUESTION_YEAR.findall(folded) if "20" in folded else ()  # (every match has "20")
         if not found:
             return None
         now = datetime.date.today().year
@@ -1569,16 +1628,17 @@ class DetailChecker:
             sides.append(frozenset(stem(w) for w in self._canonical(" ".join(content))) or frozenset(map(stem, content)))
         return Detail(CHOICE, holders=frozenset(sides[0]), subject=frozenset(sides[1]))
 
-    def _act(self, folded: str) -> Detail | None:
+    def _act(self, folded: str, present: AbstractSet[str] | None = None) -> Detail | None:
         """"Did China send troops to Kosovo?": a yes/no question whether a concrete act was done,
-        which only a fact that speaks of the act states (see :meth:`states`)."""
+        which only a fact that speaks of the act states (see :meth:`states`). ``present``: the
+        words of ``folded``, when known."""
         match = _YES_NO_Q.match(folded) or _WH_ACT_Q.match(folded)
         if match is None:
-            return self._foreign_act(folded)
+            return self._foreign_act(folded, present)
         # "What does Kosovo import?" asks what: a fact about trade, of which "import" is a related
         # term, says that there is trade, not what is imported
-        what = re.search(r"\bwhat\b", match.group(0)) is not None
-        tokens = re.split(r"\b(?:or|and|but)\b", folded[match.end() :])[0].split()
+        what = _WHAT.search(match.group(0)) is not None
+        tokens = _CONJUNCTION.split(folded[match.end() :], maxsplit=1)[0].split()
         for i, word in enumerate(tokens):
             lemma = _lemma(word)
             if word in self._norm.variant_words and not what:
@@ -1610,13 +1670,14 @@ class DetailChecker:
         act = frozenset({_lemma(rest[0])} | {_lemma(w) for w in self._canonical(rest[0])})
         return Detail(HYPOTHESIS, holders=frozenset(side), subject=act)
 
-    def _foreign_act(self, folded: str) -> Detail | None:
+    def _foreign_act(self, folded: str, present: AbstractSet[str] | None = None) -> Detail | None:
         """"Hat China Truppen geschickt?", "Da li je Si posetio Prištinu?": :meth:`_act`, asked in
-        Serbian, Albanian, German or French, by the English verb an answer would use."""
-        if _FOREIGN_YES_NO_Q.search(folded) is None:
+        Serbian, Albanian, German or French, by the English verb an answer would use. ``present``:
+        the words of ``folded``, when known (most questions name no such act: not searched)."""
+        if present is not None and _FOREIGN_ACT.keys().isdisjoint(present):
             return None
         act = next((_FOREIGN_ACT[w] for w in folded.split() if w in _FOREIGN_ACT), None)
-        if act is None:
+        if act is None or _FOREIGN_YES_NO_Q.search(folded) is None:
             return None
         return Detail(ACT, subject=frozenset((_lemma(act),)), done=_FOREIGN_DONE_Q.search(folded) is not None)
 
@@ -1659,10 +1720,11 @@ class DetailChecker:
                 return self._office_detail(OFFICIAL, office, question, folded)
         return None
 
-    def _which(self, folded: str) -> Detail | None:
+    def _which(self, folded: str, present: AbstractSet[str] | None = None) -> Detail | None:
         """"Which experts", "what companies", "what specific technology", "what are Kosovo's main
-        exports", "quels pays": the names of members of a class are asked for."""
-        if _has_any(folded, _WHICH_ABROAD_PIECES):
+        exports", "quels pays": the names of members of a class are asked for. ``present``: the
+        words of ``folded``, when known."""
+        if not _WHICH_ABROAD_WORDS.isdisjoint(folded.split() if present is None else present):
             for noun, pattern in _WHICH_ABROAD_Q:
                 if pattern.search(folded):
                     return Detail(WHICH, subject=frozenset((noun,)))
