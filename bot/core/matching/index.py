@@ -336,17 +336,19 @@ class QuestionIndex:
         # The phrasings' words (as rapidfuzz splits phr_text) as one sparse matrix (CSR): the
         # distinct words of the phrasings of fact f are _tok_idx[_fact_tok[f]:_fact_tok[f + 1]],
         # phrasing by phrasing, _tok_n[p] of them for phrasing p; _tok_len[w] is word w's length,
-        # _phr_chars[p] the length of phrasing p's words (spaces left out), _phr_hist[p] how many of
+        # _phr_width[p] the length of phrasing p's text (its words, spaced), _phr_hist[p] how many of
         # its characters fall in each bucket of _histograms. With them, rapidfuzz's token_set_ratio
         # is bounded for many phrasings at once (see _similarities).
         self._tok_idx = _joined(tok_parts, np.int32)
         self._tok_ids = token_ids
         self._tok_len = np.fromiter(map(len, token_ids), dtype=np.int32, count=len(token_ids))
         self._tok_n = _joined(tok_n_parts, np.int64).astype(np.int32)
-        self._phr_chars = _joined(chars_parts, np.int64).astype(np.int32)
+        self._phr_width = (_joined(chars_parts, np.int64) + self._tok_n - 1).astype(np.int32)
         self._fact_tok = np.concatenate(([0], np.cumsum(self._tok_n, dtype=np.int64)))[self._fact_start]
         del tok_parts, tok_n_parts, chars_parts
         self._phr_hist = _histograms(phr_text)
+        self._phr_count = np.diff(self._fact_start)  # each fact's phrasings
+        self._split_by_fact()
         self._unknown_weight = float(math.log1p((n_facts + 0.5) / 1.5)) + WEIGHT_FLOOR
 
         # Words a typo can be corrected to: the index's and the synonyms' own.
@@ -366,6 +368,8 @@ class QuestionIndex:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         del state["_typos"], state["_typos_lock"], state["_local"]
+        for name in _BY_FACT:  # (views of arrays kept whole: a pickled view is a copy)
+            del state[name]
         state.pop("_country_words", None)  # what questions looked up, kept while answering
         state.pop("_held", None)
         return state
@@ -375,6 +379,20 @@ class QuestionIndex:
         self._typos = None
         self._typos_lock = threading.Lock()
         self._local = threading.local()
+        self._split_by_fact()
+
+    def _split_by_fact(self) -> None:
+        """Each fact's part of the arrays that questions read fact by fact (see :data:`_BY_FACT`),
+        as views: joining the parts of a question's candidates costs less than gathering their
+        items by position."""
+
+        def parts(items: np.ndarray, bounds: np.ndarray) -> list[np.ndarray]:
+            return [items[start:end] for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)]
+
+        self._terms_of = parts(self._phr_idx, self._fact_tptr)
+        self._lengths_of = parts(self._phr_len, self._fact_start)
+        self._own_of = parts(self._phr_own, self._fact_start)
+        self._tokens_of = parts(self._tok_idx, self._fact_tok)
 
     def prepare(self) -> None:
         """Build what the index builds on first need (the typo table of an index loaded from the
@@ -546,13 +564,15 @@ class QuestionIndex:
         hits = [
             self._hit(
                 f,
-                float(scores[f]) / total,
+                score / total,
                 p,
                 found,
                 self._penalties_of(f, expected, name_terms, owners, [names[slot] for names in covered]),
                 expected if expected is not None and expected not in self._answer_kinds[f] else None,
             )
-            for slot, (f, p, found) in enumerate(zip(top.tolist(), phrase.tolist(), fuzzy, strict=True))
+            for slot, (f, score, p, found) in enumerate(
+                zip(top.tolist(), scores.take(top).tolist(), phrase.tolist(), fuzzy, strict=True)
+            )
         ]
         hits.sort(key=lambda h: (-h.confidence, -h.closeness, h.fact.id))
         return SearchResult(query, terms, tuple(hits[:limit]), tuple(name_terms), owners, named)
@@ -775,14 +795,13 @@ class QuestionIndex:
         against "…recognise Kosovo, why do they still trade?"). One numpy pass over every phrasing
         of every fact: a fact's phrasings, and their terms, are contiguous in the CSR matrix."""
         result = np.zeros(len(facts), dtype=np.float64)
-        starts = self._fact_start.take(facts)
-        counts = self._fact_start.take(facts + 1) - starts
-        _, phrasings = _spans(starts, counts)
-        if not len(phrasings):
+        chosen = facts.tolist()
+        lengths = _CONCATENATE([self._lengths_of[f] for f in chosen])  # of their phrasings, in order
+        if not len(lengths):
             return result
-        terms = _ranges(self._phr_idx, self._fact_tptr.take(facts), self._fact_tptr.take(facts + 1))
-        lengths = self._phr_len.take(phrasings)
-        own = self._phr_own.take(phrasings)
+        counts = self._phr_count.take(facts)
+        terms = _CONCATENATE([self._terms_of[f] for f in chosen])
+        own = _CONCATENATE([self._own_of[f] for f in chosen])
         # Per term, as one complex number: the weight the question brings with it (a term asked by
         # two words that stem alike brings both), and, as the imaginary part, the term's own
         # weight when asked (for the phrasing's precision). One gather and one sum serve both.
@@ -821,7 +840,7 @@ class QuestionIndex:
         phrasing's). A phrasing whose ratio could not reach the best its fact already has is not
         scored."""
         starts = self._fact_start.take(facts)
-        counts = self._fact_start.take(facts + 1) - starts
+        counts = self._phr_count.take(facts)
         found: list[tuple[float, float, int] | None] = [None] * len(facts)
         slots: Sequence[int] = range(len(facts))
         if not counts.all():  # (a fact without phrasings has no closest one)
@@ -837,43 +856,38 @@ class QuestionIndex:
                 found[slot] = (0.0, fuzz.token_sort_ratio(query_text, texts[start], processor=None), start)
             return found
         n_query = len(query_words)
-        query_chars = sum(map(len, query_words))
+        query_width = sum(map(len, query_words)) + n_query - 1  # len(I + A): the question's words, spaced
         # The facts' phrasings (each fact's are contiguous), and where each fact's start among them.
         offsets, phrasings_of = _spans(starts, counts)
         n_words = self._tok_n.take(phrasings_of)
-        chars = self._phr_chars.take(phrasings_of)
+        width = self._phr_width.take(phrasings_of)  # len(I + B)
         ids = self._tok_ids
         known = [(ids[word], len(word)) for word in query_words if word in ids]
         if known:
-            tokens = _ranges(self._tok_idx, self._fact_tok.take(facts), self._fact_tok.take(facts + 1))
+            tokens = _CONCATENATE([self._tokens_of[f] for f in facts.tolist()])
             asked = self._scratch("words", len(self._tok_len), np.int64)
             try:
                 for token, length in known:
-                    asked[token] = length + (1 << 20)  # a shared word: its length, and one word
+                    asked[token] = length + 1 + (1 << 20)  # a shared word: its length and a space, and one word
                 packed = _ADD_AT(asked.take(tokens), _ACCUMULATE(n_words, dtype=np.int64) - n_words)
             finally:
                 for token, _ in known:
                     asked[token] = 0
-            n_shared, shared_chars = packed >> 20, packed & ((1 << 20) - 1)
+            n_shared = packed >> 20
+            sect = (packed & ((1 << 20) - 1)) - np.minimum(n_shared, 1)  # len(I): its words and the spaces between
         else:
-            n_shared = shared_chars = np.zeros(len(n_words), dtype=np.int64)
-        shared = (n_shared > 0).astype(np.int64)
-        sect = shared_chars + n_shared - shared  # len(I)
-        spaces_a = np.maximum(n_query - n_shared - 1, 0)
-        spaces_b = np.maximum(n_words - n_shared - 1, 0)
-        only_query = query_chars - shared_chars + spaces_a  # len(A)
-        only_phrasing = chars - shared_chars + spaces_b  # len(B)
-        sect_a = sect + shared + only_query  # len(I + A)
-        sect_b = sect + shared + only_phrasing
+            n_shared = sect = np.zeros(len(n_words), dtype=np.int64)
         # The same arithmetic as rapidfuzz's (100 - 100 * distance / length sum), so equal ratios
-        # are equal to the last bit. Without shared words both are 0 (the length over itself).
+        # are equal to the last bit: ratio(I, I + A) is 100 - 100 * len(A with its space) / (len(I)
+        # + len(I + A)). Without shared words both are 0 (the length over itself).
         ratios = np.maximum(
-            100 - 100 * (shared + only_query) / (sect + sect_a), 100 - 100 * (shared + only_phrasing) / (sect + sect_b)
+            100 - 100 * (query_width - sect) / (query_width + sect), 100 - 100 * (width - sect) / (width + sect)
         )
-        ratios[(n_shared > 0) & ((n_shared == n_query) | (n_shared == n_words))] = 100.0
+        # (shared words are never more than either side's words, and every phrasing has one)
+        ratios[n_shared == np.minimum(n_words, n_query)] = 100.0  # I is not empty and A or B is
         best_known = _MAX_AT(ratios, offsets).repeat(counts)
-        lengths = sect_a + sect_b
-        upper = 100 - 100 * np.abs(only_query - only_phrasing) / lengths
+        # ratio(I + A, I + B): its edit distance is at least the difference of the two lengths
+        upper = 100 - 100 * np.abs(query_width - width) / (query_width + width)
         unsure = ((upper > ratios) & (upper >= best_known)).nonzero()[0]
         if len(unsure):
             phrasings = phrasings_of.take(unsure)
@@ -881,8 +895,8 @@ class QuestionIndex:
             # a sum along rows of 32
             differences = np.abs(self._phr_hist.take(phrasings, axis=0).astype(np.float32) - _histogram(query_words))
             distance = (differences @ _ONES).astype(np.int64)
-            distance += np.abs(spaces_a.take(unsure) - spaces_b.take(unsure))
-            upper = 100 - 100 * distance / lengths.take(unsure)
+            distance += np.abs(n_query - n_words.take(unsure))  # the spaces of A against those of B
+            upper = 100 - 100 * distance / (query_width + width.take(unsure))
             keep = (upper > ratios.take(unsure)) & (upper >= best_known.take(unsure))
             unsure, phrasings = unsure[keep], phrasings[keep]
             if len(unsure) >= CDIST_MIN:
@@ -914,8 +928,10 @@ class QuestionIndex:
         penalties: tuple[tuple[str, float], ...],
         missing_kind: str | None = None,
     ) -> Hit:
-        similarity, closeness, phrasing = 0.0, 0.0, self.facts[f_index].title
-        if fuzzy is not None:
+        fact = self.facts[f_index]
+        if fuzzy is None:
+            similarity, closeness, phrasing = 0.0, 0.0, fact.title
+        else:
             similarity, closeness, pid = fuzzy
             phrasing = self._phr_display[pid]
         score = (
@@ -927,7 +943,7 @@ class QuestionIndex:
         for _why, factor in penalties:
             confidence *= factor
         return Hit(
-            self.facts[f_index],
+            fact,
             round(confidence, 1),
             fact_coverage,
             phrase_coverage,
@@ -937,6 +953,10 @@ class QuestionIndex:
             penalties,
             missing_kind=missing_kind,
         )
+
+
+#: The index's lists of each fact's part of an array (see QuestionIndex._split_by_fact).
+_BY_FACT = ("_terms_of", "_lengths_of", "_own_of", "_tokens_of")
 
 
 def _chunks(facts: Sequence[Fact]) -> Iterable[tuple[int, int]]:
