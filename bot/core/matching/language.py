@@ -38,6 +38,11 @@ _MARKERS = frozenset(
 )
 #: German word endings no English word has ("chinesische", "Unabhängigkeit", "Vertretung").
 _GERMAN_ENDING = re.compile(r"\w{3,}(?:isch(?:e|en|er|es)?|ungen|ung|keit|heit|lich(?:e|en|er|es)?)$")
+#: The endings of :data:`_GERMAN_ENDING`: a word without one is not searched.
+_GERMAN_ENDINGS = tuple(
+    f"{stem}{end}" for stem, ends in (("isch", ("", "e", "en", "er", "es")), ("lich", ("", "e", "en", "er", "es")))
+    for end in ends
+) + ("ungen", "ung", "keit", "heit")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
@@ -47,7 +52,9 @@ def looks_english(text: str, folded: Sequence[str] | None = None) -> bool:
     if _CYRILLIC.search(text):
         return False
     folded = words(text) if folded is None else folded
-    found: set[str] = {w for w in folded if w in _MARKERS or _GERMAN_ENDING.match(w)}
+    found: set[str] = {
+        w for w in folded if w in _MARKERS or (w.endswith(_GERMAN_ENDINGS) and _GERMAN_ENDING.match(w))
+    }
     if "ë" in text.casefold():  # Albanian
         found.add("ë")
     return len(found) < 2
