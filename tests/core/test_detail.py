@@ -538,6 +538,26 @@ def test_a_phrasing_is_read_for_a_kind_only_where_it_could_ask_it_and_every_decl
     assert any(CHECKER._facts_of(f).states_kind(QUANTITY) for f in STATE.index.facts)
 
 
+def test_a_fact_declares_a_detail_asked_as_its_phrasings_read_whole_do() -> None:
+    # A fact's phrasings are read only until one declares the detail asked: each question's
+    # verdict, on a checker that has read nothing yet, is the verdict of every phrasing read.
+    checker = DetailChecker(STATE.index.facts, STATE.index.normaliser)
+    questions = [q for fact in STATE.index.facts for q in fact.questions]
+    asked = [(q, found) for q in questions if (found := CHECKER.asked(q)) is not None]
+    assert len({found.kind for _, found in asked} & set(detail._DECLARING)) >= 3
+    declaring = 0
+    for question, found in asked:
+        for fact in STATE.index.facts:
+            verdict = checker._facts_of(fact).declares(found, question)
+            whole = CHECKER._facts_of(fact).declared(found.kind)
+            assert verdict == detail._declared(whole, found, question), (fact.id, question)
+            declaring += verdict
+    assert declaring
+    for fact in STATE.index.facts:  # and what is read whole afterwards is what was read at once
+        for kind in detail._DECLARING:
+            assert checker._facts_of(fact).declared(kind) == CHECKER._facts_of(fact).declared(kind), (fact.id, kind)
+
+
 def test_a_detail_check_that_has_read_facts_is_freed_by_reference_counting_alone() -> None:
     # A reload replaces the knowledge state, and what it built is kept out of the cycle
     # collector's sight: the checker and its readings must not hold each other.

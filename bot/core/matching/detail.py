@@ -770,15 +770,23 @@ def _declaration(detail: Detail, question: str) -> tuple[str, str | None, frozen
     return (detail.kind, None, detail.subject | detail.holders)
 
 
-def _declared(
-    declared: frozenset[tuple[str, str | None, frozenset[str]]], detail: Detail, question: str
-) -> bool:
-    """Whether a phrasing declared the ``detail`` ``question`` asks: the same office word and rank,
-    the same class or verb, or a view of the same side (or of more, named with it)."""
-    kind, word, keys = _declaration(detail, question)
+Declaration = tuple[str, str | None, frozenset[str]]
+
+
+def _declared(declared: frozenset[Declaration], detail: Detail, question: str) -> bool:
+    """Whether a phrasing declared the ``detail`` ``question`` asks (see :func:`_declares`)."""
+    asked = _declaration(detail, question)
+    return any(_declares(declaration, asked) for declaration in declared)
+
+
+def _declares(declaration: Declaration, asked: Declaration) -> bool:
+    """Whether a phrasing's ``declaration`` is of the detail a question asks (its ``asked``
+    declaration): the same office word and rank, the same class or verb, or a view of the same
+    side (or of more, named with it)."""
+    kind, _word, keys = asked
     if kind == OFFICIAL:
-        return (kind, word, keys) in declared
-    return any(kind == k and keys and keys <= other for k, _, other in declared)
+        return declaration == asked
+    return kind == declaration[0] and bool(keys) and keys <= declaration[2]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -908,24 +916,56 @@ class _Reading:
         self._checker = weakref.proxy(checker)
         self._fact = fact
         self._phrased: dict[str, tuple[Detail, str] | None] = {}  # per kind: see _asked_by
-        self._declared: dict[str, frozenset[tuple[str, str | None, frozenset[str]]]] = {}
+        self._declared: dict[str, frozenset[Declaration]] = {}  # per kind, every phrasing read
+        # Per kind, what the phrasings read so far declare, and the first phrasing not read (a
+        # question's detail is declared by the first that declares it: see declares). Replaced
+        # whole, never changed: threads reading on from it lose nothing.
+        self._declaring: dict[str, tuple[tuple[Declaration, ...], int]] = {}
+        self._read: list[tuple[str, list[str], str] | None] = [None] * len(fact.questions)
 
     def states_kind(self, kind: str) -> bool:
         """Whether the answer states a detail of ``kind``, or a phrasing asks for one that is a
         quantity, a name or a cause ("How much weight does China carry?")."""
         return kind in self.answer_kinds or (kind in _PHRASED_KINDS and self._asked_by(kind) is not None)
 
-    def declared(self, kind: str) -> frozenset[tuple[str, str | None, frozenset[str]]]:
+    def declared(self, kind: str) -> frozenset[Declaration]:
         """The details of ``kind`` its curators' phrasings ask for ("China's UN envoy on..."): the
         fact states them (see :func:`_declaration`)."""
         if kind not in _DECLARING:
             return frozenset()
         found = self._declared.get(kind)
         if found is None:
-            found = self._declared[kind] = frozenset(
-                _declaration(asked, phrasing) for asked, phrasing in self._phrasings_asking(kind)
-            )
+            self._read_declarations(kind, None)
+            found = self._declared[kind]
         return found
+
+    def declares(self, detail: Detail, question: str) -> bool:
+        """Whether a phrasing declares the ``detail`` ``question`` asks, as :func:`_declared` of
+        :meth:`declared` says: the phrasings are read only until one does."""
+        if detail.kind not in _DECLARING:
+            return False
+        whole = self._declared.get(detail.kind)
+        if whole is not None:
+            return _declared(whole, detail, question)
+        return self._read_declarations(detail.kind, _declaration(detail, question))
+
+    def _read_declarations(self, kind: str, asked: Declaration | None) -> bool:
+        """Read the declarations of ``kind`` on from the first phrasing not read, until one declares
+        ``asked`` (``None``: to the last phrasing); whether one does."""
+        found, first = self._declaring.get(kind, ((), 0))
+        if asked is not None and any(_declares(declaration, asked) for declaration in found):
+            return True
+        more = list(found)
+        for i in range(first, len(self._read)):
+            asking = self._asking(kind, i)
+            if asking is None:
+                continue
+            more.append(_declaration(*asking))
+            if asked is not None and _declares(more[-1], asked):
+                self._declaring[kind] = (tuple(more), i + 1)
+                return True
+        self._declared[kind] = frozenset(more)
+        return False
 
     def _asked_by(self, kind: str) -> tuple[Detail, str] | None:
         if kind not in self._phrased:
@@ -933,27 +973,31 @@ class _Reading:
         return self._phrased[kind]
 
     def _phrasings_asking(self, kind: str) -> Iterator[tuple[Detail, str]]:
-        """The fact's phrasings that ask for a detail of ``kind`` (a quantity too when they expect
-        one: "How much..."), with what they ask, read one by one as they are drawn. Only a phrasing
-        that the pattern of ``kind`` matches can ask it: the others are not read further."""
-        checker = self._checker
-        for phrasing, tokens, folded in self._phrasings:
-            # Read as when every fact was read at once, before the knowledge base's subjects were
-            # known: a phrasing asking the subject's view ("What does China say...") declares it.
-            asked = checker._asked(phrasing, tokens, frozenset()) if _may_ask(kind, phrasing, tokens, folded) else None
-            if asked is not None and asked.kind == kind:
-                yield asked, phrasing
-            elif kind == QUANTITY and expected_answer_kind(phrasing, tokens) == QUANTITY:
-                yield Detail(QUANTITY), phrasing
+        """The fact's phrasings that ask for a detail of ``kind`` (see :meth:`_asking`), with what
+        they ask, read one by one as they are drawn."""
+        for i in range(len(self._read)):
+            asking = self._asking(kind, i)
+            if asking is not None:
+                yield asking
 
-    @functools.cached_property
-    def _phrasings(self) -> list[tuple[str, list[str], str]]:
-        """Each phrasing, its words, and its words as :meth:`DetailChecker.asked` reads them."""
-        result = []
-        for phrasing in self._fact.questions:
-            tokens = words(phrasing)
-            result.append((phrasing, tokens, _EMBEDDED.sub("", " ".join(tokens))))
-        return result
+    def _asking(self, kind: str, i: int) -> tuple[Detail, str] | None:
+        """What phrasing ``i`` asks, with the phrasing, when it asks for a detail of ``kind`` (a
+        quantity too when it expects one: "How much..."). Only a phrasing that the pattern of
+        ``kind`` matches can ask it: the others are not read further."""
+        read = self._read[i]
+        if read is None:  # its words, and its words as DetailChecker.asked reads them
+            tokens = words(self._fact.questions[i])
+            read = self._read[i] = (self._fact.questions[i], tokens, _EMBEDDED.sub("", " ".join(tokens)))
+        phrasing, tokens, folded = read
+        # Read as when every fact was read at once, before the knowledge base's subjects were
+        # known: a phrasing asking the subject's view ("What does China say...") declares it.
+        if _may_ask(kind, phrasing, tokens, folded):
+            asked = self._checker._asked(phrasing, tokens, frozenset())
+            if asked is not None and asked.kind == kind:
+                return asked, phrasing
+        if kind == QUANTITY and expected_answer_kind(phrasing, tokens) == QUANTITY:
+            return Detail(QUANTITY), phrasing
+        return None
 
     @functools.cached_property
     def answer_kinds(self) -> frozenset[str]:
@@ -1814,7 +1858,7 @@ class DetailChecker:
             mentioned = set(self._question_words(question))
             if all(person <= mentioned for person in facts.people):
                 return False
-        if _declared(facts.declared(detail.kind), detail, question):
+        if facts.declares(detail, question):
             return True  # the curators wrote this fact for the question
         if detail.kind in (PERSON, OFFICIAL):
             if not detail.others and any(holder <= facts.vocabulary for holder in detail.named):
