@@ -731,7 +731,7 @@ class QuestionIndex:
                     penalties.append((f"year {name.word} is not in the fact, another is", OTHER_YEAR_FACTOR))
                 else:
                     penalties.append((f"name {name.word!r} is not in the fact", UNCOVERED_NAME_FACTOR))
-        if missing := owners - self._possessors[f_index]:
+        if owners and (missing := owners - self._possessors[f_index]):
             penalties.append((f"asks about {', '.join(sorted(missing))}'s; the fact never does", OTHER_OWNER_FACTOR))
         return tuple(penalties)
 
@@ -776,14 +776,14 @@ class QuestionIndex:
         """Give the words of one multi-word name (found in exactly the same facts) one weight: the
         largest of theirs, carried by the first of them."""
         heaviest: dict[int, float] = {}
-        for t in terms:
-            if t.term is not None:
-                group = int(self._term_group[t.term])
+        groups = [None if t.term is None else int(self._term_group[t.term]) for t in terms]
+        for t, group in zip(terms, groups, strict=True):
+            if group is not None:
                 heaviest[group] = max(heaviest.get(group, 0.0), t.weight)
         result = []
-        for t in terms:
-            if t.term is not None:
-                weight = heaviest.pop(int(self._term_group[t.term]), 0.0)
+        for t, group in zip(terms, groups, strict=True):
+            if group is not None:
+                weight = heaviest.pop(group, 0.0)
                 if weight != t.weight:
                     t = QueryTerm(t.word, t.term, t.similarity, weight, t.matched)
             result.append(t)

@@ -676,6 +676,8 @@ class Normaliser:
     def possessors(self, text: str) -> frozenset[str]:
         """Canonical content words of the possessors in ``text`` ("Beijing's" -> china; "the
         People's Republic's" -> china, where "people's republic" is an alias of it)."""
+        if text.isascii() and "'" not in text:  # (no apostrophe: no possessor, nor a name written with one)
+            return frozenset()
         found: set[str] = set()
         for word in possessors(self._named_apart(text)):
             found.update(self._possessor_canonical(word))
