@@ -342,6 +342,22 @@ def test_rescoring_finds_what_scoring_every_phrasing_finds(case: tuple[str, list
     assert got == _closest_phrasings(STATE.index, query_text, facts)
 
 
+@pytest.mark.parametrize("direct", [0, 10**6])
+@given(case=_rescored())
+@settings(max_examples=200, deadline=None)
+def test_rescoring_by_bounds_and_by_rapidfuzz_alone_find_the_same(direct: int, case: tuple[str, list[int]]) -> None:
+    # Few phrasings are scored by rapidfuzz alone, the others bounded first: either way, for any
+    # number of phrasings, the ratios and the phrasing chosen among equals are the same.
+    query_text, facts = case
+    kept = index_module.DIRECT_MAX
+    index_module.DIRECT_MAX = direct
+    try:
+        got = STATE.index._similarities(query_text, np.asarray(facts, dtype=np.int64))
+    finally:
+        index_module.DIRECT_MAX = kept
+    assert got == _closest_phrasings(STATE.index, query_text, facts)
+
+
 @pytest.mark.parametrize(
     "question",
     ["Does Japan recognise Kosovo?", "What did ASEAN and Japan say in 2019?", "Does China recognise Kosovo?"],

@@ -77,6 +77,10 @@ TIE_STEPS = 2000
 PRUNE_MARGIN = 0.002
 #: Phrasings rescored with one rapidfuzz cdist call from this many (fewer are scored one by one, faster).
 CDIST_MIN = 10
+#: Candidates with at most this many phrasings in all are rescored by rapidfuzz alone, each fact's
+#: closest phrasing found by extractOne (no bounds first: their numpy steps cost more than scoring
+#: a few dozen phrasings).
+DIRECT_MAX = 64
 #: Lowest rapidfuzz ratio for a typo match.
 TYPO_CUTOFF = 75.0
 #: A question asking "when" or "how many" of a fact whose answer states no date or number.
@@ -838,7 +842,8 @@ class QuestionIndex:
         ratio(I + A, I + B), whose edit distance, that of A to B, is at least the difference of
         their character counts (the shared words cancel out: the question's counts against the
         phrasing's). A phrasing whose ratio could not reach the best its fact already has is not
-        scored."""
+        scored. Candidates with few phrasings in all (:data:`DIRECT_MAX`) are scored by rapidfuzz
+        alone, with ``extractOne``."""
         starts = self._fact_start.take(facts)
         counts = self._phr_count.take(facts)
         found: list[tuple[float, float, int] | None] = [None] * len(facts)
@@ -854,6 +859,12 @@ class QuestionIndex:
         if not query_words:  # rapidfuzz's ratio without words is 0: the first phrasing is the closest
             for slot, start in zip(slots, starts.tolist(), strict=True):
                 found[slot] = (0.0, fuzz.token_sort_ratio(query_text, texts[start], processor=None), start)
+            return found
+        if int(counts.sum()) <= DIRECT_MAX:  # few: rapidfuzz scores them all sooner than they are bounded
+            extract, set_ratio, sort_ratio = process.extractOne, fuzz.token_set_ratio, fuzz.token_sort_ratio
+            for slot, start, count in zip(slots, starts.tolist(), counts.tolist(), strict=True):
+                _text, score, at = extract(query_text, texts[start : start + count], scorer=set_ratio, processor=None)
+                found[slot] = (score, sort_ratio(query_text, texts[start + at], processor=None), start + at)
             return found
         n_query = len(query_words)
         query_width = sum(map(len, query_words)) + n_query - 1  # len(I + A): the question's words, spaced
