@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import itertools
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from bot.core.knowledge.model import KnowledgeBase
@@ -111,6 +113,13 @@ def _suggestion(candidate: Candidate) -> Suggestion:
     return Suggestion(candidate.fact.id, candidate.fact.title, candidate.confidence)
 
 
+def _close(candidates: Sequence[Candidate], best: Candidate, limit: int) -> tuple[Suggestion, ...]:
+    """The first ``limit`` of ``candidates`` within :data:`SUGGEST_MARGIN` points of ``best`` (and
+    not below :data:`SUGGEST_FLOOR`), as suggestions."""
+    floor = max(SUGGEST_FLOOR, best.confidence - SUGGEST_MARGIN)
+    return tuple(_suggestion(c) for c in itertools.islice((c for c in candidates if c.confidence >= floor), limit))
+
+
 def compose(question: str, understanding: Understanding, kb: KnowledgeBase, started: float | None = None) -> Answer:
     """Decide the outcome for ``question`` from the matcher's ``understanding`` of it. ``started``:
     when answering began (a :func:`time.perf_counter` reading), for the answer's ``latency_ms``."""
@@ -128,23 +137,14 @@ def compose(question: str, understanding: Understanding, kb: KnowledgeBase, star
         suggestions = tuple(_suggestion(c) for c in candidates[:MAX_SUGGESTIONS] if c.confidence >= SUGGEST_FLOOR)
         common.update(outcome=Outcome.ABSTAINED, score=best.confidence if best else 0.0, suggestions=suggestions)
     elif understanding.missing is not None:
-        close = tuple(
-            _suggestion(c)
-            for c in candidates[1:]
-            if c.confidence >= max(SUGGEST_FLOOR, best.confidence - SUGGEST_MARGIN)
-        )
         common.update(
             outcome=Outcome.ABSTAINED,
             score=best.confidence,
-            suggestions=(_suggestion(best), *close)[:MAX_SUGGESTIONS],
+            suggestions=(_suggestion(best), *_close(candidates[1:], best, MAX_SUGGESTIONS - 1)),
             missing_detail=understanding.missing.label,
         )
     else:
-        close = tuple(
-            _suggestion(c)
-            for c in candidates[1:]
-            if c.confidence >= max(SUGGEST_FLOOR, best.confidence - SUGGEST_MARGIN)
-        )[:MAX_SUGGESTIONS]
+        close = _close(candidates[1:], best, MAX_SUGGESTIONS)
         # A fact offered as "did you mean" is not listed under "related" too: every front end shows it once.
         offered = {s.fact_id for s in close}
         related = tuple(
