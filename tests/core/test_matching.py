@@ -455,16 +455,6 @@ def test_spans_of_ranges_are_their_items_end_to_end() -> None:
     assert offsets.tolist() == [] and items.tolist() == []
 
 
-def test_ranges_are_the_items_at_their_spans() -> None:
-    from bot.core.matching.index import _ranges, _spans
-
-    items = np.arange(100, 120, dtype=np.int32)
-    for starts, counts in (([3, 10, 7], [2, 0, 3]), ([0], [20]), ([], [])):
-        first, count = np.asarray(starts, dtype=np.int64), np.asarray(counts, dtype=np.int64)
-        got = _ranges(items, first, first + count)
-        assert got.dtype == items.dtype and got.tolist() == items.take(_spans(first, count)[1]).tolist()
-
-
 def test_a_questions_scratch_arrays_are_zero_again_after_it_and_each_threads_own() -> None:
     import pickle
     import threading

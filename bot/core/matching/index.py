@@ -1016,14 +1016,6 @@ def _spans(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return offsets, np.arange(total, dtype=np.int64) + (starts - offsets).repeat(counts)
 
 
-def _ranges(items: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """``items[starts[i]:ends[i]]`` end to end: the same as ``items`` taken at the positions of
-    :func:`_spans`, for a few long ranges faster (one copy of slices, no array of positions)."""
-    if not len(starts):
-        return items[:0]
-    return _CONCATENATE([items[start:end] for start, end in zip(starts.tolist(), ends.tolist(), strict=True)])
-
-
 #: Characters counted apart for :func:`_histograms`: each letter, the digits in five buckets, the rest.
 HIST_BUCKETS = 32
 _ONES = np.ones(HIST_BUCKETS, dtype=np.float32)
