@@ -149,18 +149,11 @@ def reading_bot(knowledge_dir: Path | None = None, settings: Settings | None = N
 
 
 @contextlib.asynccontextmanager
-async def command_bot(
-    knowledge_dir: Path | None = None, *, read_only: bool = False, settings: Settings | None = None
-) -> AsyncIterator[FactBot]:
-    """A started bot for one command (``factbot ask``, ``factbot kb …``): the knowledge as members
-    see it, storage open, no log writer or watcher; closed on exit.
-
-    ``read_only``: the command only reads the knowledge: without a database, the bot of
-    :func:`reading_bot`."""
+async def command_bot(knowledge_dir: Path | None = None, *, settings: Settings | None = None) -> AsyncIterator[FactBot]:
+    """A started bot for one command (``factbot ask`` with a database, ``factbot kb …``): the
+    knowledge as members see it, storage open, no log writer or watcher; closed on exit. (A command
+    that only reads the knowledge, without a database, takes :func:`reading_bot` instead.)"""
     settings = settings or load_settings()
-    if read_only and (bot := reading_bot(knowledge_dir, settings)) is not None:
-        yield bot
-        return
     bot = await create_bot(settings, knowledge_dir=knowledge_dir, background=False)
     try:
         yield bot
