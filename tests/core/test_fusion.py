@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answers import ANSWER_THRESHOLD
+from bot.core.answers import ANSWER_THRESHOLD, SUGGEST_FLOOR
 from bot.core.matching import fusion
 from bot.core.semantic.index import Nearest
 from bot.core.service import load_state
@@ -150,3 +150,33 @@ def test_of_names_listed_with_one_the_fact_mentions_only_one_costs() -> None:
     understood = MATCHER.finish(other, nearest, None, (), 0.80)
     same = next(c for c in understood.candidates if c.fact.id == "bri-ceec-kosovo-excluded")
     assert same.penalty < fusion.UNCOVERED_NAME_FACTOR
+
+
+def test_a_fact_no_closer_than_everyday_questions_about_its_names_is_not_answered() -> None:
+    """"Does Kosovo have its own army?" reads like phrasings of facts that name Kosovo, well above
+    the everyday background; it is as close to "Is Kosovo safe for tourists?" and the like (the
+    named background), and no fact is closer than those: whatever the two stages' confidence, it
+    is not the answer."""
+    question = "Does Kosovo have its own army?"
+    hit = MATCHER.draft(question).result.best
+    assert hit is not None
+    nearest = reading((hit.fact.id, 0.90), ("china-stance-on-kosovo", 0.89))
+    plain = MATCHER.finish(MATCHER.draft(question), nearest, None, (), 0.80)
+    named = MATCHER.finish(MATCHER.draft(question), nearest, None, (), 0.80, 0.905)
+    assert plain.best is not None and plain.best.confidence >= ANSWER_THRESHOLD
+    assert named.best is not None and named.best.confidence == fusion.NAMED_CAP < ANSWER_THRESHOLD
+    # capped just under the answer: it may still be suggested
+    assert fusion.NAMED_CAP >= SUGGEST_FLOOR
+    # a fact closer than the named background keeps its confidence
+    assert MATCHER.finish(MATCHER.draft(question), nearest, None, (), 0.80, 0.895).best == plain.best
+
+
+def test_in_another_language_a_fact_no_closer_than_the_named_background_is_not_answered_either() -> None:
+    question = "Da li Kosovo ima svoju vojsku?"
+    draft = MATCHER.draft(question)
+    assert not draft.english
+    nearest = reading(("china-stance-on-kosovo", 0.90), ("non-recognition-sovereignty", 0.85))
+    plain = MATCHER.finish(draft, nearest, None, (), 0.80)
+    named = MATCHER.finish(draft, nearest, None, (), 0.80, 0.91)
+    assert plain.best is not None and plain.best.confidence >= ANSWER_THRESHOLD
+    assert named.best is not None and named.best.confidence == fusion.NAMED_CAP < ANSWER_THRESHOLD

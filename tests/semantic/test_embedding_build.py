@@ -132,7 +132,7 @@ def test_the_build_uses_every_core_unless_the_setting_says_otherwise(
 def test_the_phrasings_and_the_background_are_one_build(semantic_runtime: SemanticRuntime, tmp_path: Path) -> None:
     """The batch after the last phrasings holds the first background questions: the workers never
     wait for the phrasings' last batch before starting on the background."""
-    from bot.core.semantic.background import BACKGROUND
+    from bot.core.semantic.background import BACKGROUND, named_background
 
     real = semantic_runtime.encoder()
     assert real is not None
@@ -143,4 +143,5 @@ def test_the_phrasings_and_the_background_are_one_build(semantic_runtime: Semant
     index = SemanticRuntime(lambda: watching, tmp_path, build_threads=2).build_index(kb.visible)
     assert index is not None and len(index) == len(texts) and index.background_size > 0
     assert any(set(c) & set(texts) and set(c) & set(BACKGROUND) for c in watching.calls)
-    assert sorted(watching.texts) == sorted({*texts, *BACKGROUND})
+    named = named_background(fact.answer for fact in kb.visible)
+    assert sorted(watching.texts) == sorted({*texts, *BACKGROUND, *named})

@@ -88,3 +88,18 @@ def test_the_background_is_the_mean_of_the_closest_background_questions_the_know
     expected = np.sort(unrelated @ query)[::-1][:AGREEING].mean()
     assert abs(index.background(query) - expected) < 1e-6
     assert SemanticIndex(vectors, owners, [""] * len(owners), 4).background(query) is None
+
+
+def test_the_named_background_is_read_like_the_background_and_apart_from_it() -> None:
+    vectors, owners = clustered(4, 3)
+    rng = np.random.default_rng(4)
+    unrelated = rng.standard_normal((6, vectors.shape[1])).astype(np.float32)
+    unrelated /= np.linalg.norm(unrelated, axis=1, keepdims=True)
+    named = np.vstack([unrelated[3:], vectors[7:8]])  # the last one is one of the knowledge's own phrasings
+    index = SemanticIndex(vectors, owners, [""] * len(owners), 4, unrelated[:3], named)
+    assert index.background_size == 3 and index.named_size == 3
+    query = unrelated[4] + 0.3 * unrelated[0]
+    query /= np.linalg.norm(query)
+    assert abs(index.named(query) - np.sort(unrelated[3:] @ query)[::-1][:AGREEING].mean()) < 1e-6
+    assert abs(index.background(query) - np.sort(unrelated[:3] @ query)[::-1][:AGREEING].mean()) < 1e-6
+    assert SemanticIndex(vectors, owners, [""] * len(owners), 4, unrelated[:3]).named(query) is None

@@ -224,3 +224,26 @@ def test_a_question_closer_to_the_background_than_to_any_fact_is_not_answered(
     assert reading is not None and reading.background is not None
     absolute = semantic_state.matcher.finish(draft, reading.nearest, reading.similarity, reading.index.texts)
     assert absolute.best is not None and absolute.best.confidence >= ANSWER_THRESHOLD
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("Does Kosovo have its own army?", None),
+        ("What is happening to the Uyghurs in Xinjiang?", None),
+        ("Why does Beijing think Kosovo could encourage separatists in Xinjiang?", "separatism-precedent-taiwan"),
+    ],
+)
+def test_a_question_about_a_name_rather_than_what_the_knowledge_says_of_it_is_not_answered(
+    semantic_state: KnowledgeState, question: str, fact_id: str | None
+) -> None:
+    """Well above the everyday background, but no closer to any fact than to everyday questions
+    about the names the facts write ("Is Kosovo safe for tourists?"); a question about what a fact
+    says of the same name is answered."""
+    assert semantic_state.semantic is not None
+    answer = semantic_state.answer(question)
+    assert (answer.fact.id if answer.fact else None) == fact_id
+    reading = semantic_state.semantic.read(semantic_state.matcher.draft(question).text, 8)
+    assert reading is not None and reading.named is not None and reading.background is not None
+    assert (reading.nearest[0].similarity > reading.named) == (fact_id is not None)

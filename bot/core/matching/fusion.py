@@ -21,7 +21,11 @@ the semantic stage, fused into one confidence; then the detail check.
    phrasings in the member's language) is read on the English scale, and a name no fact
    contains costs what it costs an English question ("Does Spain recognise Kosovo?" in Serbian
    is not answered by China's non-recognition); similarity to an English phrasing, across
-   languages, is lower by nature and keeps its own scale.
+   languages, is lower by nature and keeps its own scale. A fact no closer to the question than
+   the named background is (everyday questions about the knowledge's own names:
+   :func:`bot.core.semantic.background.named_background`) is unrelated to it whatever words they
+   share: the question asks about a name ("Does Kosovo have its own army?"), not about what the
+   fact says of it. Such a fact may be suggested, never given as the answer (:data:`NAMED_CAP`).
 4. The detail check (:mod:`bot.core.matching.detail`): when the question asks for a detail the
    best fact does not state, that fact is not the answer but a suggestion.
 
@@ -99,6 +103,10 @@ LIFT_AGREE = 0.06
 #: would rank by their lexical part alone; a fact with nothing missing (no penalty) keeps this
 #: share of its lift beyond the ceiling, on the same scale, so the closer of them comes first.
 EXCESS_SHARE = 0.5
+#: The most a fact no closer to the question than the named background can be (see
+#: :func:`bot.core.semantic.background.named_background`): just under the answer threshold
+#: (:data:`bot.core.answers.ANSWER_THRESHOLD`), so it may be suggested, never given as the answer.
+NAMED_CAP = 55.0
 #: Facts taken from the semantic stage.
 SEMANTIC_DEPTH = 8
 #: Lexical hits requested from the index.
@@ -216,6 +224,12 @@ def _lexical(hit: Hit) -> float:
     return hit.confidence / NO_NUMBER_FACTOR if hit.missing_kind else hit.confidence
 
 
+def _below(similarity: float | None, named: float | None) -> bool:
+    """Whether a fact of this ``similarity`` is no closer to the question than the ``named``
+    background (see :func:`bot.core.semantic.background.named_background`)."""
+    return similarity is not None and named is not None and similarity < named
+
+
 def _scale(similarity: float, floor: float, ceiling: float) -> float:
     return 100.0 * min(1.0, max(0.0, (similarity - floor) / (ceiling - floor)))
 
@@ -242,12 +256,14 @@ class Matcher:
         similarity: Callable[[int], Nearest | None] | None = None,
         texts: Sequence[str] = (),
         background: float | None = None,
+        named: float | None = None,
     ) -> Understanding:
         """Fuse the semantic stage's ``nearest`` facts (``None``: it did not run) with the lexical
         result, then check the detail asked for. ``similarity(fact_position)`` gives the semantic
         similarity of a lexical candidate the semantic stage did not rank; ``texts`` are the
         semantic index's phrasings, by row; ``background`` the question's similarity to the
-        background (``None``: absolute similarities are used)."""
+        background (``None``: absolute similarities are used) and ``named`` to the named
+        background (``None``: none)."""
         if nearest is None:
             candidates = [
                 Candidate(h.fact, round(_lexical(h), 1), h.confidence, None, h.phrasing, _factor(h))
@@ -255,7 +271,7 @@ class Matcher:
             ]
             route = LEXICAL
         else:
-            candidates = self._fuse(draft, nearest, similarity, texts, background)
+            candidates = self._fuse(draft, nearest, similarity, texts, background, named)
             route = FUSED if draft.english else SEMANTIC
         candidates.sort(key=lambda c: (-c.confidence, c.fact.id))
         return self._check(Understanding(draft.question, draft.text, tuple(candidates), route, draft.detail))
@@ -267,6 +283,7 @@ class Matcher:
         similarity: Callable[[int], Nearest | None] | None,
         texts: Sequence[str],
         background: float | None,
+        named: float | None = None,
     ) -> list[Candidate]:
         if background is None:
             english = (SEMANTIC_FLOOR, SEMANTIC_CEILING)
@@ -345,7 +362,12 @@ class Matcher:
                 dataclasses.replace(c, confidence=c.confidence + FOREIGN_LEAD * lead) if c.fact.id == first else c
                 for c in candidates
             ]
-        return [dataclasses.replace(c, confidence=round(min(c.confidence, 100.0), 1)) for c in candidates]
+        return [
+            dataclasses.replace(
+                c, confidence=round(min(c.confidence, NAMED_CAP if _below(c.semantic, named) else 100.0), 1)
+            )
+            for c in candidates
+        ]
 
     def _check(self, understanding: Understanding) -> Understanding:
         """Apply the detail check to the best candidate."""

@@ -17,9 +17,22 @@ paraphrase is (:data:`~bot.core.semantic.index.BACKGROUND_OVERLAP`).
 
 The list is written in English and names no place, person or subject of the shipped knowledge;
 the model is multilingual, so it serves questions in other languages too.
+
+A question about one of the knowledge's own names but not about what the knowledge says of it
+("Does Kosovo have its own army?", "What is happening to the Uyghurs in Xinjiang?") is close to
+the facts that name it, often closer than to any everyday question. For those, a second
+background is written from the knowledge itself: the same kind of everyday questions (the
+weather, the food, travel, sport, someone's age or studies) asked of each name that at least
+:data:`NAME_FACTS` facts' answers write (:func:`named_background`). A question no fact is closer
+to than to these (:mod:`bot.core.matching.fusion`) asks about a name, not about what the
+knowledge holds on it.
 """
 
 from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
 
 BACKGROUND: tuple[str, ...] = (
     # weather
@@ -125,3 +138,76 @@ BACKGROUND: tuple[str, ...] = (
     "What did the prime minister of Japan say yesterday?",
     "Is there a strike tomorrow?",
 )
+
+
+#: Everyday questions asked of one of the knowledge's names (``{name}``): what a member may ask
+#: of a place, a country, an organisation or a person that no fact about them holds.
+NAMED_TEMPLATES: tuple[str, ...] = (
+    "What is the weather like in {name}?",
+    "What is the population of {name}?",
+    "What are the best places to visit in {name}?",
+    "What food is {name} known for?",
+    "Which football club in {name} is the best?",
+    "What language do people speak in {name}?",
+    "How much is a flight to {name}?",
+    "What currency does {name} use?",
+    "How big is the economy of {name}?",
+    "What sports are popular in {name}?",
+    "Is {name} safe for tourists?",
+    "How old is {name}?",
+    "Where was {name} born?",
+    "What did {name} study at university?",
+)
+#: A name the answers of at least this many facts write is one of the knowledge's own names.
+NAME_FACTS = 2
+#: At most this many names (those most facts write) are asked about, whatever the knowledge's size.
+NAMES_MAX = 32
+
+#: A word as written: letters, with inner hyphens or apostrophes ("Vučić", "Xi", "al-Assad").
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+#: A possessive ending, which belongs to no name ("China’s").
+_POSSESSIVE = re.compile(r"['’]s$")
+#: What ends a sentence before a capitalised word that begins the next one ("The", "According").
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”(]\s*)$")
+
+
+def answer_names(text: str) -> set[str]:
+    """Names as one text writes them: runs of capitalised words inside a sentence ("Xi Jinping",
+    "the United Nations Security Council"); a run that begins a sentence is left out, since its
+    first word may be any word."""
+    names: set[str] = set()
+    run: list[str] = []
+    end = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        joined = bool(run) and text[end : match.start()] == " "
+        if not joined and run:
+            names.add(" ".join(run))
+            run = []
+        if word[:1].isupper() and (run or not _SENTENCE_END.search(text[: match.start()])):
+            run.append(_POSSESSIVE.sub("", word))
+            end = match.end()
+            if _POSSESSIVE.search(word):
+                names.add(" ".join(run))
+                run = []
+        elif run:
+            names.add(" ".join(run))
+            run = []
+    if run:
+        names.add(" ".join(run))
+    return names
+
+
+def knowledge_names(answers: Iterable[str]) -> list[str]:
+    """The names at least :data:`NAME_FACTS` of ``answers`` write, those most write first (at most
+    :data:`NAMES_MAX`)."""
+    counts: Counter[str] = Counter()
+    for answer in answers:
+        counts.update(answer_names(answer))
+    ranked = sorted((name for name, n in counts.items() if n >= NAME_FACTS), key=lambda name: (-counts[name], name))
+    return ranked[:NAMES_MAX]
+
+
+def named_background(answers: Iterable[str]) -> list[str]:
+    """Everyday questions about the knowledge's own names (:data:`NAMED_TEMPLATES`), by name."""
+    return [template.format(name=name) for name in knowledge_names(answers) for template in NAMED_TEMPLATES]

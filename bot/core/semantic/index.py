@@ -7,7 +7,8 @@ distance with numpy's popcount, and the best :data:`RESCORE` are scored exactly 
 copies. ``bench/bench_semantic.py`` measures it against an HNSW index (usearch) at 100k.
 
 Beside the phrasings it holds the background (:mod:`bot.core.semantic.background`): everyday
-questions about nothing the knowledge holds, against which a question's similarities are read.
+questions about nothing the knowledge holds, against which a question's similarities are read,
+and the named background: the same kind of questions about the knowledge's own names.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class SemanticIndex:
         texts: Sequence[str],
         n_facts: int,
         background: np.ndarray | None = None,
+        named: np.ndarray | None = None,
     ) -> None:
         self.owners = np.asarray(owners, dtype=np.int32)
         if len(self.owners) and np.any(np.diff(self.owners) < 0):
@@ -71,6 +73,7 @@ class SemanticIndex:
         self._starts = np.flatnonzero(np.r_[True, np.diff(self.owners) != 0]) if n else np.zeros(0, dtype=np.intp)
         self._start_facts = self.owners[self._starts]
         self._background = self._own_background(vectors, background)
+        self._named = self._own_background(vectors, named)
 
     def _own_background(self, vectors: np.ndarray, background: np.ndarray | None) -> np.ndarray | None:
         """The background questions this knowledge does not answer (see :data:`BACKGROUND_OVERLAP`)."""
@@ -89,15 +92,20 @@ class SemanticIndex:
         """How many background questions are kept (the others are about this knowledge)."""
         return 0 if self._background is None else len(self._background)
 
+    @property
+    def named_size(self) -> int:
+        """How many questions of the named background are kept."""
+        return 0 if self._named is None else len(self._named)
+
     def background(self, query: np.ndarray) -> float | None:
         """How similar ``query`` is to the background: the mean of its AGREEING closest background
         questions (the level an unrelated fact reaches); ``None`` without a background."""
-        if self._background is None:
-            return None
-        sims = self._background @ query
-        if len(sims) <= AGREEING:
-            return float(sims.mean())
-        return float(np.partition(sims, -AGREEING)[-AGREEING:].mean())
+        return _level(self._background, query)
+
+    def named(self, query: np.ndarray) -> float | None:
+        """How similar ``query`` is to the named background, as :meth:`background` reads it (the
+        level a fact reaches that only names what the question asks about); ``None`` without one."""
+        return _level(self._named, query)
 
     def __len__(self) -> int:
         return len(self.owners)
@@ -163,6 +171,16 @@ class SemanticIndex:
         sims = block @ query
         best = np.argsort(-sims, kind="stable")[:AGREEING]
         return Nearest(fact, float(sims[best].mean()), start + int(best[0]))
+
+
+def _level(background: np.ndarray | None, query: np.ndarray) -> float | None:
+    """The mean similarity of ``query`` to its AGREEING closest ``background`` questions."""
+    if background is None:
+        return None
+    sims = background @ query
+    if len(sims) <= AGREEING:
+        return float(sims.mean())
+    return float(np.partition(sims, -AGREEING)[-AGREEING:].mean())
 
 
 def _pack_signs(vectors: np.ndarray) -> np.ndarray:

@@ -243,10 +243,14 @@ class SemanticRuntime:
             for text in fact_texts(fact):
                 texts.append(text)
                 owners.append(position)
-        from bot.core.semantic.background import BACKGROUND
+        from bot.core.semantic.background import BACKGROUND, named_background
         from bot.core.semantic.index import SemanticIndex
 
-        # One build for both, so the workers share out the last batches of the phrasings and the
-        # background alike instead of finishing each alone.
-        vectors = self.embed_texts([*texts, *BACKGROUND], what="phrasings and background questions", stop=stop)
-        return SemanticIndex(vectors[: len(texts)], owners, texts, len(facts), vectors[len(texts) :])
+        named = named_background(fact.answer for fact in facts)
+        # One build for all, so the workers share out the last batches of the phrasings and the
+        # backgrounds alike instead of finishing each alone.
+        vectors = self.embed_texts([*texts, *BACKGROUND, *named], what="phrasings and background questions", stop=stop)
+        general = len(texts) + len(BACKGROUND)
+        return SemanticIndex(
+            vectors[: len(texts)], owners, texts, len(facts), vectors[len(texts) : general], vectors[general:]
+        )

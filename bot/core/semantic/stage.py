@@ -25,6 +25,7 @@ class SemanticResult:
     nearest: list[Nearest]
     index: SemanticIndex
     background: float | None = None  # similarity to the background (see SemanticIndex.background)
+    named: float | None = None  # similarity to the named background (see SemanticIndex.named)
 
     def similarity(self, fact: int) -> Nearest | None:
         return self.index.similarity(self.vector, fact)
@@ -83,4 +84,6 @@ class SemanticStage:
         vector = self.runtime.embed_question(text)
         if vector is None:
             return None
-        return SemanticResult(vector, index.nearest(vector, top), index, index.background(vector))
+        return SemanticResult(
+            vector, index.nearest(vector, top), index, index.background(vector), index.named(vector)
+        )
