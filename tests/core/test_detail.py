@@ -176,6 +176,8 @@ FACTS = STATE.kb.by_id
         ("Who led Russia's derecognition campaign?", PERSON, "no-derecognition-campaign", False),  # its leader
         # a cause: "after the clashes" dates what followed them, it does not say what set them off
         ("What sparked the May 2023 clashes?", CAUSE, "mao-ning-may-2023-clashes", False),
+        # a word that only stresses the question changes nothing it asks
+        ("What actually sparked the May 2023 clashes?", CAUSE, "mao-ning-may-2023-clashes", False),
         ("What triggered renewed interest in China as a mediator?", CAUSE, "mediator-global-security-initiative", True),
         ("What caused Kosovo's exclusion from the Belt and Road?", CAUSE, "bri-ceec-kosovo-excluded", True),
         ("What caused China's non-recognition of Kosovo?", CAUSE, "non-recognition-sovereignty", True),  # citing

@@ -373,6 +373,9 @@ _EMBEDDED = re.compile(
     r"somebody) know|(?:can|could) (?:you|u|someone|anyone|somebody) (?:tell me|say)|(?:i )?(?:wonder|wondering|"
     r"want to know|wanna know|would like to know|d like to know)|any idea|tell me|idk|dunno) (?=\w)"
 )
+#: Words that stress a question without changing what it asks ("What actually sparked...", "Has
+#: Washington officially responded..."): read without them.
+_FILLER_WORDS = frozenset("actually really truly officially indeed".split())
 #: "When exactly in May 2024...": with the month given, the day is asked.
 _EXACTLY_WHEN = re.compile(r"\b(?:when exactly|exactly when|when precisely|precisely when)\b")
 _EXACTLY_WORDS = frozenset(("exactly", "precisely"))
@@ -1533,6 +1536,8 @@ class DetailChecker:
     def _asked(self, question: str, tokens: Sequence[str], subjects: frozenset[str]) -> Detail | None:
         """:meth:`asked`, with the sides whose view is not checked (:meth:`_stance`)."""
         folded = _EMBEDDED.sub("", " ".join(tokens))
+        if not _FILLER_WORDS.isdisjoint(folded.split()):
+            folded = " ".join(w for w in folded.split() if w not in _FILLER_WORDS)
         if not folded:
             return None
         present = set(folded.split())  # (a pattern is searched only where one of its words is: see _DAY_WORDS)
