@@ -13,8 +13,9 @@ whether a fact states it:
 - a date: a year or month in a clause of the answer that speaks of what is asked ("When was
   the initiative launched?" is not answered by the year of another event in the same answer).
 - an exact day: a day of the month. A number or amount: a number that is not a year.
-- a place: a place in the answer that the question does not already name. A name: a quoted or
-  capitalised name the question does not already contain.
+- a place: a place in the answer that the question does not already name (in any spelling:
+  "Prishtina" names Pristina). A name: a quoted or capitalised name the question does not
+  already contain.
 - an official of a rank, whatever is asked of them ("What did China's foreign minister say?"):
   the fact must speak of that office, as for "who" - unless the question names the person
   ("What did Mao Ning, China's foreign minister, say?"), whom the fact then names and places.
@@ -92,6 +93,7 @@ from collections.abc import Callable, Iterator, Sequence, Set as AbstractSet
 from typing import Any
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from bot.core.knowledge.schema import Fact
 from bot.core.matching.lazyre import LazyPattern
@@ -750,6 +752,15 @@ _FOREIGN_DONE_Q = LazyPattern(
 def _lemma(word: str) -> str:
     """The stem of a verb form, irregular past forms included."""
     return stem(_IRREGULAR.get(word, word))
+
+
+#: Two spellings of one name ("Pristina", "Prishtina") are at least this alike (rapidfuzz ratio).
+SPELLING_RATIO = 85.0
+
+
+def _spelt_among(name: str, words: AbstractSet[str]) -> bool:
+    """Whether ``words`` spell ``name`` another way (a transliteration, a misspelling)."""
+    return any(len(word) >= 4 and fuzz.ratio(name, word) >= SPELLING_RATIO for word in words)
 
 
 def _defined_name(question: str) -> str | None:
@@ -1945,7 +1956,7 @@ class DetailChecker:
             if facts.states_kind(PLACE):
                 return True
             mentioned = {stem(w) for w in words(question)}
-            return bool(facts.places - mentioned - self._common)
+            return any(not _spelt_among(place, mentioned) for place in facts.places - mentioned - self._common)
         if detail.kind == NAME:
             if _OFFICIAL in detail.subject and not _OFFICIAL_NAME_A.search(fact.answer):
                 return False  # an official name, which the answer does not say it gives
