@@ -36,6 +36,7 @@ from bot.core.matching.detail import (
     PERSON,
     PLACE,
     QUANTITY,
+    REPEAT,
     STANCE,
     WHICH,
     DetailChecker,
@@ -119,6 +120,9 @@ FACTS = STATE.kb.by_id
         ("If Serbia one day recognised Kosovo, would China follow suit?", HYPOTHESIS, "non-recognition-sovereignty", False),
         ("What would China do if Serbia recognised Kosovo?", HYPOTHESIS, "non-recognition-sovereignty", False),
         ("If Kosovo applied to Interpol again, would China block it?", HYPOTHESIS, "unesco-interpol-blocking", False),
+        # a repeat to come, which an answer about what was done does not say
+        ("Will Kosovo apply to Interpol again?", REPEAT, "unesco-interpol-blocking", False),
+        ("Is Kosovo going to apply to UNESCO a second time?", REPEAT, "unesco-interpol-blocking", False),
         ("If Kosovo joins the UN, what happens?", HYPOTHESIS, "unsc-veto-power", True),  # "Can Kosovo join the UN if..."
         # whether an act was done, asked in another language: only a fact that speaks of the act
         ("Hat China Truppen in den Kosovo geschickt?", ACT, "mao-ning-may-2023-clashes", False),
@@ -162,6 +166,8 @@ FACTS = STATE.kb.by_id
         ("What specific technology does Serbia buy from China?", WHICH, "serbia-strategic-partnership", False),
         # someone's view, where the fact gives another's
         ("What did Washington say about China's stance?", STANCE, "rivalry-with-west", False),
+        ("Has Washington responded to China's position on Kosovo?", STANCE, "rivalry-with-west", False),
+        ("Has Washington officially responded to China's position?", STANCE, "rivalry-with-west", False),
         ("How do people in Kosovo feel about China?", STANCE, "public-opinion-pro-serbian", False),
         ("What is the EU's position on the joint statement?", STANCE, "xi-vucic-joint-statement-2024", False),
         ("What did Vučić say about Interpol?", STANCE, "unesco-interpol-blocking", True),
@@ -669,7 +675,8 @@ _SAYING_VERBS = (
 _WANTING_VERBS = (
     "want wish plan intend hope seek support oppose back favour favor agree accept reject recognise recognize think "
     "believe feel warn warned ask asked request requested demand demanded urge urged criticise criticised criticize "
-    "criticized condemn condemned complain complained protest protested object objected"
+    "criticized condemn condemned complain complained protest protested object objected respond responded react "
+    "reacted reply replied comment commented"
 )
 _WORD_GATED = [
     (
@@ -741,6 +748,12 @@ _WORD_GATED = [
         + "|"
         + "|".join(f"does serbia {verb}" for verb in _WANTING_VERBS.split())
         + "|where does russia stand",
+    ),
+    (
+        detail._REPEAT_Q,
+        detail._REPEAT_WORDS,
+        "will it happen again|would they try a second time|is kosovo going to apply once more|"
+        "could china block it another time|ok might it fail again",
     ),
     (
         detail._CONDITIONS_Q,

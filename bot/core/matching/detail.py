@@ -59,6 +59,8 @@ whether a fact states it:
   fact's answer or phrasings must speak of that side doing that.
 - how something changed over time ("How has China's position changed since 1999?"): the answer
   must speak of a change ("shifted", "no longer", "increasingly", "since").
+- whether something will happen again ("Will Kosovo apply to Interpol again?"): the answer must
+  speak of a repeat or of what comes next ("again", "future", "renewed").
 - the alternatives of a yes/no question ("Is Serbia an observer or a dialogue partner of the
   SCO?"): the fact (its answer, title or phrasings) must speak of one of them (all of its
   content words).
@@ -153,9 +155,12 @@ CHOICE = "choice"
 #: The question asks what would follow another side's act ("If Serbia recognised Kosovo, would
 #: China follow?"): the fact must speak of that side doing that.
 HYPOTHESIS = "hypothesis"
+#: The question asks whether something will happen again ("Will Kosovo apply to Interpol
+#: again?"): the answer must speak of a repeat or of what comes next.
+REPEAT = "repeat"
 #: Details read from one word or phrase of an answer ("unlike", "gives no further detail"): a
 #: weaker fact is not preferred to the best one for stating them.
-LOOSE = frozenset({MANNER, COMPARISON, CHANGE})
+LOOSE = frozenset({MANNER, COMPARISON, CHANGE, REPEAT})
 
 #: How each detail is named in the "does not hold that detail" message.
 LABELS = {
@@ -181,6 +186,7 @@ LABELS = {
     CONDITION: "what follows that event",
     CHOICE: "which of those it is",
     HYPOTHESIS: "what would follow that",
+    REPEAT: "whether it will happen again",
 }
 
 
@@ -517,6 +523,7 @@ _STANCE_Q = re.compile(
     r"^(?:(?:and|so|but|ok) )?(?:does|did|do|has|have|would|will) ((?:\w+ ){1,4}?)"
     r"(?:want|wish|plan|intend|hope|seek|support|oppose|back|favour|favor|agree|accept|reject|recognise|recognize|"
     r"think|believe|feel|warn|warned|ask|asked|request|requested|demand|demanded|urge|urged|criticise|criticised|"
+    r"respond|responded|react|reacted|reply|replied|comment|commented|"
     r"criticize|criticized|condemn|condemned|complain|complained|protest|protested|object|objected)\b|"
     r"\bwhere (?:does|do|did) ((?:\w+ ){1,5}?)stand\b"
 )
@@ -582,6 +589,14 @@ _NEXT_EVENT_Q = re.compile(
 _NEXT_EVENT_WORDS = frozenset(("next", "ends", "over", "finishes", "stops"))
 #: A year in a question ("by 2030").
 _QUESTION_YEAR = re.compile(r"\b20\d\d\b")
+#: "Will Kosovo apply again?", "Is China going to block it a second time?": a repeat to come.
+_REPEAT_Q = LazyPattern(
+    r"^(?:(?:and|so|but|ok|also) )?(?:will|would|is|are|could|might|may|shall)\b.*"
+    r"\b(?:again|a second time|once more|another time)\b"
+)
+_REPEAT_WORDS = frozenset("again second once another".split())
+#: The words by which an answer speaks of a repeat or of what comes next.
+_REPEAT_A = LazyPattern(r"\b(?:again|future|next|renewed|repeated|repeatedly|once more|second|further)\b", re.IGNORECASE)
 #: "..., X or Y?": alternatives at the end of a question (up to two words before "or", eight after).
 #: Each word after "or" is a whole run of letters: a pattern that could split a word into several
 #: runs tried every split of the words that follow before failing ("...or uyghur tibetan
@@ -1656,9 +1671,12 @@ class DetailChecker:
 
     @staticmethod
     def _future(folded: str) -> Detail | None:
-        """"Could China recognise Kosovo by 2030?": a year after the current one."""
+        """"Could China recognise Kosovo by 2030?": a year after the current one; "Will Kosovo apply
+        to Interpol again?": a repeat to come."""
         found = _QUESTION_YEAR.findall(folded) if "20" in folded else ()  # (every match has "20")
         if not found:
+            if not _REPEAT_WORDS.isdisjoint(folded.split()) and _REPEAT_Q.search(folded):
+                return Detail(REPEAT)
             return None
         now = datetime.date.today().year
         years = frozenset(y for y in found if int(y) > now)
@@ -1926,6 +1944,8 @@ class DetailChecker:
             return bool(detail.subject & set(words(fact.answer)))
         if detail.kind == CHANGE:
             return _CHANGE_A.search(fact.answer) is not None
+        if detail.kind == REPEAT:
+            return _REPEAT_A.search(fact.answer) is not None
         if detail.kind == CONDITION:
             return detail.subject <= facts.spoken
         if detail.kind == HYPOTHESIS:
