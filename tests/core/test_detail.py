@@ -177,6 +177,9 @@ FACTS = STATE.kb.by_id
         ("Does Taipei back Kosovo's independence?", STANCE, "separatism-precedent-taiwan", False),
         # who did something
         ("Who commanded the peacekeepers in 2023?", AGENT, "mao-ning-may-2023-clashes", False),
+        # the head of what the message named before ("it")
+        ("Is there a Chinese mission in Pristina? Who is in charge of it?", PERSON, "chinese-mission-pristina", False),
+        ("Was there an opinion poll in China about Kosovo? Who ran it?", PERSON, "public-opinion-pro-serbian", False),
         ("Who blocked Kosovo's bid to join Interpol?", AGENT, "unesco-interpol-blocking", True),
         ("Who led a campaign to derecognise Kosovo?", AGENT, "no-derecognition-campaign", True),
         ("Who led Russia's derecognition campaign?", PERSON, "no-derecognition-campaign", False),  # its leader

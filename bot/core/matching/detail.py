@@ -32,8 +32,9 @@ whether a fact states it:
   "Chinese public opinion"). The source's own voice ("the article argues") is nobody's view; a
   side whose view most facts give (the knowledge base's subject) is not checked.
 - who did something ("Who commanded the peacekeepers?"): the answer must use the verb (a verb of
-  saying is answered by anyone's view); "who is" asks an identity and light verbs ("who ran")
-  are not checked.
+  saying is answered by anyone's view); "who is" asks an identity and light verbs ("who got")
+  are not checked. "Who runs it", "who is in charge of it" ask for the head of what the message
+  named before, as "who runs the mission" does.
 - how to reach someone (a phone number, an email, an address, a website) or when a place opens:
   the answer must give one (digits of a phone number, an "@", a web address, a street; a time of
   day or a day of the week).
@@ -432,7 +433,7 @@ _OFFICES = {
     "president": "president presidents predsednik председник presidenti prasident praesident",
     "spokesperson": "spokesperson spokesman spokeswoman spokespeople portparol портпарол zedhenes "
     "sprecher sprecherin porte parole",
-    "head": "head heads headed leader leaders leads lead led chief runs run boss director chair chairman "
+    "head": "head heads headed leader leaders leads lead led chief runs run ran boss director chair chairman "
     "chairs charge sef sefa sefu шеф шефа шефу shef shefi shefin shefit direktor vodi rukovodi predvodi celu води руководи предводи челу drejton drejtues kreu "
     "leitet leiter chef dirige directeur",
     "premier": "premier prime",
@@ -454,9 +455,11 @@ _INSTITUTIONS = frozenset(
     "канцеларија канцеларију канцеларије канцеларији zyra zyren zyres zyre qeveria qeverine qeverise buro botschaft "
     "bureau ambassade".split()
 )
+#: Words that refer to what a message named before ("Who is in charge of it?").
+_REFERRING = frozenset("it them".split())
 #: Office words that are verbs too ("could lead to"): offices in a question, not in an answer.
 _OFFICE_VERBS = frozenset(
-    "heads headed leads lead led runs run chairs charge vodi rukovodi predvodi води руководи предводи drejton leitet "
+    "heads headed leads lead led runs run ran chairs charge vodi rukovodi predvodi води руководи предводи drejton leitet "
     "dirige".split()
 )
 #: "Which other spokesperson, besides Mao Ning...": someone the question does not name is asked.
@@ -1533,8 +1536,12 @@ class DetailChecker:
             office = _OFFICE_OF.get(token)
             if office is None or (token in _OFFICE_VERBS and not verbs):
                 continue
-            if token in _OFFICE_VERBS and not _INSTITUTIONS & set(tokens[i + 1 : i + 7]):
-                continue  # "who led a campaign" asks for an actor, "who leads the mission" for an office holder
+            if token in _OFFICE_VERBS and not (
+                _INSTITUTIONS & set(tokens[i + 1 : i + 7]) or _REFERRING & set(tokens[i + 1 : i + 3])
+            ):
+                # "who led a campaign" asks for an actor, "who leads the mission" for an office
+                # holder, and so does "who heads it", of what the message named before
+                continue
             before = tokens[max(0, i - 4) : i]
             # "the spokesperson of the Serbian foreign ministry": the owner may stand a few words on
             after = tokens[i + 1 : i + 5] if i + 1 < len(tokens) and tokens[i + 1] in ("of", "to") else []
