@@ -86,3 +86,9 @@ def test_the_countries_a_word_names_alone_are_the_same_read_again_from_a_memo() 
         assert countries.mentioned(tokens, memo=memo) == plain  # found, and kept
         assert countries.mentioned(tokens, memo=memo) == plain  # read from the memo
     assert memo and "spain" in memo
+
+
+def test_a_country_is_named_in_english_by_its_code() -> None:
+    assert countries.english_name("CY") == ("cyprus",)
+    assert countries.english_name("US") == ("united", "states")
+    assert countries.english_name("ZZ") == ()

@@ -319,6 +319,35 @@ FACTS = STATE.kb.by_id
         ("What will China do on Kosovo after the next US presidential election?", CONDITION, "rivalry-with-west", False),
         # "more than that" compares with nothing named; "than it does now" with the present
         ("Did the Chinese mission have more staff ten years ago than it does now?", COMPARISON, "chinese-mission-pristina", False),
+        # another side's view, asked in Serbian, German, Albanian or French, of the name an answer uses
+        ("Šta je Vašington odgovorio na izjavu Mao Ning posle sukoba u maju 2023?", STANCE, "mao-ning-may-2023-clashes",
+         False),
+        ("Шта је Вашингтон одговорио Мао Нинг?", STANCE, "mao-ning-may-2023-clashes", False),
+        ("Wie hat Belgrad auf Geng Shuangs Appell zur Versöhnung reagiert?", STANCE,
+         "geng-shuang-tolerance-reconciliation", False),
+        ("Si reagoi qeveria e Kosovës ndaj deklaratës së Xi dhe Vučić në 2024?", STANCE, "xi-vucic-joint-statement-2024",
+         False),
+        ("Chypre a-t-elle demandé à la Chine de servir de médiateur ?", STANCE, "mediator-global-security-initiative",
+         False),
+        ("Šta je Si rekao o Kosovu?", STANCE, "xi-vucic-joint-statement-2024", True),  # Xi's view, which it gives
+        # members of a class besides those the question names, in Cyrillic and inflected
+        ("Које још међународне организације, осим Интерпола и Унеска, Кина блокира Косову?", WHICH,
+         "unesco-interpol-blocking", False),
+        ("Koje organizacije Kina blokira Kosovu?", WHICH, "unesco-interpol-blocking", True),
+        ("Koja valuta se koristi na Kosovu?", WHICH, "trade-without-diplomatic-relations", False),
+        # which places: a place in a sentence about what is asked
+        ("Which cities in Kosovo do Chinese companies trade in?", PLACE, "trade-without-diplomatic-relations", False),
+        ("Dans quelles villes du Kosovo les entreprises chinoises font-elles du commerce ?", PLACE,
+         "trade-without-diplomatic-relations", False),
+        ("Which towns host a Chinese mission?", PLACE, "chinese-mission-pristina", True),
+        ("Gde je kineska misija?", PLACE, "chinese-mission-pristina", True),
+        # an amount of a measure, asked in Albanian
+        ("Sa kushton viza për në Kinë për qytetarët e Kosovës?", QUANTITY, "future-scenarios-overview", False),
+        ("Sa investime ka bërë Kina në Kosovë deri tani?", QUANTITY, "future-scenarios-overview", False),
+        # where someone studied, when someone was born: what no fact speaks of
+        ("Where did Aleksandar Vučić go to university?", PLACE, "xi-vucic-joint-statement-2024", False),
+        ("When and where was Aleksandar Vučić born?", DATE, "xi-vucic-joint-statement-2024", False),
+        ("When did Xi and Vučić sign the joint statement?", DATE, "xi-vucic-joint-statement-2024", True),
     ],
 )
 def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, fact_id: str, stated: bool) -> None:
@@ -362,6 +391,13 @@ def test_what_is_asked_and_whether_the_fact_states_it(question: str, kind: str, 
         "is china's role on kosovo mostly diplomatic or more than that?",
         "What if China keeps supporting Serbia passively?",  # the knowledge's own subject: a scenario
         "What happens if Russia stops backing Serbia?",  # not an act that changes the matter
+        "Where does China go from here?",  # where to, not where ("go to university" is a place)
+        # the view of the knowledge's own subject, asked in another language; a "why"
+        "Wie hat China auf die Zusammenstöße im Kosovo im Mai 2023 reagiert?",
+        "Si reagoi Kina ndaj përplasjeve në Kosovë në maj 2023?",
+        "Comment la Chine a-t-elle réagi aux affrontements au Kosovo en mai 2023 ?",
+        "Како је Кина реаговала на сукобе на Косову 2023?",
+        "Warum sieht China im Kosovo einen Präzedenzfall für Taiwan?",
     ],
 )
 def test_questions_that_ask_no_detail(question: str) -> None:
@@ -445,6 +481,25 @@ def test_the_new_near_misses_offer_the_fact_and_name_the_detail(question: str, l
     assert answer.fact is None and not answer.to_json()["answered"]
     assert answer.missing_detail == label
     assert answer.suggestions
+
+
+@pytest.mark.parametrize(
+    ("question", "holders"),
+    [
+        ("Šta je Vašington rekao o tome?", {"united", "states"}),
+        ("Шта је Вашингтон рекао о томе?", {"united", "states"}),
+        ("Çfarë tha Uashingtoni për këtë?", {"united", "states"}),
+        ("Kako je Beograd reagovao?", {"serbia"}),
+        ("Како је Београд реаговао?", {"serbia"}),
+        ("Wie reagierte Belgrad auf den Appell?", {"serbia"}),  # the side, not what it reacted to
+        ("Que pense Bruxelles de la déclaration ?", {"brussels"}),
+        ("Hat Zypern China gebeten zu vermitteln?", {"cyprus"}),  # the first side named, not its object
+        ("Comment la Serbie a-t-elle réagi ?", {"serbia"}),
+    ],
+)
+def test_a_side_asked_in_another_language_is_read_as_the_name_an_answer_uses(question: str, holders: set[str]) -> None:
+    found = CHECKER.asked(question)
+    assert found is not None and found.kind == STANCE and found.holders == holders
 
 
 @pytest.mark.parametrize(
@@ -706,7 +761,12 @@ _WORD_GATED = [
         "which square|what avenue|the capital|where exactly|where is it|and where did they|where was it held|"
         "u kom gradu|u kojem gradu|u kom mestu|gde|gdje|у ком граду|у којем граду|где|гдје|ne cilin qytet|"
         "ne cilin vend|ku|in welcher stadt|an welchem ort|wo|dans quelle ville|quelle ville|a quel endroit|"
-        "ou se trouve|ou siege",
+        "ou se trouve|ou siege|which cities|what towns|which kosovo villages|what places|which capitals|what venues|"
+        "which locations|what buildings|which municipalities|what regions|which streets|what districts|"
+        "which neighbourhoods|what neighborhoods|which squares|what avenues|where did he go to university|"
+        "quelles villes|quels localites|quelles regions|welche stadte|welchen stadten|welchen orten|welche regionen|"
+        "u kojim gradovima|koji gradovi|koje gradove|kojim mestima|у којим градовима|који градови|које градове|"
+        "ne cilat qytete|cilat qytetet|cilet vende",
     ),
     (
         detail._QUANTITY_Q,
@@ -793,10 +853,38 @@ _WORD_GATED = [
                 "cilat projekte",
                 "quelles sanctions|quels sanctions|welche sanktionen|koje sankcije|koji sankcije|које санкције|"
                 "који санкције|cilat sanksione",
+                "quelles autres organisations|quels institutions|welche anderen organisationen|welche institutionen|"
+                "koje jos medjunarodne organizacije|koji institucije|које још међународне организације|"
+                "који институције|cilat organizata|cilat organizatat|cilat institucione",
+                "koja valuta|koju valutu|која валута|коју домаћу валуту|welche wahrung|quelle monnaie|quelles devises|"
+                "cila monedhe|cila valute",
             ],
             strict=True,
         )
     ),
+]
+
+
+_WORD_GATED += [
+    (pattern, detail._FOREIGN_STANCE_VERBS, texts)
+    for (pattern, _ends), texts in zip(
+        detail._FOREIGN_STANCE_Q,
+        [
+            "sta je vasington odgovorio|kako su vlasti reagovale|da li je kipar trazio|sto beograd misli|"
+            "je li vlada zatrazila",
+            "sta misli vasington o|kako je reagovao beograd na|sto kaze brisel",
+            "si reagoi qeveria e kosoves|cfare tha uashingtoni|a i kerkoi qipro|c mendon beogradi|si ka reaguar kina",
+            "wie hat belgrad auf den appell reagiert|was hat washington gesagt|hat zypern china gebeten|"
+            "haben sie gefordert|wie hatte die eu geantwortet",
+            "wie reagierte belgrad auf|was sagt washington zu|was denkt die eu uber",
+            "chypre a t elle demande|comment belgrade a t il reagi|la serbie ont t elles repondu",
+            "comment belgrade reagit elle|chypre demande t elle|la serbie pense t il",
+            "comment la serbie a reagi|est ce que chypre a demande|qu est ce que washington a repondu|"
+            "quest ce que bruxelles a dit",
+            "qua repondu washington|que pense bruxelles|comment reagit belgrade|qu a dit la serbie",
+        ],
+        strict=True,
+    )
 ]
 
 

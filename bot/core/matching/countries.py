@@ -145,6 +145,13 @@ def mentioned(
     return found
 
 
+def english_name(code: str) -> tuple[str, ...]:
+    """The English name of the country whose alpha-2 code is ``code``, as folded words (ISO 3166's
+    first: "RU" -> ("russian", "federation")); empty for a code it does not know."""
+    names = _tables()[2].get(code, ())
+    return names[0] if names else ()
+
+
 @functools.cache
 def _all_tables() -> Tables:
     exact, stems, _english = _tables()

@@ -80,7 +80,13 @@ or a person must be in the answer itself. A question whose premise the fact
 contradicts ("When did China recognise Kosovo?" / "China does not recognise...") is answered by
 that fact: it corrects the premise. In a message of several questions, the first that asks a
 detail is read ("Was there a poll? Who ran it?"). The question words of Serbian (Latin and Cyrillic),
-Albanian, German and French are read too; answers are English.
+Albanian, German and French are read too; answers are English. A view asked in those languages
+("Wie hat Belgrad ... reagiert?", "Šta je Vašington odgovorio?") is of the side the answers name
+(Serbia, the United States); a name they inflect or write in Cyrillic ("Интерпола") is the name.
+A date or a place of what no fact's answer or phrasing speaks of ("When was Vučić born?") is stated
+by none, whatever other date or place a fact gives; a place must stand in a sentence about what
+is asked, of the words the answer uses ("Which cities do Chinese firms trade in?" is not answered
+by the city of China's mission).
 """
 
 from __future__ import annotations
@@ -99,6 +105,8 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from bot.core.knowledge.schema import Fact
+from bot.core.matching import countries
+from bot.core.matching.language import looks_english, serbian_latin
 from bot.core.matching.lazyre import LazyPattern
 from bot.core.matching.normalise import (
     CAPITALS as WRITTEN_IN_CAPITALS,
@@ -239,20 +247,28 @@ _DAY_WORDS = frozenset(
 )
 _PLACE_Q = re.compile(
     r"\b(?:(?:which|what)(?: \w+)? (?:city|town|village|place|capital|venue|location|building|municipality|region|street|"
-    r"district|neighbourhood|neighborhood|square|avenue)|"
+    r"district|neighbourhood|neighborhood|square|avenue|cities|towns|villages|places|capitals|venues|locations|"
+    r"buildings|municipalities|regions|streets|districts|neighbourhoods|neighborhoods|squares|avenues)|"
     r"the capital|where exactly|^(?:(?:and|so|but|then|ok) )?where (?:is|are|was|were|did|does|do|has|have|had)\b"
-    r"(?!.*\b(?:head|heads|heading|headed|go|goes|going|went|lead|leads|leading|fit|fits|end|ends|come|comes|came)\b)|"
+    r"(?!.*\b(?:head|heads|heading|headed|go|goes|going|went|lead|leads|leading|fit|fits|end|ends|come|comes|came)\b"
+    r"(?! to (?:the |a )?(?:university|college|school|uni)\b))|"
     r"where (?:is|are|was|were|did|does|do)\b.*\b(?:take place|took place|happen|happened|"
     r"held|signed|located|based|meet|met|occur|occurred|break out|broke out|sit|sits|situated)|"
     r"u kom gradu|u kojem gradu|u kom mestu|gde|gdje|у ком граду|у којем граду|где|гдје|"
     r"ne cilin qytet|ne cilin vend|ku|"
     r"in welcher stadt|an welchem ort|wo|"
-    r"dans quelle ville|quelle ville|a quel endroit|^ou (?:se trouve|se trouvent|se situe|est|sont|a|ont|siege))\b"
+    r"dans quelle ville|quelle ville|a quel endroit|^ou (?:se trouve|se trouvent|se situe|est|sont|a|ont|siege)|"
+    r"(?:quelles|quels) (?:villes|localites|regions)|welchen? (?:stadten|stadte|orten|regionen)|"
+    r"(?:u )?(?:kojim|koji|koje) (?:gradovima|gradovi|gradove|mestima)|"
+    r"(?:у )?(?:којим|који|које) (?:градовима|градови|градове)|"
+    r"(?:ne )?(?:cilat|cilet) (?:qytete|qytetet|vende))\b"
 )
 _PLACE_WORDS = frozenset(
     """city town village place capital venue location building municipality region street district neighbourhood
     neighborhood square avenue where gradu mestu gde gdje граду где гдје qytet vend ku stadt ort wo ville endroit
-    ou""".split()
+    ou cities towns villages places capitals venues locations buildings municipalities regions streets districts
+    neighbourhoods neighborhoods squares avenues villes localites stadten stadte orten regionen gradovima gradovi
+    gradove mestima градовима градови градове qytete qytetet vende""".split()
 )
 _NAME_Q = LazyPattern(
     r"\b(?:what(?: is| was|s)? (?:the )?(?:official |full |exact )?name|what (?:are|were) the names of|(?:officially |actually |also )?called|"
@@ -413,10 +429,12 @@ _MEASURES = {
     "population": "stanovnistvo stanovnistva stanovnika становништво становништва становника popullsia popullsise "
     "bevolkerung einwohner einwohnerzahl",
     "budget": "budgets budzet budzeta буџет буџета buxhet buxheti buxhetit buxhetin haushalt",
-    "cost": "costs kosta kostalo кошта коштало kosto kostoja kosten cout couts",
+    "cost": "costs kosta kostalo кошта коштало kosto kostoja kushton kushtojne kushtoi kosten cout couts",
     "price": "prices cena cijena цена cmimi cmim preis prix",
     "salary": "salaries plata plate плата паге paga rroga gehalt salaire",
     "revenue": "revenues prihod prihodi приход приходи",
+    "investment": "investments invested invest investime investimet investimeve investicije investicija "
+    "инвестиције инвестиција investitionen investition investiert investissements investissement investi",
 }
 _MEASURE_OF = {word: measure for measure, text in _MEASURES.items() for word in (measure, *text.split())}
 _MEASURE_Q = LazyPattern(
@@ -508,9 +526,17 @@ _WHICH_ABROAD = {
     r"cilat projekte",
     "sanctions": r"(?:quelles|quels) sanctions|welche sanktionen|(?:koje|koji) sankcije|(?:које|који) санкције|"
     r"cilat sanksione",
+    # "Које још међународне организације...": an "other" or a kind between the question word and the class
+    "organisations": r"(?:quelles|quels) (?:\w+ ){0,2}(?:organisations|institutions)|"
+    r"welche (?:\w+ ){0,2}(?:organisationen|institutionen)|(?:koje|koji) (?:\w+ ){0,2}(?:organizacije|institucije)|"
+    r"(?:које|који) (?:\w+ ){0,2}(?:организације|институције)|cilat (?:\w+ ){0,2}(?:organizata|organizatat|institucione)",
+    "currencies": r"(?:koja|koju) (?:\w+ )?valut[au]|(?:која|коју) (?:\w+ )?валут[ау]|welche wahrung|"
+    r"(?:quelle|quelles) (?:monnaie|devise)s?|cila (?:monedhe|valute)",
 }
 _WHICH_ABROAD_Q = [(stem(noun), LazyPattern(rf"\b(?:{pattern})\b")) for noun, pattern in _WHICH_ABROAD.items()]
-_WHICH_ABROAD_WORDS = frozenset("quels quelles welche koje koji које који cilat cilet".split())
+_WHICH_ABROAD_WORDS = frozenset(
+    "quels quelles quelle welche koje koji koja koju које који која коју cilat cilet cila".split()
+)
 #: "What specific technology": any class, asked for by name.
 _SPECIFIC = frozenset("specific particular exact precise".split())
 #: Words after "which"/"what" that end the search for a class ("what did...", "which is...").
@@ -544,6 +570,87 @@ _STANCE_NOUN_PIECES = ("stance", "position", "view", "opinion", "reaction", "res
 _STANCE_NOUN_Q = LazyPattern(
     r"([^\W_]+)['’]s? (?:[^\W_]+ )?(?:stance|position|view|views|opinion|reaction|response|attitude)\b"
 )
+#: Verbs of saying, reacting, answering, thinking and asking in Serbian (Latin: Cyrillic is read
+#: in Latin, see :func:`~bot.core.matching.language.serbian_latin`), Albanian, German and French,
+#: folded, in the forms a question writes them in (participles, past and present forms).
+_FOREIGN_STANCE_VERBS = frozenset(
+    """rekao rekla rekli reklo rekle kaze kazu kazao kazala izjavio izjavila izjavili izjavilo porucio porucila
+    porucili reagovao reagovala reagovali reagovalo reagovale reaguje reaguju reagirao reagirala odgovorio
+    odgovorila odgovorili odgovorilo odgovorile odgovara odgovaraju misli misle mislio mislila smatra smatraju
+    smatrao smatrala trazio trazila trazili trazilo trazile trazi traze zatrazio zatrazila zatrazili zahtevao
+    zahtevala zahtevali zahteva zahtevaju zamolio zamolila zamolili gleda gledaju zeli zele zeleo zelela zeleli
+    podrzava podrzavaju podrzao podrzala osudio osudila osudili kritikovao kritikovala kritikovali komentarisao
+    komentarisala komentarisali
+    tha thane thote thone deklaroi deklaruan reagoi reaguan reagon reagojne reaguar pergjigj pergjigjet pergjigjen
+    pergjigjur kerkoi kerkuan kerkon kerkojne kerkuar mendon mendojne mendoi sheh shohin deshiron deshirojne
+    mbeshtet mbeshtesin kundershton kundershtoi denoi denon kritikoi kritikon komentoi
+    sagte sagten sagt gesagt meint meinte meinten gemeint denkt dachte dachten reagierte reagierten reagiert
+    antwortete antworteten antwortet geantwortet erwiderte erwidert erklarte erklarten erklart gebeten forderte
+    forderten gefordert fordert verlangte verlangten verlangt kritisierte kritisiert verurteilte verurteilt
+    kommentierte kommentiert sieht wollte wollten unterstutzt unterstutzte
+    dit repondu repond repondent reagi reagit reagissent pense pensent demande demandee demandes demandent exige
+    exigent reclame reclament estime estiment condamne condamnent soutient soutiennent veut veulent voulu
+    souhaite souhaitent commente""".split()
+)
+_FOREIGN_STANCE_VERB = "(?:" + "|".join(sorted(_FOREIGN_STANCE_VERBS, key=len, reverse=True)) + ")"
+#: Where the side whose view is asked stands, in those languages: before the verb ("Šta je
+#: Vašington odgovorio", "Wie hat Belgrad auf ... reagiert", "Chypre a-t-elle demandé") or after
+#: it ("Si reagoi qeveria e Kosovës ndaj...", "Qu'a répondu Washington à..."); each with whether
+#: an object or a preposition may follow the side's words ("Hat Zypern China gebeten", "Wie
+#: reagierte Belgrad auf den Appell"): then the side is the first named, before any preposition.
+#: A "why" asks no view, as in English.
+_FOREIGN_STANCE_Q = [
+    (re.compile(rf"^(?:sta|sto|kako|da li|je li)(?: (?:je|su|ce|bi))? ((?:\w+ ){{1,4}}?){_FOREIGN_STANCE_VERB}\b"),
+     False),
+    (re.compile(rf"^(?:sta|sto|kako)(?: (?:je|su))? {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"), True),
+    (re.compile(rf"^(?:si|cfare|c|a)(?: (?:ka|kane|e|i|u|te|po))* {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"),
+     True),
+    (re.compile(
+        rf"^(?:was|wie|hat|hatte|haben|hatten)(?: (?:hat|hatte|haben|hatten|wird|werden|denn))? "
+        rf"((?:\w+ ){{1,8}}?){_FOREIGN_STANCE_VERB}\b"
+    ), True),
+    (re.compile(rf"^(?:was|wie) {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"), True),
+    (re.compile(
+        rf"^(?:comment )?((?:\w+ ){{1,4}}?)(?:a|ont|avait|avaient) t (?:il|elle|ils|elles|on) "
+        rf"{_FOREIGN_STANCE_VERB}\b"
+    ), False),
+    (re.compile(rf"^(?:comment )?((?:\w+ ){{1,4}}?){_FOREIGN_STANCE_VERB}(?: t)? (?:il|elle|ils|elles)\b"),
+     False),
+    (re.compile(
+        rf"^(?:comment|est ce que|qu est ce que|quest ce que) ((?:\w+ ){{1,4}}?)(?:a|ont|avait) "
+        rf"{_FOREIGN_STANCE_VERB}\b"
+    ), False),
+    (re.compile(rf"^(?:que|qu|qua|quont|comment)(?: (?:a|ont))? {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"), True),
+]
+#: Prepositions that end a side's words in those languages ("Belgrad auf...", "qeveria ... ndaj").
+_FOREIGN_STANCE_ENDS = frozenset(
+    """o na za prema od sa posle nakon tokom povodom oko u ndaj per ne nga me mbi kunder lidhur pas rreth auf zu zum
+    zur uber gegen fur nach an am von vom mit bei beim im in ins um a au aux sur pour contre apres face envers en
+    dans""".split()
+    + list(_FOREIGN_STANCE_VERBS)
+)
+#: Articles before a side's name ("die EU", "la Serbie"), and the words by which a noun before it
+#: says that it belongs to the side ("qeveria e Kosovës", "die Regierung des Kosovo").
+_ARTICLES = frozenset("die der das den dem le la les l".split())
+_GENITIVE_LINKS = frozenset("e i te se des der du de d".split())
+#: Words of a side a question names in those languages (folded; Serbian in Latin) that neither the
+#: synonyms nor the country names read (capitals, inflected forms, short names), each with the
+#: English name an answer uses.
+_FOREIGN_SIDES = {
+    "belgrade": "beograd beograda beogradu beogradom beogradi beogradit belgrad",
+    "washington": "vasington vasingtona vasingtonu vasingtonom uashington uashingtoni uashingtonit",
+    "brussels": "brisel brisela briselu bruxelles brussel bruksel brukseli brukselit",
+    "moscow": "moskva moskve moskvi moskvu moskau moscou moska moskes",
+    "beijing": "peking pekinga pekingu pekin pekini pekinit pekinu",
+    "pristina": "pristine pristini pristinu prishtines prishtinen",
+    "kosovo": "kosovu kosovom kosoves kosoven",
+    "serbia": "srbije srbiji srbiju serbise serbine",
+    "russia": "rusija rusije rusiji rusiju russland rusia rusise rusine russie",
+    "china": "kina kine kini kinu kinom kines kinen chine",
+    "united states": "sad amerika amerike americi shba",
+    "xi": "si djinping dinping dzinping",
+}
+_FOREIGN_SIDE = {form: name for name, text in _FOREIGN_SIDES.items() for form in text.split()}
 #: "Who <verb>": the question asks who did what the verb says.
 _AGENT_Q = LazyPattern(
     r"^(?:(?:and|so|but|then|ok) )?(?:who|whom|(?:which|what) (?:\w+ )?(?:official|officials|person|people|politician|"
@@ -623,6 +730,8 @@ _IF_ACTS = frozenset(
     accepts accepted reject rejects rejected sign signs signed ratify ratifies ratified admit admits admitted annex
     annexes annexed secede secedes seceded""".split()
 )
+#: Letters a name may change at its end when another language inflects it ("Unesco" / "Uneska").
+INFLECTION = 2
 #: Words a side's act may stand after it in a fact's text ("Serbia would eventually recognise").
 HYPOTHESIS_WINDOW = 3
 #: A question sentence after the first ("... resolution? When was that?").
@@ -1131,6 +1240,28 @@ class _Reading:
         )
 
     @functools.cached_property
+    def answer_stems(self) -> frozenset[str]:
+        """Stems of the answer's canonical words."""
+        return frozenset(stem(w) for w in self.vocabulary)
+
+    @functools.cached_property
+    def place_sentences(self) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+        """Of each answer sentence that names a place (see :attr:`places`): the places' stems, and
+        the stems of its canonical words."""
+        canonical = self._checker._canonical
+        found = []
+        for sentence in _SENTENCES.findall(self._fact.answer):
+            places = frozenset(
+                stem(w)
+                for m in _PLACE_A.finditer(sentence)
+                if m.group(1).casefold() not in _NOT_PLACES and not m.group(1).isupper()
+                for w in words(m.group(1))
+            )
+            if places:
+                found.append((places, frozenset(stem(w) for w in canonical(sentence))))
+        return tuple(found)
+
+    @functools.cached_property
     def _scanned(
         self,
     ) -> tuple[dict[str, tuple[frozenset[str], ...]], frozenset[str], frozenset[frozenset[str]]]:
@@ -1230,6 +1361,11 @@ def _may_ask(kind: str, question: str, tokens: Sequence[str], folded: str) -> bo
         return _WHICH_Q.search(folded) is not None
     if kind == STANCE:
         if not _STANCE_WORDS.isdisjoint(folded.split()) and _STANCE_Q.search(folded) is not None:
+            return True
+        latin = serbian_latin(folded)
+        if not _FOREIGN_STANCE_VERBS.isdisjoint(latin.split()) and any(
+            pattern.search(latin) for pattern, _ends in _FOREIGN_STANCE_Q
+        ):
             return True
         casefolded = question.casefold()
         return _has_any(casefolded, _STANCE_NOUN_PIECES) and _STANCE_NOUN_Q.search(casefolded) is not None
@@ -1635,6 +1771,7 @@ class DetailChecker:
             self._official(question, folded, tokens, stance)
             or self._which(folded, present)
             or self._stance(question, folded, subjects, stance)
+            or self._foreign_stance(folded, subjects, present)
             or self._terms(folded, present)
             or self._act(folded, present)
             or self._hypothesis(folded, subjects)
@@ -1868,6 +2005,93 @@ class DetailChecker:
         holders = frozenset(named) - subjects
         return Detail(STANCE, holders=holders) if holders else None
 
+    def _foreign_stance(self, folded: str, subjects: frozenset[str], present: AbstractSet[str]) -> Detail | None:
+        """"Šta je Vašington odgovorio...?", "Wie hat Belgrad auf ... reagiert?", "Si reagoi qeveria e
+        Kosovës...?", "Chypre a-t-elle demandé...?": :meth:`_stance`, asked in Serbian, Albanian,
+        German or French, of the side named where the question's subject stands, read as the name
+        an answer uses ("Vašington" is Washington, "Chypre" Cyprus). ``present``: the words of
+        ``folded`` (most questions have no such verb: not searched)."""
+        latin = serbian_latin(folded)
+        if _FOREIGN_STANCE_VERBS.isdisjoint(present if latin is folded else latin.split()):
+            return None
+        for pattern, ends in _FOREIGN_STANCE_Q:
+            match = pattern.search(latin)
+            if match is None:
+                continue
+            side: list[str] = []
+            for word in match.group(1).split():
+                if ends and word in _FOREIGN_STANCE_ENDS:
+                    break
+                side.append(word)
+            if ends:
+                # the subject first (after an article): a side, or the side it belongs to ("qeveria
+                # e Kosovës", "die Regierung des Kosovo"); "si e shohin kinezët Kosovën" asks the
+                # Chinese people's view, of Kosovo
+                while side and side[0] in _ARTICLES:
+                    side = side[1:]
+                subject = side[:1] + (side[2:3] if len(side) > 2 and side[1] in _GENITIVE_LINKS else [])
+                sides = next((found for word in subject if (found := self._foreign_sides([word]))), [])
+            else:
+                sides = self._foreign_sides(side[:4])
+            holders = frozenset().union(*sides) - subjects
+            return Detail(STANCE, holders=holders) if holders else None
+        return None
+
+    def _foreign_sides(self, tokens: Sequence[str]) -> list[frozenset[str]]:
+        """The sides ``tokens`` (folded words of another language) name, in order, each as its
+        canonical names: a name the synonyms read ("Srbija", "Priština"), a capital's or an
+        inflected form's (:data:`_FOREIGN_SIDES`), or a country's name in that language ("Chypre",
+        "Zypern", "Vereinigte Staaten")."""
+        found: list[tuple[int, frozenset[str]]] = []
+        rest: list[str] = []
+        for i, token in enumerate(tokens):
+            if token in _FOREIGN_SIDE:
+                found.append((i, frozenset(self._canonical(_FOREIGN_SIDE[token]))))
+                continue
+            canonical = self._canonical(token)
+            if canonical and all(w in self._name_words for w in canonical):
+                found.append((i, frozenset(canonical)))
+            else:
+                rest.append(token)
+        if rest:
+            for code, span in countries.mentioned(rest):
+                name = " ".join(countries.english_name(code))
+                found.append((tokens.index(span[0]), frozenset(self._canonical(name))))
+        return [side for _i, side in sorted(found, key=lambda item: item[0]) if side]
+
+    def _unknown_event(self, question: str) -> bool:
+        """Whether what ``question`` asks the time or place of is something no fact speaks of: it
+        has words beside names (and the knowledge's common words), and no fact's answer or
+        phrasing uses any of them ("When was Vučić born?": a fact that dates his statement with Xi
+        does not date his birth). Only an English question is read so: the words of another
+        language are mostly not the phrasings' own."""
+
+        def read(text: str) -> bool:
+            if not looks_english(text):
+                return False
+            events = {stem(w) for w in self._question_words(text) if w not in self._name_words} - self._common
+            return bool(events) and events.isdisjoint(self._vocabulary)
+
+        return self._question_memo("event", question, read)
+
+    @staticmethod
+    def _all_mentioned(name: frozenset[str], mentioned: set[str]) -> bool:
+        """Whether a question whose canonical words are ``mentioned`` names every word of ``name``:
+        as it is, or (in another language) in Cyrillic or inflected ("Интерпола", "Унеска",
+        "Interpolit": Interpol, UNESCO) - a word that starts as the name does, but for its last
+        :data:`INFLECTION` letters, and is no more than that many letters longer."""
+        if name <= mentioned:
+            return True
+        latin = {serbian_latin(w) for w in mentioned}
+        return all(
+            word in latin
+            or (
+                len(word) > INFLECTION + 2
+                and any(w.startswith(word[:-INFLECTION]) and len(w) <= len(word) + INFLECTION for w in latin)
+            )
+            for word in name
+        )
+
     def _agent(self, question: str, folded: str) -> Detail | None:
         """"Who commanded the peacekeepers?": who did what the verb says."""
         match = _AGENT_Q.search(folded)
@@ -1890,6 +2114,8 @@ class DetailChecker:
         answer gives one, the fact states it ("When did Kosovo join the IOC?" / "...in 2014", though
         the answer says "International Olympic Committee")."""
         facts = self._facts_of(fact)
+        if detail.kind in (DATE, PLACE) and self._unknown_event(question):
+            return False
         if detail.kind == DATE and phrasing and facts.states_kind(DATE):
             matched = self.asked(phrasing)
             if matched is not None and matched.kind == DATE:
@@ -1918,7 +2144,9 @@ class DetailChecker:
         if detail.kind == WHICH:
             mentioned = set(self._question_words(question))
             return any(
-                name and not name <= mentioned for noun in detail.subject for name in facts.instances.get(noun, ())
+                name and not self._all_mentioned(name, mentioned)
+                for noun in detail.subject
+                for name in facts.instances.get(noun, ())
             )
         if detail.kind == STANCE:
             return detail.holders <= facts.holders
@@ -1983,7 +2211,13 @@ class DetailChecker:
             if facts.states_kind(PLACE):
                 return True
             mentioned = {stem(w) for w in words(question)}
-            return any(not _spelt_among(place, mentioned) for place in facts.places - mentioned - self._common)
+            added = {place for place in facts.places - mentioned - self._common if not _spelt_among(place, mentioned)}
+            if not added:
+                return False
+            # a place in a sentence about what is asked (of the words the answer uses): "Which
+            # cities do Chinese companies trade in?" is not answered by the city of China's mission
+            asked = self._specific(question) & facts.answer_stems
+            return not asked or any(asked & sentence and places & added for places, sentence in facts.place_sentences)
         if detail.kind == NAME:
             if _OFFICIAL in detail.subject and not _OFFICIAL_NAME_A.search(fact.answer):
                 return False  # an official name, which the answer does not say it gives
