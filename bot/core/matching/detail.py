@@ -600,27 +600,27 @@ _FOREIGN_STANCE_VERB = "(?:" + "|".join(sorted(_FOREIGN_STANCE_VERBS, key=len, r
 #: reagierte Belgrad auf den Appell"): then the side is the first named, before any preposition.
 #: A "why" asks no view, as in English.
 _FOREIGN_STANCE_Q = [
-    (re.compile(rf"^(?:sta|sto|kako|da li|je li)(?: (?:je|su|ce|bi))? ((?:\w+ ){{1,4}}?){_FOREIGN_STANCE_VERB}\b"),
+    (LazyPattern(rf"^(?:sta|sto|kako|da li|je li)(?: (?:je|su|ce|bi))? ((?:\w+ ){{1,4}}?){_FOREIGN_STANCE_VERB}\b"),
      False),
-    (re.compile(rf"^(?:sta|sto|kako)(?: (?:je|su))? {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"), True),
-    (re.compile(rf"^(?:si|cfare|c|a)(?: (?:ka|kane|e|i|u|te|po))* {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"),
+    (LazyPattern(rf"^(?:sta|sto|kako)(?: (?:je|su))? {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"), True),
+    (LazyPattern(rf"^(?:si|cfare|c|a)(?: (?:ka|kane|e|i|u|te|po))* {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"),
      True),
-    (re.compile(
+    (LazyPattern(
         rf"^(?:was|wie|hat|hatte|haben|hatten)(?: (?:hat|hatte|haben|hatten|wird|werden|denn))? "
         rf"((?:\w+ ){{1,8}}?){_FOREIGN_STANCE_VERB}\b"
     ), True),
-    (re.compile(rf"^(?:was|wie) {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"), True),
-    (re.compile(
+    (LazyPattern(rf"^(?:was|wie) {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"), True),
+    (LazyPattern(
         rf"^(?:comment )?((?:\w+ ){{1,4}}?)(?:a|ont|avait|avaient) t (?:il|elle|ils|elles|on) "
         rf"{_FOREIGN_STANCE_VERB}\b"
     ), False),
-    (re.compile(rf"^(?:comment )?((?:\w+ ){{1,4}}?){_FOREIGN_STANCE_VERB}(?: t)? (?:il|elle|ils|elles)\b"),
+    (LazyPattern(rf"^(?:comment )?((?:\w+ ){{1,4}}?){_FOREIGN_STANCE_VERB}(?: t)? (?:il|elle|ils|elles)\b"),
      False),
-    (re.compile(
+    (LazyPattern(
         rf"^(?:comment|est ce que|qu est ce que|quest ce que) ((?:\w+ ){{1,4}}?)(?:a|ont|avait) "
         rf"{_FOREIGN_STANCE_VERB}\b"
     ), False),
-    (re.compile(rf"^(?:que|qu|qua|quont|comment)(?: (?:a|ont))? {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"), True),
+    (LazyPattern(rf"^(?:que|qu|qua|quont|comment)(?: (?:a|ont))? {_FOREIGN_STANCE_VERB} ((?:\w+ ){{0,5}}\w+)"), True),
 ]
 #: Prepositions that end a side's words in those languages ("Belgrad auf...", "qeveria ... ndaj").
 _FOREIGN_STANCE_ENDS = frozenset(
@@ -1232,12 +1232,7 @@ class _Reading:
         """Canonical place-like names of the answer: as written, "Pristina" is a place, even where
         it stands for Kosovo's government; an initialism ("a role in BRICS", "at the UN") names an
         organisation, not a place."""
-        return frozenset(
-            stem(w)
-            for m in _PLACE_A.finditer(self._fact.answer)
-            if m.group(1).casefold() not in _NOT_PLACES and not m.group(1).isupper()
-            for w in words(m.group(1))
-        )
+        return frozenset().union(*(places for places, _sentence in self.place_sentences))
 
     @functools.cached_property
     def answer_stems(self) -> frozenset[str]:

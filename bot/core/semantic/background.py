@@ -184,7 +184,7 @@ def answer_names(text: str) -> set[str]:
         if not joined and run:
             names.add(" ".join(run))
             run = []
-        if word[:1].isupper() and (run or not _SENTENCE_END.search(text[: match.start()])):
+        if word[:1].isupper() and (run or not _SENTENCE_END.search(text, max(0, match.start() - 16), match.start())):
             run.append(_POSSESSIVE.sub("", word))
             end = match.end()
             if _POSSESSIVE.search(word):
